@@ -1,0 +1,46 @@
+"""The composition root: builds the Litestar application and mounts every package's routes."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Litestar
+from litestar.middleware.base import DefineMiddleware
+
+from ses.db import db_lifespan
+from ses.logging import configure_logging
+from ses.register.api import OrganisationController
+from ses.settings import Settings, get_settings
+from ses.territories.api import TerritoryController
+from ses.web.auth import AuthenticationMiddleware
+from ses.web.docs import openapi_config, swagger_assets_router
+from ses.web.meta import health, vocab
+from ses.web.problems import EXCEPTION_HANDLERS
+
+log = logging.getLogger("ses")
+
+
+def route_handlers() -> list[Any]:
+    return [
+        health,
+        vocab,
+        OrganisationController,
+        TerritoryController,
+        swagger_assets_router(),
+    ]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    return Litestar(
+        route_handlers=route_handlers(),
+        lifespan=[db_lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/schema"])],
+        openapi_config=openapi_config(),
+        request_max_body_size=settings.max_request_bytes,
+        debug=settings.debug,
+        logging_config=None,
+    )

@@ -1,0 +1,103 @@
+"""Writing and reading the audit trail. Callers pass the same transaction as their change."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ses.audit.tables import AuditRecord
+from ses.register.vocab import Channel
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change and through which door: recorded with every change."""
+
+    label: str
+    channel: Channel
+    account_id: int | None = None
+    address: str | None = None
+
+    @classmethod
+    def system(cls, label: str = "system") -> Actor:
+        return cls(label=label, channel=Channel.SYSTEM)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Field-by-field changes as {field: [old, new]}, only for fields whose value changed."""
+    return {
+        key: [_plain(before.get(key)), _plain(value)]
+        for key, value in after.items()
+        if _plain(before.get(key)) != _plain(value)
+    }
+
+
+def audit_row(
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    changes: Mapping[str, Any],
+    reason: str | None = None,
+    at: datetime | None = None,
+) -> AuditRecord:
+    return AuditRecord(
+        at=at or datetime.now(UTC),
+        actor_id=actor.account_id,
+        actor=actor.label[:120],
+        channel=actor.channel.value,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        changes=json.dumps({k: [_plain(v) for v in pair] for k, pair in changes.items()}, ensure_ascii=False),
+        reason=reason,
+        address=actor.address,
+    )
+
+
+async def record_event(
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    changes: Mapping[str, Any],
+    reason: str | None = None,
+) -> None:
+    await AuditRecord.insert(audit_row(actor, action, entity_type, entity_id, changes, reason))
+
+
+async def record_many(rows: Iterable[AuditRecord], batch: int = 500) -> None:
+    pending = list(rows)
+    for start in range(0, len(pending), batch):
+        await AuditRecord.insert(*pending[start : start + batch])
+
+
+async def history(entity_type: str, entity_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    rows = await (
+        AuditRecord.select(
+            AuditRecord.at,
+            AuditRecord.actor,
+            AuditRecord.channel,
+            AuditRecord.action,
+            AuditRecord.changes,
+            AuditRecord.reason,
+        )
+        .where((AuditRecord.entity_type == entity_type) & (AuditRecord.entity_id == entity_id))
+        .order_by(AuditRecord.id, ascending=False)
+        .limit(limit)
+        .offset(offset)
+        .output(load_json=True)
+    )
+    return list(rows)

@@ -1,0 +1,1 @@
+"""Who may do what: accounts, roles, bearer tokens and route policies."""

@@ -1,0 +1,148 @@
+"""Accounts and bearer tokens (no Litestar here: the middleware and the CLI call these)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+
+from ses.audit.services import Actor, record_event
+from ses.auth.policy import Principal, Role
+from ses.auth.tables import Account, ApiToken
+from ses.auth.tokens import looks_like_token, new_token, token_hash
+from ses.db import write_transaction
+from ses.errors import Conflict, ErrorCollector, NotFound
+from ses.register.tables import Organisation
+
+_hasher = PasswordHasher()
+# Writing last_used_at on every call would turn each API read into a write; once a minute is enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except Exception:  # argon2 raises several mismatch/invalid-hash errors; all mean "no"
+        return False
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def create_account(
+    *,
+    username: str,
+    role: Role,
+    password: str | None,
+    display_name: str | None = None,
+    organisation_id: int | None = None,
+    actor: Actor,
+) -> int:
+    problems = ErrorCollector()
+    if role is Role.PUBLIC:
+        problems.add("role", "Rola „public” nie jest kontem: to dostęp bez logowania.")
+    if role is Role.OWES and organisation_id is None:
+        problems.add("organisation_id", "Konto OWES musi wskazywać organizację OWES.")
+    if role is not Role.OWES and organisation_id is not None:
+        problems.add("organisation_id", "Tylko konto OWES wskazuje organizację.")
+    if password is not None and len(password) < 10:
+        problems.add("password", "Hasło musi mieć co najmniej 10 znaków.")
+    problems.raise_if_any("Nie można utworzyć konta.")
+    async with write_transaction():
+        if await Account.exists().where(Account.username == username):
+            raise Conflict(f"Konto „{username}” już istnieje.")
+        if organisation_id is not None:
+            owes = await Organisation.select(Organisation.is_owes).where(Organisation.id == organisation_id).first()
+            if owes is None or not owes["is_owes"]:
+                raise Conflict("Wskazana organizacja nie jest OWES.")
+        rows = await Account.insert(
+            Account(
+                username=username,
+                display_name=display_name or username,
+                password_hash=hash_password(password) if password else None,
+                role=role.value,
+                organisation=organisation_id,
+                active=True,
+                created_at=_now(),
+                password_changed_at=_now() if password else None,
+            )
+        )
+        account_id = int(rows[0]["id"])
+        await record_event(actor, "account.create", "account", account_id, {"username": [None, username], "role": [None, role.value]})
+    return account_id
+
+
+async def create_token(
+    *, account_id: int, name: str, valid_days: int | None, actor: Actor
+) -> tuple[str, int]:
+    """Create a token; the secret is returned once and never stored."""
+    secret = new_token()
+    async with write_transaction():
+        account = await Account.select(Account.id, Account.active).where(Account.id == account_id).first()
+        if account is None:
+            raise NotFound("Nie ma takiego konta.")
+        expires = _now() + timedelta(days=valid_days) if valid_days else None
+        rows = await ApiToken.insert(
+            ApiToken(
+                account=account_id,
+                name=name,
+                token_hash=token_hash(secret),
+                prefix=secret[:10],
+                created_at=_now(),
+                created_by=actor.account_id,
+                expires_at=expires,
+            )
+        )
+        token_id = int(rows[0]["id"])
+        await record_event(actor, "token.create", "api_token", token_id, {"account_id": [None, account_id], "name": [None, name]})
+    return secret, token_id
+
+
+async def revoke_token(token_id: int, *, actor: Actor) -> None:
+    async with write_transaction():
+        token = await ApiToken.select(ApiToken.revoked_at).where(ApiToken.id == token_id).first()
+        if token is None:
+            raise NotFound("Nie ma takiego tokenu.")
+        if token["revoked_at"] is None:
+            await ApiToken.update({ApiToken.revoked_at: _now()}).where(ApiToken.id == token_id)
+            await record_event(actor, "token.revoke", "api_token", token_id, {})
+
+
+async def principal_for_token(secret: str) -> Principal | None:
+    """The caller behind a bearer token, or None when the token is unknown, expired or revoked."""
+    if not looks_like_token(secret):
+        return None
+    row = await (
+        ApiToken.select(
+            ApiToken.id,
+            ApiToken.expires_at,
+            ApiToken.revoked_at,
+            ApiToken.last_used_at,
+            ApiToken.account.id,
+            ApiToken.account.username,
+            ApiToken.account.role,
+            ApiToken.account.active,
+            ApiToken.account.organisation,
+        )
+        .where(ApiToken.token_hash == token_hash(secret))
+        .first()
+    )
+    now = _now()
+    if row is None or row["revoked_at"] is not None or not row["account.active"]:
+        return None
+    if row["expires_at"] is not None and row["expires_at"] <= now:
+        return None
+    if row["last_used_at"] is None or now - row["last_used_at"] > LAST_USED_RESOLUTION:
+        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
+    return Principal(
+        account_id=row["account.id"],
+        username=row["account.username"],
+        role=Role(row["account.role"]),
+        organisation_id=row["account.organisation"],
+        token_id=row["id"],
+    )

@@ -1,0 +1,1 @@
+"""The register of organisations: PES, reintegration units, OWES and other actors."""

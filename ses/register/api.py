@@ -1,0 +1,268 @@
+"""JSON API of the register under /api/v1/organisations (thin: every handler calls a service)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, patch, post, put
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.response import Stream
+
+from ses.audit.services import history
+from ses.auth.policy import Principal, Role, allow
+from ses.errors import NotFound
+from ses.register import importer, queries, services, status_services
+from ses.register.export import csv_chunks, xlsx_file
+from ses.register.schemas import (
+    HistoryEntry,
+    ImportReport,
+    LegalStatusOut,
+    Organisation,
+    OrganisationCreate,
+    OrganisationPage,
+    OrganisationUpdate,
+    Retirement,
+    StatusCreate,
+    StatusTransitionIn,
+    YearFiguresIn,
+    YearFiguresOut,
+)
+from ses.register.tabular import read_table
+from ses.register.vocab import Channel
+from ses.settings import get_settings
+from ses.web.context import actor_of, expected_version, page_window, principal, split_values
+
+READERS = (Role.REVIEWER, Role.STAFF)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(
+    kind: list[str] | None,
+    pes_letter: list[str] | None,
+    legal_form: list[str] | None,
+    activity_state: list[str] | None,
+    ps_state: list[str] | None,
+    unit_state: list[str] | None,
+    role: list[str] | None,
+    territory: str | None,
+    q: str | None,
+    krs: str | None,
+    nip: str | None,
+    regon: str | None,
+    modified_after: datetime | None,
+    include_retired: bool,
+) -> queries.RegisterFilter:
+    return queries.RegisterFilter(
+        kind=split_values(kind),
+        pes_letter=split_values(pes_letter),
+        legal_form=split_values(legal_form),
+        activity_state=split_values(activity_state),
+        ps_state=split_values(ps_state),
+        unit_state=split_values(unit_state),
+        role=split_values(role),
+        territory=territory,
+        q=q,
+        krs=krs,
+        nip=nip,
+        regon=regon,
+        modified_after=modified_after,
+        include_retired=include_retired,
+    )
+
+
+def _visible(request: Request[Any, Any, Any], org_id: int) -> None:
+    """An OWES sees only its own register record; for others the record does not exist."""
+    user: Principal | None = principal(request)
+    if user is not None and user.is_owes and user.organisation_id != org_id:
+        raise NotFound(f"Nie ma w rejestrze organizacji o id {org_id}.")
+
+
+def _with_etag(org: dict[str, Any], status_code: int = 200) -> Response[Any]:
+    return Response(org, status_code=status_code, headers={"ETag": services.etag(org)})
+
+
+class OrganisationController(Controller):
+    path = "/api/v1/organisations"
+    tags = ["Rejestr"]
+
+    @get("/", guards=[allow(*READERS)], summary="Search the register")
+    async def search(
+        self,
+        kind: FromQuery[list[str] | None] = None,
+        pes_letter: FromQuery[list[str] | None] = None,
+        legal_form: FromQuery[list[str] | None] = None,
+        activity_state: FromQuery[list[str] | None] = None,
+        ps_state: FromQuery[list[str] | None] = None,
+        unit_state: FromQuery[list[str] | None] = None,
+        role: FromQuery[list[str] | None] = None,
+        territory: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        krs: FromQuery[str | None] = None,
+        nip: FromQuery[str | None] = None,
+        regon: FromQuery[str | None] = None,
+        modified_after: FromQuery[datetime | None] = None,
+        include_retired: FromQuery[bool] = False,
+        sort: FromQuery[str] = "name",
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 50,
+        facets: FromQuery[list[str] | None] = None,
+    ) -> OrganisationPage:
+        page, page_size = page_window(page, page_size, get_settings().max_page_size)
+        filters = _filters(
+            kind, pes_letter, legal_form, activity_state, ps_state, unit_state, role,
+            territory, q, krs, nip, regon, modified_after, include_retired,
+        )  # fmt: skip
+        return await queries.search(  # type: ignore[return-value]
+            filters, sort=sort, page=page, page_size=page_size, facets=split_values(facets)
+        )
+
+    @get("/export.csv", guards=[allow(*READERS)], summary="The same query as CSV, streamed")
+    async def export_csv(
+        self,
+        kind: FromQuery[list[str] | None] = None,
+        pes_letter: FromQuery[list[str] | None] = None,
+        legal_form: FromQuery[list[str] | None] = None,
+        activity_state: FromQuery[list[str] | None] = None,
+        ps_state: FromQuery[list[str] | None] = None,
+        unit_state: FromQuery[list[str] | None] = None,
+        role: FromQuery[list[str] | None] = None,
+        territory: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        modified_after: FromQuery[datetime | None] = None,
+        include_retired: FromQuery[bool] = False,
+    ) -> Stream:
+        filters = _filters(
+            kind, pes_letter, legal_form, activity_state, ps_state, unit_state, role,
+            territory, q, None, None, None, modified_after, include_retired,
+        )  # fmt: skip
+        filters.conditions()  # bad parameters answer 422 before the stream starts
+        return Stream(
+            csv_chunks(filters),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="rejestr.csv"'},
+        )
+
+    @get("/export.xlsx", guards=[allow(*READERS)], summary="The same query as XLSX")
+    async def export_xlsx(
+        self,
+        kind: FromQuery[list[str] | None] = None,
+        pes_letter: FromQuery[list[str] | None] = None,
+        legal_form: FromQuery[list[str] | None] = None,
+        activity_state: FromQuery[list[str] | None] = None,
+        ps_state: FromQuery[list[str] | None] = None,
+        unit_state: FromQuery[list[str] | None] = None,
+        role: FromQuery[list[str] | None] = None,
+        territory: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        modified_after: FromQuery[datetime | None] = None,
+        include_retired: FromQuery[bool] = False,
+    ) -> Stream:
+        filters = _filters(
+            kind, pes_letter, legal_form, activity_state, ps_state, unit_state, role,
+            territory, q, None, None, None, modified_after, include_retired,
+        )  # fmt: skip
+        filters.conditions()
+        target = await xlsx_file(filters)
+
+        async def chunks() -> AsyncIterator[bytes]:
+            with target:
+                while block := target.read(256 * 1024):
+                    yield block
+
+        return Stream(
+            chunks(),
+            media_type=XLSX,
+            headers={"Content-Disposition": 'attachment; filename="rejestr.xlsx"'},
+        )
+
+    @post("/", guards=[allow(Role.STAFF)], summary="Add an organisation to the register")
+    async def create(self, request: Request[Any, Any, Any], data: JSONBody[OrganisationCreate]) -> Organisation:
+        org = await services.create(data.model_dump(exclude_unset=True), actor_of(request))
+        return _with_etag(org, 201)  # type: ignore[return-value]
+
+    @post(
+        "/import",
+        guards=[allow(Role.STAFF)],
+        summary="Import organisations from CSV or XLSX (all rows or none)",
+        request_max_body_size=64 * 1024 * 1024,
+    )
+    async def import_file(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        dry_run: FromQuery[bool] = False,
+        encoding: FromQuery[str | None] = None,
+    ) -> ImportReport:
+        content = await data.read()
+        table = read_table(content, data.filename or "", encoding)
+        result = await importer.import_table(table, actor_of(request, Channel.IMPORT), dry_run=dry_run)
+        return ImportReport(created=result.created, rows=result.rows, dry_run=result.dry_run)
+
+    @get("/{org_id:int}", guards=[allow(*READERS, Role.OWES)], summary="One organisation (with ETag)")
+    async def read(self, request: Request[Any, Any, Any], org_id: FromPath[int]) -> Organisation:
+        _visible(request, org_id)
+        return _with_etag(await services.get(org_id))  # type: ignore[return-value]
+
+    @patch("/{org_id:int}", guards=[allow(Role.STAFF)], summary="Change fields (needs If-Match)")
+    async def update(
+        self, request: Request[Any, Any, Any], org_id: FromPath[int], data: JSONBody[OrganisationUpdate]
+    ) -> Organisation:
+        version = expected_version(request)
+        org = await services.update(org_id, data.model_dump(exclude_unset=True), version, actor_of(request))
+        return _with_etag(org)  # type: ignore[return-value]
+
+    @post("/{org_id:int}/retire", guards=[allow(Role.STAFF)], status_code=200, summary="Retire (needs If-Match)")
+    async def retire(
+        self, request: Request[Any, Any, Any], org_id: FromPath[int], data: JSONBody[Retirement]
+    ) -> Organisation:
+        version = expected_version(request)
+        return _with_etag(await services.retire(org_id, data.reason, version, actor_of(request)))  # type: ignore[return-value]
+
+    @get("/{org_id:int}/history", guards=[allow(*READERS)], summary="Every change of the record")
+    async def history(
+        self, org_id: FromPath[int], page: FromQuery[int] = 1, page_size: FromQuery[int] = 100
+    ) -> list[HistoryEntry]:
+        await services.get(org_id)
+        page, page_size = page_window(page, page_size, get_settings().max_page_size)
+        return await history("organisation", org_id, limit=page_size, offset=(page - 1) * page_size)  # type: ignore[return-value]
+
+    @get("/{org_id:int}/statuses", guards=[allow(*READERS, Role.OWES)], summary="Legal statuses with transitions")
+    async def statuses(self, request: Request[Any, Any, Any], org_id: FromPath[int]) -> list[LegalStatusOut]:
+        _visible(request, org_id)
+        return await status_services.list_statuses(org_id)  # type: ignore[return-value]
+
+    @post("/{org_id:int}/statuses", guards=[allow(Role.STAFF)], summary="Record a legal status")
+    async def add_status(
+        self, request: Request[Any, Any, Any], org_id: FromPath[int], data: JSONBody[StatusCreate]
+    ) -> LegalStatusOut:
+        return await status_services.record_status(org_id, data.model_dump(), actor_of(request))  # type: ignore[return-value]
+
+    @post(
+        "/{org_id:int}/statuses/{status_id:int}/transitions",
+        guards=[allow(Role.STAFF)],
+        status_code=200,
+        summary="Move a status to another state",
+    )
+    async def transition(
+        self,
+        request: Request[Any, Any, Any],
+        org_id: FromPath[int],
+        status_id: FromPath[int],
+        data: JSONBody[StatusTransitionIn],
+    ) -> LegalStatusOut:
+        return await status_services.transition(org_id, status_id, data.model_dump(), actor_of(request))  # type: ignore[return-value]
+
+    @get("/{org_id:int}/figures", guards=[allow(*READERS, Role.OWES)], summary="Per-year employment and revenue")
+    async def figures(self, request: Request[Any, Any, Any], org_id: FromPath[int]) -> list[YearFiguresOut]:
+        _visible(request, org_id)
+        return await status_services.list_figures(org_id)  # type: ignore[return-value]
+
+    @put("/{org_id:int}/figures/{year:int}", guards=[allow(Role.STAFF)], summary="Set the figures of one year")
+    async def put_figures(
+        self, request: Request[Any, Any, Any], org_id: FromPath[int], year: FromPath[int], data: JSONBody[YearFiguresIn]
+    ) -> YearFiguresOut:
+        return await status_services.put_figures(org_id, year, data.model_dump(), actor_of(request))  # type: ignore[return-value]

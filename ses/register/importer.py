@@ -1,0 +1,232 @@
+"""Importing organisations from a CSV or XLSX file: all rows are checked first, then all are written.
+
+If any row is wrong nothing is written, and the report names every wrong row and column. The
+written rows and their audit records go in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from ses.audit.services import Actor, audit_row, record_many
+from ses.db import write_transaction
+from ses.errors import FieldError, ValidationFailed
+from ses.register.tables import Organisation
+from ses.register.tabular import Table
+from ses.register.validation import clean_organisation
+from ses.register.vocab import REINTEGRATION_UNIT_KINDS, Kind
+from ses.territories.services import gmina_exists_checker
+
+COLUMNS = (
+    "name", "kind", "legal_form", "activity_state", "gmina_code", "locality", "street", "postal_code",
+    "krs", "nip", "regon", "email", "website", "phone", "registered_on", "is_owes",
+    "founder_id", "founder_krs", "founder_nip",
+)  # fmt: skip
+REQUIRED = ("name", "kind", "gmina_code")
+MAX_REPORTED_ERRORS = 1000
+BATCH = 500
+TRUE_WORDS = {"1", "true", "tak", "t", "yes", "y", "x"}
+FALSE_WORDS = {"", "0", "false", "nie", "n", "no"}
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportResult:
+    rows: int
+    created: int
+    dry_run: bool
+
+
+def _date(text: str) -> date:
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _typed(line: int, raw: dict[str, str], errors: list[FieldError]) -> dict[str, Any]:
+    data: dict[str, Any] = {key: (value or None) for key, value in raw.items() if key in COLUMNS}
+    if data.get("activity_state") is None:
+        data.pop("activity_state", None)
+    if data.get("registered_on"):
+        try:
+            data["registered_on"] = _date(data["registered_on"])
+        except ValueError:
+            errors.append(FieldError("registered_on", "Data ma postać RRRR-MM-DD lub DD.MM.RRRR.", row=line))
+            data["registered_on"] = None
+    if "is_owes" in data:
+        word = (data["is_owes"] or "").strip().lower()
+        if word not in TRUE_WORDS | FALSE_WORDS:
+            errors.append(FieldError("is_owes", "Wpisz „tak” albo „nie”.", row=line))
+        data["is_owes"] = word in TRUE_WORDS
+    if data.get("founder_id"):
+        try:
+            data["founder_id"] = int(data["founder_id"])
+        except ValueError:
+            errors.append(FieldError("founder_id", "Identyfikator podmiotu prowadzącego to liczba.", row=line))
+            data["founder_id"] = None
+    return data
+
+
+async def _existing_identifiers() -> dict[str, dict[str, int]]:
+    found: dict[str, dict[str, int]] = {}
+    for name in ("krs", "nip", "regon"):
+        column = Organisation._meta.get_column_by_name(name)
+        rows = await Organisation.select(Organisation.id, column).where(column.is_not_null())
+        found[name] = {row[name]: row["id"] for row in rows}
+    return found
+
+
+async def _existing_ids(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await Organisation.select(Organisation.id, Organisation.kind).where(Organisation.id.is_in(list(ids)))
+    return {row["id"]: row["kind"] for row in rows}
+
+
+def _header_problems(table: Table) -> list[FieldError]:
+    problems = [
+        FieldError(column, f"Nieznana kolumna „{column}”. Dozwolone: {', '.join(COLUMNS)}.", row=1)
+        for column in table.header
+        if column not in COLUMNS
+    ]
+    problems += [
+        FieldError(column, f"Brak wymaganej kolumny „{column}”.", row=1) for column in REQUIRED if column not in table.header
+    ]
+    duplicates = {column for column in table.header if table.header.count(column) > 1}
+    problems += [FieldError(column, "Kolumna występuje w nagłówku więcej niż raz.", row=1) for column in sorted(duplicates)]
+    return problems
+
+
+async def import_table(
+    table: Table,
+    actor: Actor,
+    *,
+    dry_run: bool = False,
+    is_demo: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    errors = _header_problems(table)
+    if errors:
+        raise ValidationFailed("Nagłówek pliku nie pasuje do wzoru importu.", errors)
+    if not table.rows:
+        raise ValidationFailed("Plik nie zawiera żadnego wiersza danych.", [FieldError("file", "Brak danych.", row=2)])
+
+    gmina_exists = await gmina_exists_checker()
+    today = date.today()
+    existing = await _existing_identifiers()
+    seen: dict[str, dict[str, int]] = {"krs": {}, "nip": {}, "regon": {}}
+    cleaned: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
+    for line, raw in table.rows:
+        row_errors: list[FieldError] = []
+        data = _typed(line, raw, row_errors)
+        values, problems = clean_organisation(
+            {key: value for key, value in data.items() if not key.startswith("founder_") or key == "founder_id"},
+            gmina_exists=gmina_exists,
+            today=today,
+        )
+        # A founder named by KRS or NIP is resolved below; do not demand a founder_id for it.
+        if data.get("founder_krs") or data.get("founder_nip"):
+            problems = [p for p in problems if p.field != "founder_id"]
+        row_errors += [FieldError(p.field, p.message, row=line) for p in problems]
+        for name in ("krs", "nip", "regon"):
+            value = values.get(name)
+            if not value:
+                continue
+            if value in existing[name]:
+                row_errors.append(
+                    FieldError(name, f"{name.upper()} {value} ma już organizacja id {existing[name][value]}.", row=line)
+                )
+            elif value in seen[name]:
+                row_errors.append(FieldError(name, f"{name.upper()} {value} powtarza się (wiersz {seen[name][value]}).", row=line))
+            else:
+                seen[name][value] = line
+        errors += row_errors
+        cleaned.append((line, data, values))
+        if len(errors) >= MAX_REPORTED_ERRORS:
+            break
+
+    # Founders: an existing organisation (by id, KRS or NIP) or a row of the same file (by KRS or NIP).
+    founder_ids = {data["founder_id"] for _, data, _ in cleaned if data.get("founder_id")}
+    known = await _existing_ids(founder_ids)
+    in_file_kind = {values.get(name): values.get("kind") for _, _, values in cleaned for name in ("krs", "nip") if values.get(name)}
+    for line, data, values in cleaned:
+        kind = values.get("kind")
+        if kind is None:
+            continue
+        is_unit = Kind(kind) in REINTEGRATION_UNIT_KINDS
+        reference = data.get("founder_id") or data.get("founder_krs") or data.get("founder_nip")
+        if not is_unit:
+            if reference:
+                errors.append(FieldError("founder_id", "Podmiot prowadzący wskazuje się tylko dla CIS, KIS, ZAZ i WTZ.", row=line))
+            continue
+        founder_kind = None
+        if data.get("founder_id"):
+            founder_kind = known.get(data["founder_id"])
+        elif data.get("founder_krs") or data.get("founder_nip"):
+            key_name = "krs" if data.get("founder_krs") else "nip"
+            key = str(data.get(f"founder_{key_name}")).strip().zfill(10)
+            founder_id = existing[key_name].get(key)
+            founder_kind = in_file_kind.get(key) if founder_id is None else (await _existing_ids({founder_id})).get(founder_id)
+            values["_founder_key"] = (key_name, key)
+        if founder_kind is None and reference:
+            errors.append(FieldError("founder_id", f"Nie znaleziono podmiotu prowadzącego „{reference}”.", row=line))
+        elif founder_kind is not None and Kind(founder_kind) in REINTEGRATION_UNIT_KINDS:
+            errors.append(FieldError("founder_id", "Podmiotem prowadzącym nie może być inna jednostka reintegracyjna.", row=line))
+
+    if errors:
+        shown = errors[:MAX_REPORTED_ERRORS]
+        more = f" (pokazano pierwsze {MAX_REPORTED_ERRORS})" if len(errors) > MAX_REPORTED_ERRORS else ""
+        raise ValidationFailed(
+            f"Import odrzucony: {len(shown)} błędów w pliku{more}. Nic nie zostało zapisane.", shown
+        )
+    if dry_run:
+        return ImportResult(rows=len(cleaned), created=0, dry_run=True)
+    created = await _write(cleaned, existing, actor, is_demo=is_demo, progress=progress)
+    return ImportResult(rows=len(cleaned), created=created, dry_run=False)
+
+
+async def _write(
+    cleaned: list[tuple[int, dict[str, Any], dict[str, Any]]],
+    existing: dict[str, dict[str, int]],
+    actor: Actor,
+    *,
+    is_demo: bool,
+    progress: Progress | None,
+) -> int:
+    stamp = datetime.now(UTC)
+    # Bodies first, so units can point at founders created by the same file.
+    ordered = sorted(cleaned, key=lambda item: Kind(item[2]["kind"]) in REINTEGRATION_UNIT_KINDS)
+    ids_by_key: dict[tuple[str, str], int] = {}
+    total = len(ordered)
+    done = 0
+    async with write_transaction():
+        for start in range(0, total, BATCH):
+            batch = ordered[start : start + BATCH]
+            objects = []
+            for _, data, values in batch:
+                founder_key = values.pop("_founder_key", None)
+                if founder_key is not None:
+                    values["founder"] = existing[founder_key[0]].get(founder_key[1]) or ids_by_key[founder_key]
+                objects.append(
+                    Organisation(**values, is_demo=is_demo, version=1, created_at=stamp, updated_at=stamp)
+                )
+            inserted = await Organisation.insert(*objects).returning(Organisation.id)
+            audits = []
+            for (_, _, values), row in zip(batch, inserted, strict=True):
+                for name in ("krs", "nip"):
+                    if values.get(name):
+                        ids_by_key[(name, values[name])] = row["id"]
+                changes = {key: [None, value] for key, value in values.items() if value is not None and key != "name_search"}
+                audits.append(audit_row(actor, "organisation.import", "organisation", row["id"], changes, at=stamp))
+            await record_many(audits, batch=BATCH)
+            done += len(batch)
+            if progress:
+                progress(done, total)
+    return total

@@ -1,0 +1,184 @@
+"""API input and output models of the register (pydantic v2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ses.register.statuses import PsGoal, StatusType
+from ses.register.vocab import ActivityState, Kind, LegalForm
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class OrganisationCreate(_In):
+    name: str = Field(min_length=2, max_length=300)
+    kind: Kind
+    legal_form: LegalForm | None = None
+    activity_state: ActivityState = ActivityState.ACTIVE
+    gmina_code: str = Field(description="7-digit TERC code of the gmina of the seat")
+    locality: str | None = Field(default=None, max_length=120)
+    street: str | None = Field(default=None, max_length=200)
+    postal_code: str | None = Field(default=None, max_length=6)
+    krs: str | None = Field(default=None, max_length=20)
+    nip: str | None = Field(default=None, max_length=20)
+    regon: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=200)
+    website: str | None = Field(default=None, max_length=300)
+    phone: str | None = Field(default=None, max_length=40)
+    registered_on: date | None = None
+    founder_id: int | None = Field(default=None, description="The body running a CIS, KIS, ZAZ or WTZ")
+    is_owes: bool = False
+
+
+class OrganisationUpdate(_In):
+    """Only the fields sent are changed; send null to clear an optional field."""
+
+    name: str | None = Field(default=None, min_length=2, max_length=300)
+    kind: Kind | None = None
+    legal_form: LegalForm | None = None
+    activity_state: ActivityState | None = None
+    gmina_code: str | None = None
+    locality: str | None = Field(default=None, max_length=120)
+    street: str | None = Field(default=None, max_length=200)
+    postal_code: str | None = Field(default=None, max_length=6)
+    krs: str | None = Field(default=None, max_length=20)
+    nip: str | None = Field(default=None, max_length=20)
+    regon: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=200)
+    website: str | None = Field(default=None, max_length=300)
+    phone: str | None = Field(default=None, max_length=40)
+    registered_on: date | None = None
+    founder_id: int | None = None
+    is_owes: bool | None = None
+
+
+class Retirement(_In):
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+class Organisation(BaseModel):
+    id: int
+    name: str
+    kind: str
+    pes_letter: str | None
+    legal_form: str
+    activity_state: str
+    is_owes: bool
+    founder_id: int | None
+    krs: str | None
+    nip: str | None
+    regon: str | None
+    voivodeship_code: str
+    powiat_code: str
+    gmina_code: str
+    locality: str | None
+    street: str | None
+    postal_code: str | None
+    email: str | None
+    website: str | None
+    phone: str | None
+    registered_on: date | None
+    ps_state: str | None
+    unit_state: str | None
+    is_demo: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    retired_reason: str | None = None
+
+
+class OrganisationPage(BaseModel):
+    items: list[Organisation]
+    page: int
+    page_size: int
+    total: int
+    facets: dict[str, dict[str, int]] | None = None
+
+
+class StatusCreate(_In):
+    status_type: StatusType
+    state: str = "active"
+    goal: PsGoal | None = None
+    decision_number: str | None = Field(default=None, max_length=80)
+    decision_date: date | None = None
+    granted_by: str | None = Field(default=None, max_length=200)
+    valid_from: date | None = None
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class StatusTransitionIn(_In):
+    to_state: str
+    on_date: date
+    decision_number: str | None = Field(default=None, max_length=80)
+    final_date: date | None = Field(default=None, description="When a loss decision became final")
+    reason: str | None = Field(default=None, max_length=2000)
+    version: int | None = Field(default=None, description="The status version you saw (optional check)")
+
+
+class StatusEventOut(BaseModel):
+    from_state: str | None
+    to_state: str
+    on_date: date
+    decision_number: str | None
+    reason: str | None
+    actor: str
+    at: datetime
+
+
+class LegalStatusOut(BaseModel):
+    id: int
+    organisation_id: int
+    status_type: str
+    state: str
+    goal: str | None
+    decision_number: str | None
+    decision_date: date | None
+    granted_by: str | None
+    valid_from: date | None
+    valid_to: date | None
+    loss_decision_number: str | None
+    loss_decision_date: date | None
+    loss_final_date: date | None
+    reapply_after: date | None
+    version: int
+    events: list[StatusEventOut] = []
+
+
+class YearFiguresIn(_In):
+    employees: int = Field(ge=0, le=100_000)
+    employees_at_risk: int = Field(default=0, ge=0, le=100_000)
+    employees_disabled: int = Field(default=0, ge=0, le=100_000)
+    revenue_pln: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+    market_revenue_pln: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+
+
+class YearFiguresOut(BaseModel):
+    year: int
+    employees: int
+    employees_at_risk: int
+    employees_disabled: int
+    revenue_pln: Decimal | None
+    market_revenue_pln: Decimal | None
+    market_share: Decimal | None
+    source: str
+
+
+class HistoryEntry(BaseModel):
+    at: datetime
+    actor: str
+    channel: str
+    action: str
+    changes: dict[str, Any]
+    reason: str | None
+
+
+class ImportReport(BaseModel):
+    created: int
+    rows: int
+    dry_run: bool = False

@@ -1,0 +1,186 @@
+"""Legal statuses as explicit state machines (pure: no database, no web).
+
+PS status (Act of 5 Aug 2022, art. 12–17): submitted → active ⇄ under control → lost; a new
+application only one year after the loss decision became final. CIS status: voivode's decision for
+five years. KIS: entry in the voivode's register. ZAZ: voivode's decision. WTZ: run under powiat
+rules (open or closed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from ses.errors import ErrorCollector, FieldError
+from ses.register.vocab import STATUS_ELIGIBLE_LETTERS, Kind, letter_of
+
+
+class StatusType(StrEnum):
+    PS = "ps"
+    CIS = "cis"
+    KIS = "kis"
+    ZAZ = "zaz"
+    WTZ = "wtz"
+
+
+class PsGoal(StrEnum):
+    REINTEGRATION = "reintegration"
+    SOCIAL_SERVICES = "social_services"
+
+
+@dataclass(frozen=True)
+class Machine:
+    label: str
+    initial: frozenset[str]
+    transitions: dict[str, frozenset[str]]
+    terminal: frozenset[str]
+    valid_years: int | None = None
+
+    def targets(self, state: str) -> frozenset[str]:
+        return self.transitions.get(state, frozenset())
+
+
+MACHINES: dict[StatusType, Machine] = {
+    StatusType.PS: Machine(
+        label="status przedsiębiorstwa społecznego",
+        initial=frozenset({"submitted", "active"}),
+        transitions={
+            "submitted": frozenset({"active", "refused"}),
+            "active": frozenset({"under_control", "lost"}),
+            "under_control": frozenset({"active", "lost"}),
+        },
+        terminal=frozenset({"lost", "refused"}),
+    ),
+    StatusType.CIS: Machine(
+        label="status CIS",
+        initial=frozenset({"submitted", "active"}),
+        transitions={
+            "submitted": frozenset({"active", "refused"}),
+            "active": frozenset({"expired", "withdrawn"}),
+        },
+        terminal=frozenset({"expired", "withdrawn", "refused"}),
+        valid_years=5,
+    ),
+    StatusType.KIS: Machine(
+        label="wpis KIS do rejestru wojewody",
+        initial=frozenset({"active"}),
+        transitions={"active": frozenset({"removed"})},
+        terminal=frozenset({"removed"}),
+    ),
+    StatusType.ZAZ: Machine(
+        label="status ZAZ",
+        initial=frozenset({"submitted", "active"}),
+        transitions={
+            "submitted": frozenset({"active", "refused"}),
+            "active": frozenset({"withdrawn"}),
+        },
+        terminal=frozenset({"withdrawn", "refused"}),
+    ),
+    StatusType.WTZ: Machine(
+        label="działalność WTZ",
+        initial=frozenset({"active"}),
+        transitions={"active": frozenset({"closed"})},
+        terminal=frozenset({"closed"}),
+    ),
+}
+
+STATE_LABELS = {
+    "submitted": "złożony wniosek",
+    "active": "aktywny",
+    "under_control": "w trakcie kontroli",
+    "lost": "utracony",
+    "refused": "odmowa",
+    "expired": "wygasły",
+    "withdrawn": "cofnięty",
+    "removed": "wykreślony",
+    "closed": "zamknięty",
+}
+
+# Which kinds of organisation each status belongs to (PS: by PES letter, see `status_problem`).
+UNIT_STATUS_KIND = {
+    StatusType.CIS: Kind.CIS,
+    StatusType.KIS: Kind.KIS,
+    StatusType.ZAZ: Kind.ZAZ,
+    StatusType.WTZ: Kind.WTZ,
+}
+
+
+def label(state: str) -> str:
+    return STATE_LABELS.get(state, state)
+
+
+def status_problem(status_type: StatusType, kind: str) -> str | None:
+    """Why an organisation of this kind cannot hold this status, or None when it can."""
+    if status_type is StatusType.PS:
+        letter = letter_of(kind)
+        if letter is None:
+            return "Status przedsiębiorstwa społecznego może mieć tylko podmiot ekonomii społecznej."
+        if letter not in STATUS_ELIGIBLE_LETTERS:
+            return (
+                f"Status przedsiębiorstwa społecznego nie przysługuje podmiotowi z art. 2 pkt 5 lit. {letter} "
+                "(WTZ, ZAZ, CIS, KIS): o status występuje jednostka, która go prowadzi."
+            )
+        return None
+    expected = UNIT_STATUS_KIND[status_type]
+    if Kind(kind) is not expected:
+        return f"{MACHINES[status_type].label.capitalize()} dotyczy tylko jednostek typu {expected.value.upper()}."
+    return None
+
+
+def check_initial(status_type: StatusType, state: str) -> FieldError | None:
+    machine = MACHINES[status_type]
+    if state not in machine.initial:
+        allowed = ", ".join(sorted(machine.initial))
+        return FieldError("state", f"Nowy {machine.label} może zacząć się tylko w stanie: {allowed}.")
+    return None
+
+
+def check_transition(status_type: StatusType, current: str, target: str) -> FieldError | None:
+    machine = MACHINES[status_type]
+    allowed = machine.targets(current)
+    if target in allowed:
+        return None
+    if not allowed:
+        return FieldError(
+            "to_state",
+            f"{machine.label.capitalize()} w stanie „{label(current)}” jest zamknięty: nie można go zmienić.",
+        )
+    options = ", ".join(f"„{label(s)}” ({s})" for s in sorted(allowed))
+    return FieldError(
+        "to_state",
+        f"Niedozwolona zmiana: {machine.label} ze stanu „{label(current)}” na „{label(target)}”. "
+        f"Dozwolone: {options}.",
+    )
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def reapply_after(loss_decision_date: date, loss_final_date: date | None) -> date:
+    """A new PS application is possible one year after the loss decision became final."""
+    return add_years(loss_final_date or loss_decision_date, 1)
+
+
+def check_dates(
+    problems: ErrorCollector,
+    *,
+    today: date,
+    decision_date: date | None,
+    on_date: date | None = None,
+    final_date: date | None = None,
+) -> None:
+    if decision_date and decision_date > today:
+        problems.add("decision_date", "Data decyzji nie może być z przyszłości.")
+    if on_date and on_date > today:
+        problems.add("on_date", "Data zmiany nie może być z przyszłości.")
+    if on_date and decision_date and on_date < decision_date:
+        problems.add("on_date", "Zmiana nie może poprzedzać decyzji przyznającej status.")
+    if final_date and on_date and final_date < on_date:
+        problems.add("final_date", "Decyzja nie może stać się ostateczna przed jej wydaniem.")
+    if final_date and final_date > today:
+        problems.add("final_date", "Data uprawomocnienia nie może być z przyszłości.")

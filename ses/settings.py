@@ -1,0 +1,61 @@
+"""Settings read from the environment once (SES_* variables)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = ""
+    """`postgresql://…` for PostgreSQL; an SQLite path (or nothing: ./ses.sqlite) otherwise."""
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    """Signs session cookies and CSRF tokens. Set it in deployments so sessions survive restarts."""
+    environment: str = "development"
+    debug: bool = False
+    max_page_size: int = 200
+    default_page_size: int = 50
+    max_request_bytes: int = 2 * 1024 * 1024
+    max_upload_bytes: int = 25 * 1024 * 1024
+    scheduler_enabled: bool = False
+    secure_cookies: bool = False
+    """Mark cookies Secure; turn on whenever SES is served over HTTPS."""
+    data_dir: Path = Path(".")
+    log_level: str = "INFO"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return not self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            database_url=env.get("SES_DATABASE_URL", ""),
+            secret_key=env.get("SES_SECRET_KEY") or secrets.token_hex(32),
+            environment=env.get("SES_ENVIRONMENT", "development"),
+            debug=_flag("SES_DEBUG", False),
+            max_page_size=int(env.get("SES_MAX_PAGE_SIZE", "200")),
+            max_request_bytes=int(env.get("SES_MAX_REQUEST_BYTES", str(2 * 1024 * 1024))),
+            max_upload_bytes=int(env.get("SES_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))),
+            scheduler_enabled=_flag("SES_SCHEDULER", False),
+            secure_cookies=_flag("SES_SECURE_COOKIES", False),
+            data_dir=Path(env.get("SES_DATA_DIR", ".")),
+            log_level=env.get("SES_LOG_LEVEL", "INFO"),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,1 @@
+"""The territorial division of Poland (TERYT TERC): voivodeships, powiats, gminas."""

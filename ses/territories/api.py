@@ -1,0 +1,74 @@
+"""Territories as public reference data under /api/v1/territories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get
+from litestar.params import FromPath, FromQuery
+from pydantic import BaseModel
+
+from ses.auth.policy import Role, allow
+from ses.errors import FieldError, ValidationFailed
+from ses.settings import get_settings
+from ses.territories import services
+from ses.territories.reference import LEVELS
+from ses.web.context import page_window
+
+
+class Territory(BaseModel):
+    code: str
+    level: str
+    name: str
+    type_label: str
+    gmina_type: str | None
+    parent_code: str | None
+    population: int | None
+
+
+class TerritoryPage(BaseModel):
+    items: list[Territory]
+    page: int
+    page_size: int
+    total: int
+
+
+def _level(level: str | None) -> str | None:
+    if level is not None and level not in LEVELS:
+        raise ValidationFailed(
+            "Nieznany poziom podziału.", [FieldError("level", f"Dozwolone: {', '.join(LEVELS)}.")]
+        )
+    return level
+
+
+class TerritoryController(Controller):
+    path = "/api/v1/territories"
+    tags = ["Terytorium"]
+    guards = [allow(Role.PUBLIC)]
+
+    @get("/", summary="Voivodeships, powiats and gminas (TERC)")
+    async def list_units(
+        self,
+        level: FromQuery[str | None] = None,
+        parent: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 100,
+    ) -> TerritoryPage:
+        page, page_size = page_window(page, page_size, max(get_settings().max_page_size, 500))
+        items, total = await services.list_territories(
+            level=_level(level), parent=parent, q=q, limit=page_size, offset=(page - 1) * page_size
+        )
+        return {"items": items, "page": page, "page_size": page_size, "total": total}  # type: ignore[return-value]
+
+    @get("/geojson", summary="Boundaries of one level as GeoJSON, optionally within a code")
+    async def geojson(self, level: FromQuery[str] = "voivodeship", within: FromQuery[str | None] = None) -> dict[str, Any]:
+        return services.feature_collection(_level(level) or "voivodeship", within)
+
+    @get("/{code:str}", summary="One unit with its parents")
+    async def read(self, code: FromPath[str]) -> dict[str, Any]:
+        return await services.get_territory(code)
+
+    @get("/{code:str}/geojson", summary="The boundary of one unit as a GeoJSON feature")
+    async def boundary(self, code: FromPath[str]) -> dict[str, Any]:
+        return services.feature_of(code)

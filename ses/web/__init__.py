@@ -1,0 +1,1 @@
+"""The HTTP edge shared by every package: problem details, authentication, paging, exports."""

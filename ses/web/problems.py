@@ -1,0 +1,136 @@
+"""RFC 9457 problem details for every error, with a field-level list for validation errors.
+
+Never a stack trace: an unexpected exception is logged with its traceback and answered with a
+plain 500 problem that names a request id the operator can find in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from ses.errors import DomainError
+
+log = logging.getLogger("ses.errors")
+PROBLEM_JSON = "application/problem+json"
+
+HTTP_TITLES = {
+    400: "Niepoprawne żądanie",
+    401: "Wymagane uwierzytelnienie",
+    403: "Brak uprawnień",
+    404: "Nie znaleziono",
+    405: "Niedozwolona metoda",
+    409: "Konflikt",
+    412: "Warunek wstępny niespełniony",
+    413: "Zbyt duże żądanie",
+    415: "Nieobsługiwany typ danych",
+    422: "Dane nie przeszły walidacji",
+    428: "Wymagany warunek wstępny",
+    429: "Zbyt wiele żądań",
+    500: "Błąd serwera",
+}
+
+# Pydantic's English messages, said in Polish for the most common cases.
+PYDANTIC_MESSAGES = {
+    "missing": "Pole jest wymagane.",
+    "extra_forbidden": "Nieznane pole.",
+    "string_too_long": "Tekst jest za długi.",
+    "string_too_short": "Tekst jest za krótki.",
+    "int_parsing": "Oczekiwano liczby całkowitej.",
+    "int_type": "Oczekiwano liczby całkowitej.",
+    "date_from_datetime_parsing": "Oczekiwano daty w formacie RRRR-MM-DD.",
+    "date_parsing": "Oczekiwano daty w formacie RRRR-MM-DD.",
+    "enum": "Niedozwolona wartość.",
+    "literal_error": "Niedozwolona wartość.",
+    "greater_than_equal": "Wartość jest za mała.",
+    "less_than_equal": "Wartość jest za duża.",
+    "bool_parsing": "Oczekiwano wartości logicznej (true/false).",
+    "decimal_parsing": "Oczekiwano liczby.",
+    "model_attributes_type": "Oczekiwano obiektu JSON.",
+    "dict_type": "Oczekiwano obiektu JSON.",
+    "list_type": "Oczekiwano listy.",
+}
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    slug: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+    instance: str | None = None,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": f"/problems/{slug}" if slug else "about:blank",
+        "title": title or HTTP_TITLES.get(status, "Błąd"),
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = errors
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
+    return problem(
+        exc.status,
+        exc.detail,
+        title=exc.title,
+        slug=exc.slug,
+        errors=[error.as_dict() for error in exc.errors],
+        instance=request.url.path,
+    )
+
+
+def _field_of(key: str | None, source: Any) -> str:
+    return key or (str(source) if source else "body")
+
+
+def validation_error_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    errors: list[dict[str, Any]] = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", ""))
+        errors.append({"field": _field_of(item.get("key"), item.get("source")), "message": message})
+    detail = "Dane nie przeszły walidacji." if errors else str(exc.detail)
+    return problem(400, detail, slug="invalid-input", errors=errors, instance=request.url.path)
+
+
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    detail = exc.detail if exc.detail and exc.detail != HTTP_TITLES.get(exc.status_code) else ""
+    headers = dict(exc.headers) if exc.headers else None
+    return problem(
+        exc.status_code,
+        detail or HTTP_TITLES.get(exc.status_code, "Błąd"),
+        headers=headers,
+        instance=request.url.path,
+    )
+
+
+def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    incident = uuid.uuid4().hex[:12]
+    log.exception("unhandled error %s on %s %s", incident, request.method, request.url.path)
+    return problem(
+        500,
+        f"Wystąpił nieoczekiwany błąd. Numer zgłoszenia: {incident}.",
+        instance=request.url.path,
+    )
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    DomainError: domain_error_handler,
+    ValidationException: validation_error_handler,
+    HTTPException: http_error_handler,
+    Exception: unexpected_error_handler,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType", "problem"]

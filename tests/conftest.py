@@ -1,0 +1,118 @@
+"""Test set-up shared by every package: one fresh database per run, on SQLite or PostgreSQL.
+
+`SES_TEST_DB=postgres` runs the suite on PostgreSQL (127.0.0.1:5432, user postgres, or
+`SES_TEST_PG_DSN`); anything else on a fresh SQLite file. The schema is built by running the real
+migrations. Each test runs inside a transaction that is rolled back, and talks to the real app
+through httpx's ASGI transport in the test's own event loop (see stack notes §1.11).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGINE = os.environ.get("SES_TEST_DB", "sqlite")
+_run_id = uuid.uuid4().hex[:10]
+
+if ENGINE == "postgres":
+    _admin_dsn = os.environ.get("SES_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+    _db_name = f"ses_test_{_run_id}"
+    os.environ["SES_DATABASE_URL"] = _admin_dsn.rsplit("/", 1)[0] + f"/{_db_name}"
+else:
+    _tmp = Path(tempfile.mkdtemp(prefix="ses-test-"))
+    os.environ["SES_DATABASE_URL"] = str(_tmp / "test.sqlite")
+os.environ.setdefault("SES_SECRET_KEY", "test-secret-key-" + "x" * 32)
+
+
+def _create_postgres_database() -> None:
+    import asyncio
+
+    import asyncpg
+
+    async def create() -> None:
+        conn = await asyncpg.connect(_admin_dsn)
+        try:
+            await conn.execute(f'CREATE DATABASE "{_db_name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+
+
+def _drop_postgres_database() -> None:
+    import asyncio
+
+    import asyncpg
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(_admin_dsn)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{_db_name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(drop())
+
+
+def _migrate_and_seed() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "ses.cli", "migrate", "--territories"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"migrations failed:\n{result.stdout}\n{result.stderr}")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"SES test database: {ENGINE} ({os.environ['SES_DATABASE_URL']})"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if ENGINE == "postgres":
+        _create_postgres_database()
+    _migrate_and_seed()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if ENGINE == "postgres":
+        _drop_postgres_database()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def app_tx() -> AsyncIterator[object]:
+    """The real app, started, with every test's writes inside one rolled-back transaction."""
+    from ses.app import create_app
+    from ses.db import engine
+
+    app = create_app()
+    async with app.lifespan():
+        transaction = engine().transaction()
+        async with transaction as tx:
+            yield app
+            await tx.rollback()
+
+
+@pytest.fixture
+async def client(app_tx: object) -> AsyncIterator[object]:
+    import httpx
+
+    transport = httpx.ASGITransport(app=app_tx)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
