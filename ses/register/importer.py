@@ -23,8 +23,9 @@ from ses.territories.services import gmina_exists_checker
 COLUMNS = (
     "name", "kind", "legal_form", "activity_state", "gmina_code", "locality", "street", "postal_code",
     "krs", "nip", "regon", "email", "website", "phone", "registered_on", "is_owes",
-    "founder_id", "founder_krs", "founder_nip",
+    "founder_id", "founder_krs", "founder_nip", "ref", "founder_ref",
 )  # fmt: skip
+# `ref` names a row within the file (not stored) so that `founder_ref` of a unit can point at it.
 REQUIRED = ("name", "kind", "gmina_code")
 MAX_REPORTED_ERRORS = 1000
 BATCH = 500
@@ -52,6 +53,7 @@ def _date(text: str) -> date:
 
 def _typed(line: int, raw: dict[str, str], errors: list[FieldError]) -> dict[str, Any]:
     data: dict[str, Any] = {key: (value or None) for key, value in raw.items() if key in COLUMNS}
+    data.pop("ref", None)
     if data.get("activity_state") is None:
         data.pop("activity_state", None)
     if data.get("registered_on"):
@@ -126,13 +128,14 @@ async def import_table(
     for line, raw in table.rows:
         row_errors: list[FieldError] = []
         data = _typed(line, raw, row_errors)
+        own_ref = raw.get("ref") or None
         values, problems = clean_organisation(
             {key: value for key, value in data.items() if not key.startswith("founder_") or key == "founder_id"},
             gmina_exists=gmina_exists,
             today=today,
         )
         # A founder named by KRS or NIP is resolved below; do not demand a founder_id for it.
-        if data.get("founder_krs") or data.get("founder_nip"):
+        if data.get("founder_krs") or data.get("founder_nip") or data.get("founder_ref"):
             problems = [p for p in problems if p.field != "founder_id"]
         row_errors += [FieldError(p.field, p.message, row=line) for p in problems]
         for name in ("krs", "nip", "regon"):
@@ -148,6 +151,8 @@ async def import_table(
             else:
                 seen[name][value] = line
         errors += row_errors
+        if own_ref:
+            values["_ref"] = own_ref
         cleaned.append((line, data, values))
         if len(errors) >= MAX_REPORTED_ERRORS:
             break
@@ -156,12 +161,13 @@ async def import_table(
     founder_ids = {data["founder_id"] for _, data, _ in cleaned if data.get("founder_id")}
     known = await _existing_ids(founder_ids)
     in_file_kind = {values.get(name): values.get("kind") for _, _, values in cleaned for name in ("krs", "nip") if values.get(name)}
+    refs = {values["_ref"]: values.get("kind") for _, _, values in cleaned if values.get("_ref")}
     for line, data, values in cleaned:
         kind = values.get("kind")
         if kind is None:
             continue
         is_unit = Kind(kind) in REINTEGRATION_UNIT_KINDS
-        reference = data.get("founder_id") or data.get("founder_krs") or data.get("founder_nip")
+        reference = data.get("founder_id") or data.get("founder_krs") or data.get("founder_nip") or data.get("founder_ref")
         if not is_unit:
             if reference:
                 errors.append(FieldError("founder_id", "Podmiot prowadzący wskazuje się tylko dla CIS, KIS, ZAZ i WTZ.", row=line))
@@ -169,6 +175,9 @@ async def import_table(
         founder_kind = None
         if data.get("founder_id"):
             founder_kind = known.get(data["founder_id"])
+        elif data.get("founder_ref"):
+            founder_kind = refs.get(data["founder_ref"])
+            values["_founder_key"] = ("ref", data["founder_ref"])
         elif data.get("founder_krs") or data.get("founder_nip"):
             key_name = "krs" if data.get("founder_krs") else "nip"
             key = str(data.get(f"founder_{key_name}")).strip().zfill(10)
@@ -201,32 +210,38 @@ async def _write(
     progress: Progress | None,
 ) -> int:
     stamp = datetime.now(UTC)
-    # Bodies first, so units can point at founders created by the same file.
-    ordered = sorted(cleaned, key=lambda item: Kind(item[2]["kind"]) in REINTEGRATION_UNIT_KINDS)
+    # Bodies first, in batches of their own, so units can point at founders created by this file.
+    bodies = [item for item in cleaned if Kind(item[2]["kind"]) not in REINTEGRATION_UNIT_KINDS]
+    units = [item for item in cleaned if Kind(item[2]["kind"]) in REINTEGRATION_UNIT_KINDS]
     ids_by_key: dict[tuple[str, str], int] = {}
-    total = len(ordered)
+    total = len(cleaned)
     done = 0
     async with write_transaction():
-        for start in range(0, total, BATCH):
-            batch = ordered[start : start + BATCH]
-            objects = []
-            for _, data, values in batch:
-                founder_key = values.pop("_founder_key", None)
-                if founder_key is not None:
-                    values["founder"] = existing[founder_key[0]].get(founder_key[1]) or ids_by_key[founder_key]
-                objects.append(
-                    Organisation(**values, is_demo=is_demo, version=1, created_at=stamp, updated_at=stamp)
-                )
-            inserted = await Organisation.insert(*objects).returning(Organisation.id)
-            audits = []
-            for (_, _, values), row in zip(batch, inserted, strict=True):
-                for name in ("krs", "nip"):
-                    if values.get(name):
-                        ids_by_key[(name, values[name])] = row["id"]
-                changes = {key: [None, value] for key, value in values.items() if value is not None and key != "name_search"}
-                audits.append(audit_row(actor, "organisation.import", "organisation", row["id"], changes, at=stamp))
-            await record_many(audits, batch=BATCH)
-            done += len(batch)
-            if progress:
-                progress(done, total)
+        for group in (bodies, units):
+            for start in range(0, len(group), BATCH):
+                batch = group[start : start + BATCH]
+                objects = []
+                keys = []
+                for _, _, values in batch:
+                    keys.append([("ref", values.pop("_ref"))] if values.get("_ref") else [])
+                    keys[-1] += [(name, values[name]) for name in ("krs", "nip") if values.get(name)]
+                    founder_key = values.pop("_founder_key", None)
+                    if founder_key is not None:
+                        values["founder"] = existing.get(founder_key[0], {}).get(founder_key[1]) or ids_by_key[founder_key]
+                    objects.append(
+                        Organisation(**values, is_demo=is_demo, version=1, created_at=stamp, updated_at=stamp)
+                    )
+                inserted = await Organisation.insert(*objects).returning(Organisation.id)
+                audits = []
+                for (_, _, values), row, own_keys in zip(batch, inserted, keys, strict=True):
+                    for key in own_keys:
+                        ids_by_key[key] = row["id"]
+                    changes = {
+                        key: [None, value] for key, value in values.items() if value is not None and key != "name_search"
+                    }
+                    audits.append(audit_row(actor, "organisation.import", "organisation", row["id"], changes, at=stamp))
+                await record_many(audits, batch=BATCH)
+                done += len(batch)
+                if progress:
+                    progress(done, total)
     return total
