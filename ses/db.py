@@ -53,3 +53,50 @@ async def db_lifespan(_app: Any = None) -> AsyncIterator[None]:
     finally:
         if isinstance(db, PostgresEngine):
             await db.close_connection_pool()
+
+
+def _connection() -> Any:
+    transaction = engine().current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("bulk writes must run inside write_transaction()")
+    return transaction.connection
+
+
+async def reserve_ids(tablename: str, count: int) -> list[int]:
+    """Ids for `count` new rows, so bulk inserts need no RETURNING round trip per row.
+
+    SQLite: the IMMEDIATE transaction holds the write lock, so max(id) cannot move under us.
+    PostgreSQL: the serial's sequence hands out the ids.
+    """
+    if count == 0:
+        return []
+    connection = _connection()
+    if isinstance(engine(), SQLiteEngine):
+        cursor = await connection.execute(f"SELECT COALESCE(MAX(id), 0) AS top FROM {tablename}")
+        row = await cursor.fetchone()
+        await cursor.close()
+        top = int(row["top"] if isinstance(row, dict) else row[0])
+        return list(range(top + 1, top + 1 + count))
+    rows = await connection.fetch(
+        f"SELECT nextval(pg_get_serial_sequence('{tablename}', 'id')) AS id FROM generate_series(1, $1)", count
+    )
+    return [row["id"] for row in rows]
+
+
+async def bulk_insert(tablename: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert many rows in the current write transaction, skipping the ORM's per-row work.
+
+    Used by imports, where building one ORM object and one parameter list per row dominated the
+    time (measured: ~1,400 rows/s through the ORM against the 5,000 rows/s target).
+    """
+    if not rows:
+        return
+    connection = _connection()
+    if isinstance(engine(), SQLiteEngine):
+        placeholders = ", ".join("?" for _ in columns)
+        await connection.executemany(
+            f"INSERT INTO {tablename} ({', '.join(columns)}) VALUES ({placeholders})", rows
+        )
+    else:
+        await connection.copy_records_to_table(tablename, records=rows, columns=columns)
+

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from piccolo.columns import Boolean, ForeignKey, Integer, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 from ses.register.tables import Organisation
@@ -14,7 +15,7 @@ class Account(Table, tablename="account"):
     email = Varchar(length=200, null=True, default=None)
     password_hash = Varchar(length=255, null=True, default=None)
     role = Varchar(length=16, index=True)
-    organisation = ForeignKey(Organisation, null=True, default=None, index=True)
+    organisation = ForeignKey(Organisation, on_delete=OnDelete.restrict, null=True, default=None, index=True)
     active = Boolean(default=True)
     failed_logins = Integer(default=0)
     locked_until = Timestamptz(null=True, default=None)
@@ -26,7 +27,7 @@ class Account(Table, tablename="account"):
 class ApiToken(Table, tablename="api_token"):
     """A bearer token of a machine client. Only the SHA-256 of the secret is stored."""
 
-    account = ForeignKey(Account, index=True)
+    account = ForeignKey(Account, on_delete=OnDelete.restrict, index=True)
     name = Varchar(length=120)
     token_hash = Varchar(length=64, unique=True)
     prefix = Varchar(length=16)

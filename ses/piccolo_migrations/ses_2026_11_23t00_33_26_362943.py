@@ -68,8 +68,27 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="YearFigures",
-        tablename="year_figures",
+        class_name="Account", tablename="account", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="ApiToken", tablename="api_token", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="Territory", tablename="territory", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="Organisation",
+        tablename="organisation",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="AuditRecord",
+        tablename="audit_record",
         schema=None,
         columns=None,
     )
@@ -82,28 +101,6 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Organisation",
-        tablename="organisation",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Territory", tablename="territory", schema=None, columns=None
-    )
-
-    manager.add_table(
-        class_name="Account", tablename="account", schema=None, columns=None
-    )
-
-    manager.add_table(
-        class_name="AuditRecord",
-        tablename="audit_record",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
         class_name="LegalStatus",
         tablename="legal_status",
         schema=None,
@@ -111,19 +108,132 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="ApiToken", tablename="api_token", schema=None, columns=None
+        class_name="YearFigures",
+        tablename="year_figures",
+        schema=None,
+        columns=None,
     )
 
     manager.add_column(
-        table_class_name="YearFigures",
-        tablename="year_figures",
+        table_class_name="Account",
+        tablename="account",
+        column_name="username",
+        db_column_name="username",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 80,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Account",
+        tablename="account",
+        column_name="display_name",
+        db_column_name="display_name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Account",
+        tablename="account",
+        column_name="email",
+        db_column_name="email",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Account",
+        tablename="account",
+        column_name="password_hash",
+        db_column_name="password_hash",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 255,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Account",
+        tablename="account",
+        column_name="role",
+        db_column_name="role",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Account",
+        tablename="account",
         column_name="organisation",
         db_column_name="organisation",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
             "references": Organisation,
-            "on_delete": OnDelete.cascade,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -139,10 +249,31 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="YearFigures",
-        tablename="year_figures",
-        column_name="year",
-        db_column_name="year",
+        table_class_name="Account",
+        tablename="account",
+        column_name="active",
+        db_column_name="active",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": True,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Account",
+        tablename="account",
+        column_name="failed_logins",
+        db_column_name="failed_logins",
         column_class_name="Integer",
         column_class=Integer,
         params={
@@ -160,78 +291,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="YearFigures",
-        tablename="year_figures",
-        column_name="employees",
-        db_column_name="employees",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="YearFigures",
-        tablename="year_figures",
-        column_name="employees_at_risk",
-        db_column_name="employees_at_risk",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="YearFigures",
-        tablename="year_figures",
-        column_name="employees_disabled",
-        db_column_name="employees_disabled",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="YearFigures",
-        tablename="year_figures",
-        column_name="revenue_pln",
-        db_column_name="revenue_pln",
-        column_class_name="Numeric",
-        column_class=Numeric,
+        table_class_name="Account",
+        tablename="account",
+        column_name="locked_until",
+        db_column_name="locked_until",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
             "default": None,
-            "digits": (14, 2),
             "null": True,
             "primary_key": False,
             "unique": False,
@@ -245,15 +312,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="YearFigures",
-        tablename="year_figures",
-        column_name="market_revenue_pln",
-        db_column_name="market_revenue_pln",
-        column_class_name="Numeric",
-        column_class=Numeric,
+        table_class_name="Account",
+        tablename="account",
+        column_name="last_login_at",
+        db_column_name="last_login_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
             "default": None,
-            "digits": (14, 2),
             "null": True,
             "primary_key": False,
             "unique": False,
@@ -267,16 +333,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="YearFigures",
-        tablename="year_figures",
-        column_name="source",
-        db_column_name="source",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="Account",
+        tablename="account",
+        column_name="password_changed_at",
+        db_column_name="password_changed_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
-            "length": 20,
-            "default": "",
-            "null": False,
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -289,10 +354,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="YearFigures",
-        tablename="year_figures",
-        column_name="updated_at",
-        db_column_name="updated_at",
+        table_class_name="Account",
+        tablename="account",
+        column_name="created_at",
+        db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -310,15 +375,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StatusEvent",
-        tablename="status_event",
-        column_name="status",
-        db_column_name="status",
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="account",
+        db_column_name="account",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": LegalStatus,
-            "on_delete": OnDelete.cascade,
+            "references": Account,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -334,118 +399,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StatusEvent",
-        tablename="status_event",
-        column_name="from_state",
-        db_column_name="from_state",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 20,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatusEvent",
-        tablename="status_event",
-        column_name="to_state",
-        db_column_name="to_state",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 20,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatusEvent",
-        tablename="status_event",
-        column_name="on_date",
-        db_column_name="on_date",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": DateNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatusEvent",
-        tablename="status_event",
-        column_name="decision_number",
-        db_column_name="decision_number",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 80,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatusEvent",
-        tablename="status_event",
-        column_name="reason",
-        db_column_name="reason",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StatusEvent",
-        tablename="status_event",
-        column_name="actor",
-        db_column_name="actor",
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="name",
+        db_column_name="name",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -464,10 +421,54 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StatusEvent",
-        tablename="status_event",
-        column_name="at",
-        db_column_name="at",
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="token_hash",
+        db_column_name="token_hash",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="prefix",
+        db_column_name="prefix",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="created_at",
+        db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -485,15 +486,253 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="StatusEvent",
-        tablename="status_event",
-        column_name="details",
-        db_column_name="details",
-        column_class_name="JSON",
-        column_class=JSON,
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="created_by",
+        db_column_name="created_by",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
-            "default": "{}",
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="expires_at",
+        db_column_name="expires_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="last_used_at",
+        db_column_name="last_used_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="revoked_at",
+        db_column_name="revoked_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Territory",
+        tablename="territory",
+        column_name="code",
+        db_column_name="code",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 7,
+            "default": "",
             "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Territory",
+        tablename="territory",
+        column_name="level",
+        db_column_name="level",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 12,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Territory",
+        tablename="territory",
+        column_name="name",
+        db_column_name="name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 120,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Territory",
+        tablename="territory",
+        column_name="name_search",
+        db_column_name="name_search",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 120,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Territory",
+        tablename="territory",
+        column_name="gmina_type",
+        db_column_name="gmina_type",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 1,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Territory",
+        tablename="territory",
+        column_name="type_label",
+        db_column_name="type_label",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 80,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Territory",
+        tablename="territory",
+        column_name="parent_code",
+        db_column_name="parent_code",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 7,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Territory",
+        tablename="territory",
+        column_name="population",
+        db_column_name="population",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -667,7 +906,7 @@ async def forwards():
         column_class=ForeignKey,
         params={
             "references": Organisation,
-            "on_delete": OnDelete.cascade,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -1117,441 +1356,6 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Territory",
-        tablename="territory",
-        column_name="code",
-        db_column_name="code",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 7,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Territory",
-        tablename="territory",
-        column_name="level",
-        db_column_name="level",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 12,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Territory",
-        tablename="territory",
-        column_name="name",
-        db_column_name="name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 120,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Territory",
-        tablename="territory",
-        column_name="name_search",
-        db_column_name="name_search",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 120,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Territory",
-        tablename="territory",
-        column_name="gmina_type",
-        db_column_name="gmina_type",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 1,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Territory",
-        tablename="territory",
-        column_name="type_label",
-        db_column_name="type_label",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 80,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Territory",
-        tablename="territory",
-        column_name="parent_code",
-        db_column_name="parent_code",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 7,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Territory",
-        tablename="territory",
-        column_name="population",
-        db_column_name="population",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Account",
-        tablename="account",
-        column_name="username",
-        db_column_name="username",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 80,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Account",
-        tablename="account",
-        column_name="display_name",
-        db_column_name="display_name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Account",
-        tablename="account",
-        column_name="email",
-        db_column_name="email",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Account",
-        tablename="account",
-        column_name="password_hash",
-        db_column_name="password_hash",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 255,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Account",
-        tablename="account",
-        column_name="role",
-        db_column_name="role",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Account",
-        tablename="account",
-        column_name="organisation",
-        db_column_name="organisation",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Organisation,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Account",
-        tablename="account",
-        column_name="active",
-        db_column_name="active",
-        column_class_name="Boolean",
-        column_class=Boolean,
-        params={
-            "default": True,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Account",
-        tablename="account",
-        column_name="failed_logins",
-        db_column_name="failed_logins",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Account",
-        tablename="account",
-        column_name="locked_until",
-        db_column_name="locked_until",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Account",
-        tablename="account",
-        column_name="last_login_at",
-        db_column_name="last_login_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Account",
-        tablename="account",
-        column_name="password_changed_at",
-        db_column_name="password_changed_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Account",
-        tablename="account",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
         table_class_name="AuditRecord",
         tablename="audit_record",
         column_name="at",
@@ -1767,6 +1571,202 @@ async def forwards():
     )
 
     manager.add_column(
+        table_class_name="StatusEvent",
+        tablename="status_event",
+        column_name="status",
+        db_column_name="status",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": LegalStatus,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatusEvent",
+        tablename="status_event",
+        column_name="from_state",
+        db_column_name="from_state",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatusEvent",
+        tablename="status_event",
+        column_name="to_state",
+        db_column_name="to_state",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatusEvent",
+        tablename="status_event",
+        column_name="on_date",
+        db_column_name="on_date",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatusEvent",
+        tablename="status_event",
+        column_name="decision_number",
+        db_column_name="decision_number",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 80,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatusEvent",
+        tablename="status_event",
+        column_name="reason",
+        db_column_name="reason",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatusEvent",
+        tablename="status_event",
+        column_name="actor",
+        db_column_name="actor",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 120,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatusEvent",
+        tablename="status_event",
+        column_name="at",
+        db_column_name="at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StatusEvent",
+        tablename="status_event",
+        column_name="details",
+        db_column_name="details",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
         table_class_name="LegalStatus",
         tablename="legal_status",
         column_name="organisation",
@@ -1775,7 +1775,7 @@ async def forwards():
         column_class=ForeignKey,
         params={
             "references": Organisation,
-            "on_delete": OnDelete.cascade,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -2112,15 +2112,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="account",
-        db_column_name="account",
+        table_class_name="YearFigures",
+        tablename="year_figures",
+        column_name="organisation",
+        db_column_name="organisation",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Account,
-            "on_delete": OnDelete.cascade,
+            "references": Organisation,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -2136,14 +2136,142 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="name",
-        db_column_name="name",
+        table_class_name="YearFigures",
+        tablename="year_figures",
+        column_name="year",
+        db_column_name="year",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="YearFigures",
+        tablename="year_figures",
+        column_name="employees",
+        db_column_name="employees",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="YearFigures",
+        tablename="year_figures",
+        column_name="employees_at_risk",
+        db_column_name="employees_at_risk",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="YearFigures",
+        tablename="year_figures",
+        column_name="employees_disabled",
+        db_column_name="employees_disabled",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="YearFigures",
+        tablename="year_figures",
+        column_name="revenue_pln",
+        db_column_name="revenue_pln",
+        column_class_name="Numeric",
+        column_class=Numeric,
+        params={
+            "default": None,
+            "digits": (14, 2),
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="YearFigures",
+        tablename="year_figures",
+        column_name="market_revenue_pln",
+        db_column_name="market_revenue_pln",
+        column_class_name="Numeric",
+        column_class=Numeric,
+        params={
+            "default": None,
+            "digits": (14, 2),
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="YearFigures",
+        tablename="year_figures",
+        column_name="source",
+        db_column_name="source",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 120,
+            "length": 20,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -2158,143 +2286,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="token_hash",
-        db_column_name="token_hash",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="prefix",
-        db_column_name="prefix",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="created_at",
-        db_column_name="created_at",
+        table_class_name="YearFigures",
+        tablename="year_figures",
+        column_name="updated_at",
+        db_column_name="updated_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
             "default": TimestamptzNow(),
             "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="created_by",
-        db_column_name="created_by",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="expires_at",
-        db_column_name="expires_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="last_used_at",
-        db_column_name="last_used_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="revoked_at",
-        db_column_name="revoked_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ses.audit.services import Actor, audit_row, record_many
-from ses.db import write_transaction
+from ses.audit.services import Actor, audit_fields
+from ses.audit.tables import AuditRecord
+from ses.db import bulk_insert, reserve_ids, write_transaction
 from ses.errors import FieldError, ValidationFailed
 from ses.register.tables import Organisation
 from ses.register.tabular import Table
@@ -201,6 +202,11 @@ async def import_table(
     return ImportResult(rows=len(cleaned), created=created, dry_run=False)
 
 
+ORGANISATION_COLUMNS = [column._meta.db_column_name for column in Organisation._meta.columns]
+AUDIT_COLUMNS = [column._meta.db_column_name for column in AuditRecord._meta.columns if column._meta.name != "id"]
+DEFAULTS = {"activity_state": "active", "is_owes": False, "version": 1}
+
+
 async def _write(
     cleaned: list[tuple[int, dict[str, Any], dict[str, Any]]],
     existing: dict[str, dict[str, int]],
@@ -220,27 +226,31 @@ async def _write(
         for group in (bodies, units):
             for start in range(0, len(group), BATCH):
                 batch = group[start : start + BATCH]
-                objects = []
-                keys = []
-                for _, _, values in batch:
-                    keys.append([("ref", values.pop("_ref"))] if values.get("_ref") else [])
-                    keys[-1] += [(name, values[name]) for name in ("krs", "nip") if values.get(name)]
+                ids = await reserve_ids("organisation", len(batch))
+                rows, audits = [], []
+                for (_, _, values), org_id in zip(batch, ids, strict=True):
+                    if ref := values.pop("_ref", None):
+                        ids_by_key[("ref", ref)] = org_id
+                    for name in ("krs", "nip"):
+                        if values.get(name):
+                            ids_by_key[(name, values[name])] = org_id
                     founder_key = values.pop("_founder_key", None)
                     if founder_key is not None:
                         values["founder"] = existing.get(founder_key[0], {}).get(founder_key[1]) or ids_by_key[founder_key]
-                    objects.append(
-                        Organisation(**values, is_demo=is_demo, version=1, created_at=stamp, updated_at=stamp)
-                    )
-                inserted = await Organisation.insert(*objects).returning(Organisation.id)
-                audits = []
-                for (_, _, values), row, own_keys in zip(batch, inserted, keys, strict=True):
-                    for key in own_keys:
-                        ids_by_key[key] = row["id"]
-                    changes = {
-                        key: [None, value] for key, value in values.items() if value is not None and key != "name_search"
+                    record = {
+                        **DEFAULTS,
+                        **values,
+                        "id": org_id,
+                        "is_demo": is_demo,
+                        "created_at": stamp,
+                        "updated_at": stamp,
                     }
-                    audits.append(audit_row(actor, "organisation.import", "organisation", row["id"], changes, at=stamp))
-                await record_many(audits, batch=BATCH)
+                    rows.append(tuple(record.get(column) for column in ORGANISATION_COLUMNS))
+                    changes = {key: [None, value] for key, value in values.items() if value is not None and key != "name_search"}
+                    audit = audit_fields(actor, "organisation.import", "organisation", org_id, changes, at=stamp)
+                    audits.append(tuple(audit[column] for column in AUDIT_COLUMNS))
+                await bulk_insert("organisation", ORGANISATION_COLUMNS, rows)
+                await bulk_insert("audit_record", AUDIT_COLUMNS, audits)
                 done += len(batch)
                 if progress:
                     progress(done, total)

@@ -12,6 +12,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 
@@ -32,6 +33,7 @@ class Organisation(Table, tablename="organisation"):
     is_owes = Boolean(default=False, index=True)
     founder = ForeignKey(
         LazyTableReference("Organisation", module_path="ses.register.tables"),
+        on_delete=OnDelete.restrict,
         null=True,
         default=None,
         index=True,
@@ -61,7 +63,7 @@ class Organisation(Table, tablename="organisation"):
 class LegalStatus(Table, tablename="legal_status"):
     """A legal status of an organisation: PS status, CIS status, KIS entry, ZAZ or WTZ status."""
 
-    organisation = ForeignKey(Organisation, index=True)
+    organisation = ForeignKey(Organisation, on_delete=OnDelete.restrict, index=True)
     status_type = Varchar(length=8, index=True)
     state = Varchar(length=20)
     goal = Varchar(length=20, null=True, default=None)
@@ -82,7 +84,7 @@ class LegalStatus(Table, tablename="legal_status"):
 class StatusEvent(Table, tablename="status_event"):
     """One transition of a legal status: who moved it, from which state to which, when and why."""
 
-    status = ForeignKey(LegalStatus, index=True)
+    status = ForeignKey(LegalStatus, on_delete=OnDelete.restrict, index=True)
     from_state = Varchar(length=20, null=True, default=None)
     to_state = Varchar(length=20)
     on_date = Date()
@@ -96,7 +98,7 @@ class StatusEvent(Table, tablename="status_event"):
 class YearFigures(Table, tablename="year_figures"):
     """Per-year employment and revenue of an organisation (one row per organisation and year)."""
 
-    organisation = ForeignKey(Organisation, index=True)
+    organisation = ForeignKey(Organisation, on_delete=OnDelete.restrict, index=True)
     year = Integer()
     employees = Integer(default=0)
     employees_at_risk = Integer(default=0)

@@ -19,12 +19,15 @@ async def load_territories() -> int:
     global _gmina_codes
     rows = read_territories()
     async with write_transaction():
-        existing = {row["code"] for row in await Territory.select(Territory.code)}
+        existing = {
+            row["code"]: (row["name"], row["population"])
+            for row in await Territory.select(Territory.code, Territory.name, Territory.population)
+        }
         fresh = [Territory(**row.__dict__) for row in rows if row.code not in existing]
         for start in range(0, len(fresh), 500):
             await Territory.insert(*fresh[start : start + 500])
         for row in rows:
-            if row.code in existing:
+            if row.code in existing and existing[row.code] != (row.name, row.population):
                 await Territory.update({Territory.population: row.population, Territory.name: row.name}).where(
                     Territory.code == row.code
                 )

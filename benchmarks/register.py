@@ -1,0 +1,197 @@
+"""Register benchmark at national scale (100,000 organisations) on SQLite and PostgreSQL.
+
+    .venv/bin/python -m benchmarks.register [--engines sqlite,postgres] [--total 100000] [--seconds 20]
+
+For each engine: a fresh database, `ses migrate`, the deterministic generator writes a CSV of the
+whole country, `ses import` loads it (timed: validation + audit records), a real uvicorn server
+starts, and wrk drives it with 32 connections for `--seconds` per query shape. On SQLite the same
+filtered page is also served by Datasette from the same file for comparison. Server memory is
+sampled throughout. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+from benchmarks.harness import (
+    MemorySampler,
+    drop_database,
+    fresh_database,
+    free_port,
+    machine,
+    server,
+    ses,
+    wrk,
+)
+
+WORK = Path(os.environ.get("SES_BENCH_DIR", "/tmp/ses-bench"))
+LIST_QUERY = {"kind": "association", "territory": "14", "sort": "name", "page": "3", "page_size": "50"}
+SEARCH_QUERY = {"q": "przyjaciol", "page_size": "50"}
+IMPORT_COLUMNS = ["ref", "name", "kind", "legal_form", "activity_state", "gmina_code", "locality", "street",
+                  "postal_code", "krs", "nip", "regon", "email", "website", "phone", "registered_on", "is_owes",
+                  "founder_ref"]  # fmt: skip
+
+
+def national_csv(total: int) -> tuple[Path, float]:
+    """The generated country as an import file; returns the path and the generation time."""
+    from ses.demo.generator import generate_organisations
+    from ses.demo.regions import country_gminas
+
+    path = WORK / f"national-{total}.csv"
+    started = time.perf_counter()
+    seeds = generate_organisations(country_gminas(), total=total, seed=2026)
+    took = time.perf_counter() - started
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(IMPORT_COLUMNS)
+        for seed in seeds:
+            writer.writerow(
+                [
+                    seed.ref, seed.name, seed.kind.value, seed.legal_form.value, seed.activity_state.value,
+                    seed.gmina_code, seed.locality, seed.street or "", seed.postal_code or "", seed.krs or "",
+                    seed.nip or "", seed.regon or "", seed.email or "", seed.website or "", seed.phone or "",
+                    seed.registered_on.isoformat() if seed.registered_on else "", "tak" if seed.is_owes else "nie",
+                    seed.founder_ref or "",
+                ]
+            )  # fmt: skip
+    return path, took
+
+
+def staff_token(url: str) -> str:
+    ses(url, "user", "create", "bench-staff", "--role", "staff", "--no-password", capture=True)
+    out = ses(url, "token", "create", "bench-staff", "--name", "benchmark", capture=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def datasette_bin() -> Path:
+    venv = WORK / "datasette-venv"
+    if not (venv / "bin" / "datasette").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "datasette"], check=True)
+    return venv / "bin" / "datasette"
+
+
+def datasette_run(path: str, seconds: int) -> tuple[float, object]:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(datasette_bin()), "serve", path, "-p", str(port), "--setting", "suggest_facets", "off",
+         "--setting", "default_facet_size", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    name = Path(path).stem
+    query = {"kind": "association", "voivodeship_code": "14", "activity_state__not": "retired",
+             "_sort": "name_search", "_size": "50", "_next": "", "_shape": "objects"}  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                httpx.get(base, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        # Datasette pages by keyset; fetch page 3's `_next` token the way a client would.
+        query.pop("_next")
+        url = f"{base}/{name}/organisation.json?{urlencode(query)}"
+        for _ in range(2):
+            url = f"{base}/{name}/organisation.json?{urlencode({**query, '_next': httpx.get(url).json()['next']})}"
+        rows = len(httpx.get(url).json()["rows"])
+        result = wrk(url, seconds=seconds)
+        return rows, result
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def run_engine(engine: str, csv_path: Path, seconds: int, workers: int) -> dict[str, object]:
+    url = fresh_database(engine, "register_bench")
+    out: dict[str, object] = {"engine": engine}
+    try:
+        ses(url, "migrate", capture=True)
+        started = time.perf_counter()
+        ses(url, "import", str(csv_path), capture=True)
+        took = time.perf_counter() - started
+        rows = sum(1 for _ in csv_path.open(encoding="utf-8")) - 1
+        out["import_rows_per_s"] = rows / took
+        out["import_s"] = took
+        token = staff_token(url)
+        headers = {"Authorization": f"Bearer {token}"}
+        with server(url, workers=workers) as (base, pid), MemorySampler(pid) as memory:
+            page = httpx.get(f"{base}/api/v1/organisations?{urlencode(LIST_QUERY)}", headers=headers).json()
+            out["list_total"] = page["total"]
+            out["list"] = wrk(f"{base}/api/v1/organisations?{urlencode(LIST_QUERY)}", seconds=seconds, headers=headers)
+            out["search_total"] = httpx.get(
+                f"{base}/api/v1/organisations?{urlencode(SEARCH_QUERY)}", headers=headers
+            ).json()["total"]
+            out["search"] = wrk(f"{base}/api/v1/organisations?{urlencode(SEARCH_QUERY)}", seconds=seconds, headers=headers)
+            out["by_id"] = wrk(f"{base}/api/v1/organisations/{page['items'][0]['id']}", seconds=seconds, headers=headers)
+            out["public"] = wrk(f"{base}/api/v1/territories/04", seconds=seconds)
+            started = time.perf_counter()
+            size = 0
+            lines = 0
+            with httpx.stream("GET", f"{base}/api/v1/organisations/export.csv", headers=headers, timeout=120) as response:
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    lines += chunk.count(b"\n")
+            out["export_s"] = time.perf_counter() - started
+            out["export_rows"] = lines - 1
+            out["export_mb"] = size / 1e6
+        out["peak_rss_mb"] = memory.peak
+        if engine == "sqlite":
+            out["datasette_rows"], out["datasette"] = datasette_run(url, seconds)
+    finally:
+        drop_database(url)
+    return out
+
+
+def report(results: list[dict[str, object]], total: int, gen_s: float, seconds: int, workers: int) -> str:
+    lines = [
+        f"Machine: {machine()}; {total:,} organisations; wrk 32 connections × {seconds} s per shape; "
+        f"server workers: {workers}; generator: {gen_s:.1f} s.",
+        "",
+        "| engine | shape | req/s | p50 ms | p90 ms | p99 ms | errors |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for res in results:
+        for shape in ("list", "search", "by_id", "public", "datasette"):
+            if shape in res:
+                r = res[shape]
+                lines.append(
+                    f"| {res['engine']} | {shape} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p90_ms:.1f} | {r.p99_ms:.1f} "
+                    f"| {r.errors + r.non_2xx} |"
+                )
+    lines += ["", "| engine | import rows/s | import s | CSV export s (rows, MB) | peak server RSS MB | SES/Datasette req/s |",
+              "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for res in results:
+        ratio = f"{res['list'].rps / res['datasette'].rps:.2f}" if "datasette" in res else "–"
+        lines.append(
+            f"| {res['engine']} | {res['import_rows_per_s']:,.0f} | {res['import_s']:.1f} | {res['export_s']:.2f} "
+            f"({res['export_rows']:,}, {res['export_mb']:.1f}) | {res['peak_rss_mb']:.0f} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--total", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    csv_path, gen_s = national_csv(args.total)
+    results = [run_engine(engine, csv_path, args.seconds, args.workers) for engine in args.engines.split(",")]
+    print(report(results, args.total, gen_s, args.seconds, args.workers))
+
+
+if __name__ == "__main__":
+    main()
