@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -62,7 +63,9 @@ def make_opinion(**changes: object) -> OpinionContent:
         "area_summaries": (
             AreaSummary(code="I.1", title="Doświadczenie wnioskodawcy", meets=7),
             AreaSummary(code="I.2", title="Organizacja OWES", meets=10, needs_completion=1),
-            AreaSummary(code="I.3", title="Kadra OWES świadcząca usługi wsparcia PES", meets=8, needs_completion=1),
+            AreaSummary(
+                code="I.3", title="Kadra OWES świadcząca usługi wsparcia PES", meets=8, needs_completion=1
+            ),
             AreaSummary(code="II.1", title="Animacja lokalna", meets=7),
             AreaSummary(code="II.2", title="Tworzenie PES i PS", meets=6, not_applicable=1),
             AreaSummary(code="II.3", title="Wsparcie działań reintegracyjnych", meets=6),
@@ -106,3 +109,9 @@ def make_opinion(**changes: object) -> OpinionContent:
 @pytest.fixture
 def opinion() -> OpinionContent:
     return make_opinion()
+
+
+@pytest.fixture
+def opinion_factory() -> Callable[..., OpinionContent]:
+    """`make_opinion` as a fixture: test modules must not import `conftest` (the name is shared)."""
+    return make_opinion
