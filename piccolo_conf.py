@@ -13,16 +13,19 @@ from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
+from ses.sqlite_engine import PooledSQLiteEngine
+
 DATABASE_URL = os.environ.get("SES_DATABASE_URL", "")
 
 if DATABASE_URL.startswith(("postgres://", "postgresql://")):
     DB: PostgresEngine | SQLiteEngine = PostgresEngine(config={"dsn": DATABASE_URL})
 else:
     path = DATABASE_URL.removeprefix("sqlite:///") if DATABASE_URL else "ses.sqlite"
-    DB = SQLiteEngine(path=path, timeout=30)
+    DB = PooledSQLiteEngine(path=path, timeout=30)
 
 APP_REGISTRY = AppRegistry(
     apps=[
         "ses.piccolo_app",
+        "ses.reporting.piccolo_app",
     ]
 )

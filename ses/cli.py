@@ -15,7 +15,15 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def _run(coro: Any) -> Any:
-    return asyncio.run(coro)
+    async def run_and_release() -> Any:
+        from ses.db import release_connections
+
+        try:
+            return await coro
+        finally:
+            await release_connections()
+
+    return asyncio.run(run_and_release())
 
 
 async def migrate(territories: bool = True) -> None:

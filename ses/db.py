@@ -53,6 +53,15 @@ async def db_lifespan(_app: Any = None) -> AsyncIterator[None]:
     finally:
         if isinstance(db, PostgresEngine):
             await db.close_connection_pool()
+        else:
+            await release_connections()
+
+
+async def release_connections() -> None:
+    """Close the SQLite connections kept for this event loop (no-op on PostgreSQL)."""
+    db = engine()
+    if hasattr(db, "close_pool"):
+        await db.close_pool()
 
 
 def _connection() -> Any:

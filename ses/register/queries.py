@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count
+from collections import OrderedDict
+
+from piccolo.query.functions.aggregate import Count, Max
 
 from ses.errors import FieldError, ValidationFailed
 from ses.register.services import OUTPUT_COLUMNS
@@ -108,6 +110,42 @@ class RegisterFilter:
         return where
 
 
+class AggregateCache:
+    """Counts and facet counts of register queries, valid while the register is unchanged.
+
+    Every change to an organisation moves `updated_at` forward and rows are never deleted, so
+    MAX(updated_at) — one index lookup — tells whether a cached count is still true. Counting the
+    filtered rows of a national register costs ~15 ms on SQLite; the lookup costs microseconds.
+    """
+
+    def __init__(self, size: int = 2048) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+    async def get_or_compute(self, key: tuple[Any, ...], stamp: Any, compute: Any) -> Any:
+        full_key = (*key, stamp)
+        if full_key in self.entries:
+            self.entries.move_to_end(full_key)
+            return self.entries[full_key]
+        value = await compute()
+        self.entries[full_key] = value
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+        return value
+
+
+AGGREGATES = AggregateCache()
+
+
+async def register_stamp() -> Any:
+    row = await Organisation.select(Max(Organisation.updated_at, alias="stamp")).first()
+    return row["stamp"] if row else None
+
+
+def _filter_key(filters: RegisterFilter) -> tuple[Any, ...]:
+    return tuple(tuple(value) if isinstance(value, list) else value for value in vars(filters).values())
+
+
 def _order(sort: str) -> tuple[Any, bool]:
     if sort not in SORTS:
         raise ValidationFailed(
@@ -139,14 +177,21 @@ async def search(
     if where:
         query = query.where(*where)
         count = count.where(*where)
+    stamp = await register_stamp()
+    key = _filter_key(filters)
     result: dict[str, Any] = {
         "items": await query,
         "page": page,
         "page_size": page_size,
-        "total": await count,
+        "total": await AGGREGATES.get_or_compute(("count", *key), stamp, lambda: count.run()),
     }
     if facets:
-        result["facets"] = {name: await facet_counts(FACETS[name], where) for name in facets}
+        result["facets"] = {
+            name: await AGGREGATES.get_or_compute(
+                ("facet", name, *key), stamp, lambda name=name: facet_counts(FACETS[name], where)
+            )
+            for name in facets
+        }
     return result
 
 

@@ -1,0 +1,1 @@
+"""OWES periodic reports: definitions as data, validation, approval workflow and follow-up."""
