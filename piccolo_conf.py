@@ -27,5 +27,7 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "ses.piccolo_app",
         "ses.reporting.piccolo_app",
+        "accreditation.piccolo_app",
+        "network.piccolo_app",
     ]
 )

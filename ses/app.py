@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import Any
 
@@ -21,12 +22,23 @@ from ses.web.problems import EXCEPTION_HANDLERS
 log = logging.getLogger("ses")
 
 
+# Packages that contribute routes: each module exposes `ROUTES`, a list of Litestar route handlers
+# or controllers, every one with a declared policy (see ses/auth/policy.py).
+ROUTE_MODULES = (
+    "ses.reporting.api",
+    "accreditation.api",
+    "network.api",
+)
+
+
 def route_handlers() -> list[Any]:
+    contributed = [handler for name in ROUTE_MODULES for handler in importlib.import_module(name).ROUTES]
     return [
         health,
         vocab,
         OrganisationController,
         TerritoryController,
+        *contributed,
         swagger_assets_router(),
     ]
 

@@ -171,8 +171,17 @@ register("demo", "wczytaj dane demonstracyjne (kujawsko-pomorskie) i uruchom ser
 register("import", "importuj organizacje z pliku CSV/XLSX (wszystko albo nic)", cmd_import, _import_arguments)
 
 
+# Packages that contribute subcommands: importing the module calls `register(...)`.
+CLI_MODULES = (
+    "ses.auth_cli",
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from ses import auth_cli  # noqa: F401 - registers `user` and `token`
+    import importlib
+
+    for module in CLI_MODULES:
+        importlib.import_module(module)
 
     parser = argparse.ArgumentParser(prog="ses", description="SES — rejestr i monitoring ekonomii społecznej")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -14,6 +14,8 @@ import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,10 @@ else:
     _tmp = Path(tempfile.mkdtemp(prefix="ses-test-"))
     os.environ["SES_DATABASE_URL"] = str(_tmp / "test.sqlite")
 os.environ.setdefault("SES_SECRET_KEY", "test-secret-key-" + "x" * 32)
+
+# Imported only now: piccolo_conf reads SES_DATABASE_URL when first imported.
+from ses.audit.services import Actor  # noqa: E402
+from ses.auth.policy import Role  # noqa: E402
 
 
 def _create_postgres_database() -> None:
@@ -116,3 +122,54 @@ async def client(app_tx: object) -> AsyncIterator[object]:
     transport = httpx.ASGITransport(app=app_tx)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+# Accounts and tokens for every role, made through the real services inside the test transaction.
+@dataclass
+class Caller:
+    role: Role
+    token: str
+    account_id: int
+    organisation_id: int | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+async def make_caller(role: Role, organisation_id: int | None = None, name: str | None = None) -> Caller:
+    from ses.auth.services import create_account, create_token
+
+    actor = Actor.system("tests")
+    username = name or f"{role.value}-{organisation_id or 0}"
+    account_id = await create_account(
+        username=username, role=role, password=None, organisation_id=organisation_id, actor=actor
+    )
+    token, _ = await create_token(account_id=account_id, name="tests", valid_days=30, actor=actor)
+    return Caller(role=role, token=token, account_id=account_id, organisation_id=organisation_id)
+
+
+@pytest.fixture
+async def staff(app_tx: Any) -> Caller:
+    return await make_caller(Role.STAFF)
+
+
+@pytest.fixture
+async def reviewer(app_tx: Any) -> Caller:
+    return await make_caller(Role.REVIEWER)
+
+
+@pytest.fixture
+async def committee(app_tx: Any) -> Caller:
+    return await make_caller(Role.COMMITTEE)
+
+
+@pytest.fixture
+async def admin(app_tx: Any) -> Caller:
+    return await make_caller(Role.ADMIN)
+
+
+@pytest.fixture
+def caller_for(app_tx: Any) -> Any:
+    """`await caller_for(Role.OWES, organisation_id=...)`: a further caller of any role."""
+    return make_caller

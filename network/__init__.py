@@ -1,0 +1,1 @@
+"""Cooperation networks: relations between organisations, PARTNER surveys, graph metrics."""
