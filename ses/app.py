@@ -6,18 +6,27 @@ import importlib
 import logging
 from typing import Any
 
+from pathlib import Path
+
 from litestar import Litestar
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.middleware.base import DefineMiddleware
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 
 from ses.db import db_lifespan
 from ses.logging import configure_logging
 from ses.register.api import OrganisationController
 from ses.settings import Settings, get_settings
 from ses.territories.api import TerritoryController
+from ses.auth.policy import Role, allow
 from ses.web.auth import AuthenticationMiddleware
 from ses.web.docs import openapi_config, swagger_assets_router
 from ses.web.meta import health, vocab
-from ses.web.problems import EXCEPTION_HANDLERS
+from ses.web.problems import EXCEPTION_HANDLERS, record_refusal
+from ses.web.security import CSRFMiddleware, SecurityHeadersMiddleware
+
+WEB = Path(__file__).parent / "web"
 
 log = logging.getLogger("ses")
 
@@ -25,6 +34,9 @@ log = logging.getLogger("ses")
 # Packages that contribute routes: each module exposes `ROUTES`, a list of Litestar route handlers
 # or controllers, every one with a declared policy (see ses/auth/policy.py).
 ROUTE_MODULES = (
+    "ses.web.pages",
+    "ses.web.admin_pages",
+    "ses.auth.api",
     "ses.reporting.api",
     "accreditation.api",
     "network.api",
@@ -40,6 +52,10 @@ def route_handlers() -> list[Any]:
         TerritoryController,
         *contributed,
         swagger_assets_router(),
+        create_static_files_router(
+            path="/static/ses", directories=[WEB / "static"], guards=[allow(Role.PUBLIC)],
+            include_in_schema=False, name="ses-static",
+        ),
     ]
 
 
@@ -50,7 +66,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=route_handlers(),
         lifespan=[db_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/schema"])],
+        middleware=[
+            SecurityHeadersMiddleware,
+            DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/schema"]),
+            CSRFMiddleware,
+        ],
+        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        after_exception=[record_refusal],
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_request_bytes,
         debug=settings.debug,

@@ -33,6 +33,10 @@ class Settings:
     """Mark cookies Secure; turn on whenever SES is served over HTTPS."""
     data_dir: Path = Path(".")
     log_level: str = "INFO"
+    session_hours: int = 12
+    """A browser session ends this many hours after sign-in (and at sign-out)."""
+    login_slowdown: float = 1.0
+    """Multiplies the wait after failed sign-ins (tests set 0 so they do not sleep)."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -53,6 +57,8 @@ class Settings:
             secure_cookies=_flag("SES_SECURE_COOKIES", False),
             data_dir=Path(env.get("SES_DATA_DIR", ".")),
             log_level=env.get("SES_LOG_LEVEL", "INFO"),
+            session_hours=int(env.get("SES_SESSION_HOURS", "12")),
+            login_slowdown=float(env.get("SES_LOGIN_SLOWDOWN", "1")),
         )
 
 

@@ -32,6 +32,7 @@ else:
     _tmp = Path(tempfile.mkdtemp(prefix="ses-test-"))
     os.environ["SES_DATABASE_URL"] = str(_tmp / "test.sqlite")
 os.environ.setdefault("SES_SECRET_KEY", "test-secret-key-" + "x" * 32)
+os.environ.setdefault("SES_LOGIN_SLOWDOWN", "0")
 
 # Imported only now: piccolo_conf reads SES_DATABASE_URL when first imported.
 from ses.audit.services import Actor  # noqa: E402

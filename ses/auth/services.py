@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 
@@ -11,7 +12,7 @@ from ses.auth.policy import Principal, Role
 from ses.auth.tables import Account, ApiToken
 from ses.auth.tokens import looks_like_token, new_token, token_hash
 from ses.db import write_transaction
-from ses.errors import Conflict, ErrorCollector, NotFound
+from ses.errors import Conflict, ErrorCollector, NotFound, PermissionDenied
 from ses.register.tables import Organisation
 
 _hasher = PasswordHasher()
@@ -146,3 +147,115 @@ async def principal_for_token(secret: str) -> Principal | None:
         organisation_id=row["account.organisation"],
         token_id=row["id"],
     )
+
+
+async def list_accounts(page: int, page_size: int) -> dict[str, Any]:
+    rows = await (
+        Account.select(
+            Account.id, Account.username, Account.display_name, Account.role, Account.active,
+            Account.organisation, Account.organisation.name.as_alias("organisation_name"),
+            Account.last_login_at, Account.locked_until,
+        )
+        .order_by(Account.username)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    total = await Account.count()
+    return {"items": rows, "total": total, "page": page, "page_size": page_size}
+
+
+async def account_detail(account_id: int) -> dict[str, Any]:
+    row = await (
+        Account.select(
+            Account.id, Account.username, Account.display_name, Account.role, Account.active,
+            Account.organisation, Account.organisation.name.as_alias("organisation_name"),
+            Account.last_login_at, Account.locked_until, Account.failed_logins, Account.created_at,
+        )
+        .where(Account.id == account_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("Nie ma takiego konta.")
+    row["tokens"] = await (
+        ApiToken.select(
+            ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.created_at, ApiToken.expires_at,
+            ApiToken.last_used_at, ApiToken.revoked_at,
+        )
+        .where(ApiToken.account == account_id)
+        .order_by(ApiToken.id, ascending=False)
+        .limit(200)
+    )
+    return row
+
+
+async def update_account(account_id: int, *, role: Role, active: bool, actor: Actor) -> None:
+    """Change an account's role or switch it off; an OWES account keeps its organisation."""
+    async with write_transaction():
+        row = await Account.select(Account.role, Account.active, Account.organisation).where(Account.id == account_id).first()
+        if row is None:
+            raise NotFound("Nie ma takiego konta.")
+        problems = ErrorCollector()
+        if role is Role.PUBLIC:
+            problems.add("role", "Rola „public” nie jest kontem.")
+        if (role is Role.OWES) != (row["organisation"] is not None):
+            problems.add("role", "Rolę OWES ma tylko konto przypisane do organizacji OWES; utwórz nowe konto.")
+        if actor.account_id == account_id and (role is not Role.ADMIN or not active):
+            problems.add("role", "Nie możesz odebrać sobie roli administratora ani wyłączyć własnego konta.")
+        problems.raise_if_any("Nie zmieniono konta.")
+        changes = {}
+        if row["role"] != role.value:
+            changes["role"] = [row["role"], role.value]
+        if row["active"] != active:
+            changes["active"] = [row["active"], active]
+        if not changes:
+            return
+        values: dict[Any, Any] = {Account.role: role.value, Account.active: active}
+        if active and not row["active"]:
+            values[Account.failed_logins] = 0
+            values[Account.locked_until] = None
+        await Account.update(values).where(Account.id == account_id)
+        action = "account.role_change" if "role" in changes else "account.update"
+        await record_event(actor, action, "account", account_id, changes)
+
+
+async def issue_token(
+    *, issuer: Principal, account_id: int, name: str, valid_days: int | None, actor: Actor
+) -> tuple[str, int]:
+    """A token issued by a person: admins for any account, staff only for OWES accounts."""
+    problems = ErrorCollector()
+    if not name.strip():
+        problems.add("name", "Podaj nazwę tokenu (np. system sprawozdawczy OWES).")
+    if valid_days is not None and not 1 <= valid_days <= 730:
+        problems.add("valid_days", "Token może być ważny od 1 do 730 dni.")
+    problems.raise_if_any("Nie utworzono tokenu.")
+    account = await Account.select(Account.role).where(Account.id == account_id).first()
+    if account is None:
+        raise NotFound("Nie ma takiego konta.")
+    if issuer.role is not Role.ADMIN and account["role"] != Role.OWES.value:
+        raise PermissionDenied("Pracownik ROPS wydaje tokeny tylko kontom OWES.")
+    return await create_token(account_id=account_id, name=name.strip(), valid_days=valid_days, actor=actor)
+
+
+async def withdraw_token(*, issuer: Principal, token_id: int, actor: Actor) -> int:
+    """Revoke a token (admins any, staff only OWES tokens); returns the account it belonged to."""
+    token = await ApiToken.select(ApiToken.account, ApiToken.account.role).where(ApiToken.id == token_id).first()
+    if token is None:
+        raise NotFound("Nie ma takiego tokenu.")
+    if issuer.role is not Role.ADMIN and token["account.role"] != Role.OWES.value:
+        raise PermissionDenied("Pracownik ROPS unieważnia tylko tokeny kont OWES.")
+    await revoke_token(token_id, actor=actor)
+    return int(token["account"])
+
+
+async def list_tokens(account_id: int | None, page: int, page_size: int) -> dict[str, Any]:
+    query = ApiToken.select(
+        ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.account.id.as_alias("account_id"),
+        ApiToken.account.username.as_alias("username"), ApiToken.created_at, ApiToken.expires_at,
+        ApiToken.last_used_at, ApiToken.revoked_at,
+    )
+    count = ApiToken.count()
+    if account_id is not None:
+        query = query.where(ApiToken.account == account_id)
+        count = count.where(ApiToken.account == account_id)
+    items = await query.order_by(ApiToken.id, ascending=False).limit(page_size).offset((page - 1) * page_size)
+    return {"items": items, "total": await count, "page": page, "page_size": page_size}

@@ -36,3 +36,27 @@ class ApiToken(Table, tablename="api_token"):
     expires_at = Timestamptz(null=True, default=None)
     last_used_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+
+
+class WebSession(Table, tablename="web_session"):
+    """A signed-in browser. The cookie carries a random secret; only its SHA-256 is stored, so a
+    copy of the database opens no sessions. Stored in the database, so sessions survive restarts and
+    are shared by every worker process."""
+
+    secret_hash = Varchar(length=64, unique=True)
+    account = ForeignKey(Account, on_delete=OnDelete.restrict, index=True)
+    csrf_token = Varchar(length=64)
+    created_at = Timestamptz()
+    expires_at = Timestamptz(index=True)
+    last_seen_at = Timestamptz()
+    address = Varchar(length=64, null=True, default=None)
+    ended_at = Timestamptz(null=True, default=None)
+
+
+class LoginThrottle(Table, tablename="login_throttle"):
+    """Failed sign-ins counted per network address (per account they are counted on `Account`)."""
+
+    address = Varchar(length=64, unique=True)
+    failures = Integer(default=0)
+    window_started_at = Timestamptz()
+    locked_until = Timestamptz(null=True, default=None)

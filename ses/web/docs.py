@@ -15,10 +15,15 @@ SWAGGER_ASSETS = "/static/swagger"
 
 
 def openapi_config() -> OpenAPIConfig:
+    from litestar import Router
+
+    from ses.auth.policy import Role, allow
+
     return OpenAPIConfig(
         title="SES — rejestr i monitoring ekonomii społecznej",
         version=ses.__version__,
-        path="/schema",
+        # The API's description is public, like the API documentation of any public body.
+        openapi_router=Router(path="/schema", route_handlers=[], guards=[allow(Role.PUBLIC)], include_in_schema=False),
         render_plugins=[
             SwaggerRenderPlugin(
                 js_url=f"{SWAGGER_ASSETS}/swagger-ui-bundle.js",

@@ -79,7 +79,30 @@ def problem(
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
+def wants_page(request: Request[Any, Any, Any]) -> bool:
+    """A person's browser asking for a page (not the API, not the API docs)."""
+    path = request.url.path
+    if path.startswith(("/api/", "/schema", "/static/", "/health")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def page_problem(request: Request[Any, Any, Any], status: int, detail: str) -> Response[Any]:
+    """The same refusal as a page: anonymous people go to the sign-in form, others see why."""
+    from urllib.parse import quote
+
+    from litestar.response import Redirect, Template
+
+    if status == 401:
+        return Redirect(f"/login?next={quote(request.url.path)}", status_code=303)
+    from ses.web.pages import page
+
+    return page(request, "page_error.html.j2", status, title=HTTP_TITLES.get(status, "Błąd"), detail=detail)
+
+
+def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    if wants_page(request) and exc.status in (401, 403, 404):
+        return page_problem(request, exc.status, exc.detail)
     return problem(
         exc.status,
         exc.detail,
@@ -105,8 +128,10 @@ def validation_error_handler(request: Request[Any, Any, Any], exc: ValidationExc
     return problem(400, detail, slug="invalid-input", errors=errors, instance=request.url.path)
 
 
-def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     detail = exc.detail if exc.detail and exc.detail != HTTP_TITLES.get(exc.status_code) else ""
+    if wants_page(request) and exc.status_code in (401, 403, 404, 405):
+        return page_problem(request, exc.status_code, detail or HTTP_TITLES.get(exc.status_code, "Błąd"))
     headers = dict(exc.headers) if exc.headers else None
     return problem(
         exc.status_code,
@@ -124,6 +149,38 @@ def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) ->
         f"Wystąpił nieoczekiwany błąd. Numer zgłoszenia: {incident}.",
         instance=request.url.path,
     )
+
+
+async def record_refusal(exc: Exception, scope: Any) -> None:
+    """Every permission refusal (a route's policy or a service's check) goes to the audit log."""
+    from litestar.exceptions import PermissionDeniedException
+
+    from ses.errors import PermissionDenied
+
+    if not isinstance(exc, PermissionDeniedException | PermissionDenied):
+        return
+    from ses.audit.services import Actor, record_event
+    from ses.auth.policy import Principal
+    from ses.db import write_transaction
+    from ses.register.vocab import Channel
+
+    user = scope.get("user")
+    client = scope.get("client")
+    actor = Actor(
+        label=user.label if isinstance(user, Principal) else "anonymous",
+        channel=Channel.API if scope.get("path", "").startswith("/api/") else Channel.WEB,
+        account_id=user.account_id if isinstance(user, Principal) else None,
+        address=client[0] if client else None,
+    )
+    try:
+        async with write_transaction():
+            await record_event(
+                actor, "access.refused", "route", None,
+                {"method": [None, scope.get("method")], "path": [None, scope.get("path")]},
+                reason=str(getattr(exc, "detail", exc))[:500],
+            )
+    except Exception:  # the refusal itself must still be answered
+        log.exception("could not record a permission refusal")
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

@@ -1,0 +1,102 @@
+"""JSON API for the caller's own identity and for OWES machine tokens (issued by staff or admin)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from pydantic import BaseModel, ConfigDict, Field
+
+from ses.auth import services
+from ses.auth.policy import ACCOUNT_ROLES, Role, allow
+from ses.settings import get_settings
+from ses.web.context import actor_of, page_window, principal
+
+
+class Me(BaseModel):
+    account_id: int
+    username: str
+    role: Role
+    organisation_id: int | None
+    authenticated_by: str
+
+
+class TokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: int
+    name: str = Field(min_length=1, max_length=120)
+    valid_days: int | None = Field(default=365, ge=1, le=730)
+
+
+class TokenCreated(BaseModel):
+    id: int
+    token: str
+    """Shown once: only its hash is stored."""
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    account_id: int
+    username: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenPage(BaseModel):
+    items: list[TokenOut]
+    total: int
+    page: int
+    page_size: int
+
+
+@get("/api/v1/me", guards=[allow(*ACCOUNT_ROLES)], tags=["Konta"], summary="Who am I")
+async def me(request: Request[Any, Any, Any]) -> Me:
+    user = principal(request)
+    assert user is not None
+    return Me(
+        account_id=user.account_id, username=user.username, role=user.role,
+        organisation_id=user.organisation_id, authenticated_by=str(request.scope.get("auth")),
+    )
+
+
+class TokenController(Controller):
+    path = "/api/v1/tokens"
+    tags = ["Konta"]
+    guards = [allow(Role.STAFF)]
+
+    @get("/", summary="API tokens (never the secrets)")
+    async def list_tokens(
+        self,
+        account_id: FromQuery[int | None] = None,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 50,
+    ) -> TokenPage:
+        page, page_size = page_window(page, page_size, get_settings().max_page_size)
+        return TokenPage.model_validate(await services.list_tokens(account_id, page, page_size))
+
+    @post("/", summary="Issue a token for an OWES account (shown once)")
+    async def create(self, request: Request[Any, Any, Any], data: JSONBody[TokenCreate]) -> TokenCreated:
+        user = principal(request)
+        assert user is not None
+        secret, token_id = await services.issue_token(
+            issuer=user, account_id=data.account_id, name=data.name, valid_days=data.valid_days,
+            actor=actor_of(request),
+        )
+        return TokenCreated(id=token_id, token=secret)
+
+    @post("/{token_id:int}/revoke", summary="Revoke a token at once", status_code=200)
+    async def revoke(self, request: Request[Any, Any, Any], token_id: FromPath[int]) -> dict[str, Any]:
+        user = principal(request)
+        assert user is not None
+        await services.withdraw_token(issuer=user, token_id=token_id, actor=actor_of(request))
+        return {"id": token_id, "revoked": True}
+
+
+ROUTES = [me, TokenController]

@@ -1,0 +1,121 @@
+"""Security headers on every response, and CSRF protection for everything a signed-in browser sends.
+
+Bearer-token clients are not exposed to CSRF (a browser never attaches their token on its own), so
+the check applies to requests authenticated by the session cookie: every unsafe method must carry
+the session's CSRF token, either in the `X-SES-CSRF` header or, for HTML forms, in the `_csrf` field.
+The form body is read here and handed on unchanged to the route.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = b"x-ses-csrf"
+CSRF_FIELD = "_csrf"
+MAX_FORM_BYTES = 1024 * 1024
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+# Swagger UI's page (Litestar's render plugin) starts the UI with one inline script.
+CSP_API_DOCS = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
+HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = CSP_API_DOCS if scope["path"].startswith("/schema") else CSP
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(b"content-security-policy", csp.encode())] + HEADERS
+                message["headers"] = list(message.get("headers", [])) + [
+                    (name, value) for name, value in extra if name not in present
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _refuse(send: Any) -> None:
+    body = json.dumps(
+        {
+            "type": "/problems/csrf",
+            "title": "Brak uprawnień",
+            "status": 403,
+            "detail": "Brak lub nieprawidłowy token CSRF. Odśwież stronę i spróbuj ponownie.",
+        },
+        ensure_ascii=False,
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 403,
+            "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class CSRFMiddleware:
+    """Runs after authentication (it needs to know whether the session cookie was used)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS or scope.get("auth") != "session":
+            await self.app(scope, receive, send)
+            return
+        expected = scope["state"]["browser_session"].csrf_token.encode()
+        headers = dict(scope.get("headers", []))
+        given = headers.get(CSRF_HEADER)
+        if given is not None:
+            if hmac.compare_digest(given, expected):
+                await self.app(scope, receive, send)
+            else:
+                await _refuse(send)
+            return
+        if not headers.get(b"content-type", b"").startswith(b"application/x-www-form-urlencoded"):
+            await _refuse(send)
+            return
+        body, messages = b"", []
+        while True:
+            message = await receive()
+            messages.append(message)
+            body += message.get("body", b"")
+            if len(body) > MAX_FORM_BYTES:
+                await _refuse(send)
+                return
+            if not message.get("more_body"):
+                break
+        token = parse_qs(body.decode("latin-1")).get(CSRF_FIELD, [""])[0].encode("latin-1")
+        if not hmac.compare_digest(token, expected):
+            await _refuse(send)
+            return
+
+        async def replay() -> Any:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
