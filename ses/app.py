@@ -24,7 +24,7 @@ from ses.web.auth import AuthenticationMiddleware
 from ses.web.docs import openapi_config, swagger_assets_router
 from ses.web.meta import health, vocab
 from ses.web.problems import EXCEPTION_HANDLERS, record_refusal
-from ses.web.security import CSRFMiddleware, SecurityHeadersMiddleware
+from ses.web.security import CSRFMiddleware, add_security_headers, refuse_nul_characters
 
 WEB = Path(__file__).parent / "web"
 
@@ -67,12 +67,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[db_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
-            SecurityHeadersMiddleware,
             DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/schema"]),
             CSRFMiddleware,
         ],
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
         after_exception=[record_refusal],
+        before_send=[add_security_headers],
+        before_request=refuse_nul_characters,
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_request_bytes,
         debug=settings.debug,

@@ -36,26 +36,15 @@ HEADERS = [
 ]
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        csp = CSP_API_DOCS if scope["path"].startswith("/schema") else CSP
-
-        async def send_with_headers(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(b"content-security-policy", csp.encode())] + HEADERS
-                message["headers"] = list(message.get("headers", [])) + [
-                    (name, value) for name, value in extra if name not in present
-                ]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+async def add_security_headers(message: Any, scope: Any) -> None:
+    """A `before_send` hook: it sees every response, unknown paths and framework errors included
+    (route middleware would miss the 404s of paths no route matches)."""
+    if message["type"] != "http.response.start":
+        return
+    csp = CSP_API_DOCS if scope.get("path", "").startswith("/schema") else CSP
+    present = {name.lower() for name, _ in message.get("headers", [])}
+    extra = [(b"content-security-policy", csp.encode()), *HEADERS]
+    message["headers"] = list(message.get("headers", [])) + [(n, v) for n, v in extra if n not in present]
 
 
 async def _refuse(send: Any) -> None:
@@ -119,3 +108,19 @@ class CSRFMiddleware:
             return messages.pop(0) if messages else await receive()
 
         await self.app(scope, replay, send)
+
+
+async def refuse_nul_characters(request: Any) -> None:
+    """A `before_request` hook: NUL characters have no place in any text SES keeps, and PostgreSQL
+    cannot store them, so a request carrying one anywhere is refused with a clear 422."""
+    from ses.errors import FieldError, ValidationFailed
+
+    query = request.scope.get("query_string", b"")
+    if b"%00" in query or b"\x00" in query or "\x00" in request.scope.get("path", ""):
+        raise ValidationFailed("Adres zawiera niedozwolony znak NUL.", [FieldError("query", "Usuń znak NUL (\\0).")])
+    content_type = request.headers.get("content-type", "")
+    if request.method in SAFE_METHODS or not content_type.startswith(("application/json", "application/x-www-form")):
+        return
+    body = await request.body()
+    if b"\\u0000" in body or b"\x00" in body or b"%00" in body:
+        raise ValidationFailed("Dane zawierają niedozwolony znak NUL.", [FieldError("body", "Usuń znak NUL (\\0) z tekstu.")])
