@@ -114,25 +114,22 @@ async def revoke_token(token_id: int, *, actor: Actor) -> None:
             await record_event(actor, "token.revoke", "api_token", token_id, {})
 
 
+# Hand-written once: building this join through Piccolo's query builder costs ~2 ms of Python per
+# request, more than the whole lookup (an index probe) on either engine.
+TOKEN_LOOKUP = (
+    'SELECT t.id, t.expires_at, t.revoked_at, t.last_used_at, a.id AS "account.id", '
+    'a.username AS "account.username", a.role AS "account.role", a.active AS "account.active", '
+    'a.organisation AS "account.organisation" '
+    "FROM api_token t JOIN account a ON a.id = t.account WHERE t.token_hash = {}"
+)
+
+
 async def principal_for_token(secret: str) -> Principal | None:
     """The caller behind a bearer token, or None when the token is unknown, expired or revoked."""
     if not looks_like_token(secret):
         return None
-    row = await (
-        ApiToken.select(
-            ApiToken.id,
-            ApiToken.expires_at,
-            ApiToken.revoked_at,
-            ApiToken.last_used_at,
-            ApiToken.account.id,
-            ApiToken.account.username,
-            ApiToken.account.role,
-            ApiToken.account.active,
-            ApiToken.account.organisation,
-        )
-        .where(ApiToken.token_hash == token_hash(secret))
-        .first()
-    )
+    rows = await ApiToken.raw(TOKEN_LOOKUP, token_hash(secret))
+    row = rows[0] if rows else None
     now = _now()
     if row is None or row["revoked_at"] is not None or not row["account.active"]:
         return None
