@@ -174,3 +174,82 @@ async def admin(app_tx: Any) -> Caller:
 def caller_for(app_tx: Any) -> Any:
     """`await caller_for(Role.OWES, organisation_id=...)`: a further caller of any role."""
     return make_caller
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    env: dict[str, str]
+
+    def ses(self, *args: str) -> str:
+        """Run the `ses` command against the live server's database (as an operator would)."""
+        result = subprocess.run(
+            [sys.executable, "-m", "ses.cli", *args], cwd=ROOT, env=self.env, capture_output=True, text=True
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"ses {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Any:
+    """A real uvicorn server of SES on its own fresh database (same engine as the suite)."""
+    import socket
+    import time
+
+    import httpx
+
+    if ENGINE == "postgres":
+        import asyncio
+
+        import asyncpg
+
+        name = f"ses_live_{_run_id}"
+
+        async def create() -> None:
+            conn = await asyncpg.connect(_admin_dsn)
+            try:
+                await conn.execute(f'CREATE DATABASE "{name}"')
+            finally:
+                await conn.close()
+
+        asyncio.run(create())
+        url = _admin_dsn.rsplit("/", 1)[0] + f"/{name}"
+    else:
+        url = str(Path(tempfile.mkdtemp(prefix="ses-live-")) / "live.sqlite")
+    env = {**os.environ, "SES_DATABASE_URL": url, "PYTHONPATH": str(ROOT), "SES_LOG_LEVEL": "WARNING"}
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = LiveServer(base_url=f"http://127.0.0.1:{port}", env=env)
+    server.ses("migrate")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ses.cli", "serve", "--no-migrate", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{server.base_url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the live server did not start")
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        if ENGINE == "postgres":
+            import asyncio
+
+            import asyncpg
+
+            async def drop() -> None:
+                conn = await asyncpg.connect(_admin_dsn)
+                try:
+                    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                finally:
+                    await conn.close()
+
+            asyncio.run(drop())
