@@ -158,3 +158,17 @@ async def test_hostile_names_are_escaped_on_pages(client, admin):
     page = await client.get("/admin/accounts", headers={**admin.headers, "accept": "text/html"})
     assert page.status_code == 200
     assert "<script>alert(1)</script>" not in page.text
+
+
+async def test_an_owes_token_sees_only_its_own_register_record(client, staff, caller_for):
+    own = await owes_organisation(client, staff, "OWES Włocławek")
+    other = await owes_organisation(client, staff, "OWES Grudziądz")
+    owes = await caller_for(Role.OWES, organisation_id=own, name="owes-wloclawek")
+    assert (await client.get(f"/api/v1/organisations/{own}", headers=owes.headers)).status_code == 200
+    for path in (f"/api/v1/organisations/{other}", f"/api/v1/organisations/{other}/statuses",
+                 f"/api/v1/organisations/{other}/figures"):
+        response = await client.get(path, headers=owes.headers)
+        assert response.status_code == 404, path
+        assert "Grudziądz" not in response.text
+    listing = await client.get("/api/v1/organisations", headers=owes.headers)
+    assert listing.status_code == 403
