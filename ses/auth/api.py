@@ -21,6 +21,8 @@ class Me(BaseModel):
     role: Role
     organisation_id: int | None
     authenticated_by: str
+    csrf_token: str | None = None
+    """With a session cookie: the value to send as `X-SES-CSRF` on writes (scripts in the browser)."""
 
 
 class TokenCreate(BaseModel):
@@ -63,6 +65,7 @@ async def me(request: Request[Any, Any, Any]) -> Me:
     return Me(
         account_id=user.account_id, username=user.username, role=user.role,
         organisation_id=user.organisation_id, authenticated_by=str(request.scope.get("auth")),
+        csrf_token=session.csrf_token if (session := request.scope.get("state", {}).get("browser_session")) else None,
     )
 
 

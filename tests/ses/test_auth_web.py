@@ -56,10 +56,15 @@ async def test_sign_in_sets_a_safe_session_cookie_and_the_session_works_for_the_
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax") and "Path=/" in cookie
     me = await client.get("/api/v1/me")
     assert me.status_code == 200
-    assert me.json() == {
+    csrf = me.json().pop("csrf_token")
+    assert me.json() | {"csrf_token": csrf} == {
         "account_id": account_id, "username": "anna.kowalska", "role": "staff",
-        "organisation_id": None, "authenticated_by": "session",
+        "organisation_id": None, "authenticated_by": "session", "csrf_token": csrf,
     }
+    with_header = await client.post(
+        "/api/v1/tokens", json={"account_id": account_id, "name": "x"}, headers={"X-SES-CSRF": csrf}
+    )
+    assert with_header.status_code == 403 and "tylko kontom OWES" in with_header.json()["detail"]
     assert "auth.login" in await audit_actions(account_id)
 
 
