@@ -200,4 +200,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # `python -m ses.cli`: run the imported module's main, where packages registered their commands.
+    from ses.cli import main as registered_main
+
+    raise SystemExit(registered_main())
