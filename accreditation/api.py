@@ -1,7 +1,541 @@
-"""JSON API of this package (thin: every handler calls a service)."""
+"""JSON API of OWES accreditation under /api/v1/accreditation (thin: every handler calls a service),
+and the staff deadline page at /accreditation/terminy."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Annotated, Any
+from urllib.parse import quote
 
-ROUTES: list[Any] = []
+from litestar import Controller, Request, Response, get, patch, post, put
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
+
+from accreditation import checklist_services as checklists_svc
+from accreditation import criterion_services as criteria
+from accreditation import deadlines as deadline_queries
+from accreditation import opinions, services
+from accreditation import verification_services as verifications
+from accreditation.schemas import (
+    AccreditationCreate,
+    AccreditationTransition,
+    CommentIn,
+    EvidenceRequestIn,
+    OpinionCreate,
+    OpinionUpdate,
+    ResultsIn,
+    SelfAssessmentIn,
+    TemplateImport,
+    VerificationCreate,
+    VerificationTransition,
+)
+from ses.audit.services import history
+from ses.auth.policy import Principal, Role, allow
+from ses.errors import FieldError, NotFound, ValidationFailed
+from ses.settings import get_settings
+from ses.web.context import actor_of, expected_version, page_window, principal
+
+READERS = (Role.STAFF, Role.REVIEWER)
+WORKERS = (Role.STAFF, Role.REVIEWER)
+HTML = "text/html; charset=utf-8"
+
+
+def _page(page: int, page_size: int) -> tuple[int, int]:
+    page, page_size = page_window(page, page_size, get_settings().max_page_size)
+    return page_size, (page - 1) * page_size
+
+
+def _optional_version(request: Request[Any, Any, Any]) -> int | None:
+    return expected_version(request) if request.headers.get("if-match") else None
+
+
+def _idempotency_key(request: Request[Any, Any, Any]) -> str | None:
+    """The client's Idempotency-Key: a retried POST with the same key makes no duplicate."""
+    key = (request.headers.get("idempotency-key") or "").strip()
+    if len(key) > 80:
+        raise ValidationFailed(
+            "Nagłówek Idempotency-Key jest za długi.", [FieldError("Idempotency-Key", "Najwyżej 80 znaków.")]
+        )
+    return key or None
+
+
+def _viewer(request: Request[Any, Any, Any]) -> Principal:
+    user = principal(request)
+    assert user is not None  # every route here has a guard that needs an account
+    return user
+
+
+def _own_organisation(request: Request[Any, Any, Any], org_id: int) -> None:
+    user = principal(request)
+    if user is not None and user.is_owes and user.organisation_id != org_id:
+        raise NotFound(f"Nie ma w rejestrze organizacji o id {org_id}.")
+
+
+def _attachment(filename: str) -> str:
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+class AccreditationController(Controller):
+    path = "/api/v1/accreditation"
+    tags = ["Akredytacja OWES"]
+
+    # -- checklist templates ------------------------------------------------------------------
+
+    @get("/templates", guards=[allow(*READERS)], summary="Stored checklist template versions")
+    async def templates(
+        self, page: FromQuery[int] = 1, page_size: FromQuery[int] = 50
+    ) -> list[dict[str, Any]]:
+        return await checklists_svc.list_templates(*_page(page, page_size))
+
+    @post(
+        "/templates",
+        guards=[allow(Role.STAFF)],
+        summary="Load a template file (YAML or JSON) as a new version",
+    )
+    async def import_template(
+        self, request: Request[Any, Any, Any], data: JSONBody[TemplateImport]
+    ) -> dict[str, Any]:
+        return await checklists_svc.import_template(data.content, data.format, actor_of(request))
+
+    @get(
+        "/templates/{template_id:int}",
+        guards=[allow(*READERS)],
+        summary="One template with its parts, areas and criteria",
+    )
+    async def template(self, template_id: FromPath[int]) -> dict[str, Any]:
+        row = await checklists_svc.get_template_row(template_id)
+        return {**row, "content": (await checklists_svc.template_of(template_id)).model_dump(mode="json")}
+
+    @get(
+        "/templates/{template_id:int}/export",
+        guards=[allow(*READERS)],
+        summary="The template as a YAML or JSON file",
+    )
+    async def export_template(
+        self, template_id: FromPath[int], format: FromQuery[str] = "yaml"
+    ) -> Response[str]:
+        if format not in {"yaml", "json"}:
+            raise ValidationFailed(
+                "Nieznany format.", [FieldError("format", "Dozwolone formaty: yaml, json.")]
+            )
+        row = await checklists_svc.get_template_row(template_id)
+        text = await checklists_svc.export_template(template_id, format)
+        media = "application/json" if format == "json" else "application/yaml"
+        name = f"{row['code']}-{row['version']}.{format}"
+        return Response(
+            text, media_type=f"{media}; charset=utf-8", headers={"Content-Disposition": _attachment(name)}
+        )
+
+    # -- accreditation records ----------------------------------------------------------------
+
+    @get("/accreditations", guards=[allow(*READERS)], summary="Accreditation records")
+    async def accreditations(
+        self,
+        organisation_id: FromQuery[int | None] = None,
+        state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 50,
+    ) -> list[dict[str, Any]]:
+        return await services.list_accreditations(organisation_id, state_filter, *_page(page, page_size))
+
+    @post("/accreditations", guards=[allow(Role.STAFF)], summary="Record an accreditation of an OWES")
+    async def create_accreditation(
+        self, request: Request[Any, Any, Any], data: JSONBody[AccreditationCreate]
+    ) -> Response[dict[str, Any]]:
+        row = await services.create_accreditation(data.model_dump(), actor_of(request))
+        return Response(row, status_code=201, headers={"ETag": services.accreditation_etag(row)})
+
+    @get(
+        "/accreditations/{accreditation_id:int}",
+        guards=[allow(*READERS, Role.OWES)],
+        summary="One accreditation",
+    )
+    async def accreditation(
+        self, request: Request[Any, Any, Any], accreditation_id: FromPath[int]
+    ) -> Response[dict[str, Any]]:
+        row = await services.get_accreditation(accreditation_id)
+        user = principal(request)
+        if user is not None and user.is_owes and user.organisation_id != row["organisation_id"]:
+            raise NotFound(f"Nie ma akredytacji o id {accreditation_id}.")
+        return Response(row, headers={"ETag": services.accreditation_etag(row)})
+
+    @post(
+        "/accreditations/{accreditation_id:int}/transitions",
+        guards=[allow(Role.STAFF)],
+        status_code=200,
+        summary="Move an accreditation to another state (needs If-Match)",
+    )
+    async def transition_accreditation(
+        self,
+        request: Request[Any, Any, Any],
+        accreditation_id: FromPath[int],
+        data: JSONBody[AccreditationTransition],
+    ) -> Response[dict[str, Any]]:
+        version = expected_version(request)
+        row = await services.transition_accreditation(
+            accreditation_id, data.model_dump(), version, actor_of(request)
+        )
+        return Response(row, headers={"ETag": services.accreditation_etag(row)})
+
+    @get(
+        "/organisations/{org_id:int}/current",
+        guards=[allow(*READERS, Role.COMMITTEE, Role.OWES)],
+        summary="The accreditation in force today of an OWES (for its register page)",
+    )
+    async def current(self, request: Request[Any, Any, Any], org_id: FromPath[int]) -> dict[str, Any]:
+        _own_organisation(request, org_id)
+        return {"organisation_id": org_id, "current": await services.current_accreditation(org_id)}
+
+    # -- verifications ------------------------------------------------------------------------
+
+    @get(
+        "/verifications", guards=[allow(*READERS, Role.OWES)], summary="Verifications (an OWES sees its own)"
+    )
+    async def verifications(
+        self,
+        request: Request[Any, Any, Any],
+        accreditation_id: FromQuery[int | None] = None,
+        state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 50,
+    ) -> list[dict[str, Any]]:
+        return await verifications.list_verifications(
+            principal(request), accreditation_id, state_filter, *_page(page, page_size)
+        )
+
+    @post(
+        "/verifications",
+        guards=[allow(Role.STAFF)],
+        summary="Plan a verification of an OWES on a template version",
+    )
+    async def create_verification(
+        self, request: Request[Any, Any, Any], data: JSONBody[VerificationCreate]
+    ) -> Response[dict[str, Any]]:
+        row = await verifications.create_verification(data.model_dump(), actor_of(request))
+        return Response(row, status_code=201, headers={"ETag": verifications.verification_etag(row)})
+
+    @get(
+        "/verifications/{verification_id:int}",
+        guards=[allow(*READERS, Role.OWES)],
+        summary="Open a verification: every criterion with results, evidence and comments",
+    )
+    async def verification(
+        self, request: Request[Any, Any, Any], verification_id: FromPath[int]
+    ) -> Response[dict[str, Any]]:
+        row = await verifications.open_verification(verification_id, principal(request))
+        return Response(row, headers={"ETag": verifications.verification_etag(row)})
+
+    @post(
+        "/verifications/{verification_id:int}/transitions",
+        guards=[allow(*WORKERS)],
+        status_code=200,
+        summary="Move a verification to another state",
+    )
+    async def transition_verification(
+        self,
+        request: Request[Any, Any, Any],
+        verification_id: FromPath[int],
+        data: JSONBody[VerificationTransition],
+    ) -> Response[dict[str, Any]]:
+        row = await verifications.transition_verification(
+            verification_id, data.model_dump(), _optional_version(request), actor_of(request)
+        )
+        return Response(row, headers={"ETag": verifications.verification_etag(row)})
+
+    @patch(
+        "/verifications/{verification_id:int}/results",
+        guards=[allow(*WORKERS)],
+        summary="Set results, findings and recommendations of chosen criteria",
+    )
+    async def results(
+        self, request: Request[Any, Any, Any], verification_id: FromPath[int], data: JSONBody[ResultsIn]
+    ) -> dict[str, Any]:
+        items = [item.model_dump(exclude_unset=True) for item in data.results]
+        return await criteria.record_results(verification_id, items, actor_of(request))
+
+    @post(
+        "/verifications/{verification_id:int}/evidence-requests",
+        guards=[allow(*WORKERS)],
+        status_code=200,
+        summary="Ask the OWES for evidence on chosen criteria",
+    )
+    async def request_evidence(
+        self,
+        request: Request[Any, Any, Any],
+        verification_id: FromPath[int],
+        data: JSONBody[EvidenceRequestIn],
+    ) -> dict[str, Any]:
+        return await criteria.request_evidence(verification_id, data.model_dump(), actor_of(request))
+
+    @post(
+        "/verifications/{verification_id:int}/criteria/{code:str}/comments",
+        guards=[allow(*WORKERS, Role.OWES)],
+        summary="Add a comment to the thread of a criterion",
+    )
+    async def comment(
+        self,
+        request: Request[Any, Any, Any],
+        verification_id: FromPath[int],
+        code: FromPath[str],
+        data: JSONBody[CommentIn],
+    ) -> Response[dict[str, Any]]:
+        row, replayed = await criteria.add_comment(
+            verification_id, code, data.body, _viewer(request), actor_of(request), _idempotency_key(request)
+        )
+        return Response(row, status_code=200 if replayed else 201)
+
+    @post(
+        "/verifications/{verification_id:int}/criteria/{code:str}/evidence",
+        guards=[allow(*WORKERS, Role.OWES)],
+        summary="Upload an evidence file for a criterion (multipart field `file`)",
+        request_max_body_size=64 * 1024 * 1024,
+    )
+    async def upload_evidence(
+        self,
+        request: Request[Any, Any, Any],
+        verification_id: FromPath[int],
+        code: FromPath[str],
+        data: Annotated[dict[str, UploadFile], Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> Response[dict[str, Any]]:
+        upload = data.get("file") if isinstance(data, dict) else None
+        if not isinstance(upload, UploadFile):
+            raise ValidationFailed(
+                "Brak pliku.", [FieldError("file", "Wyślij plik w polu formularza „file”.")]
+            )
+        content = await upload.read()
+        row, replayed = await criteria.upload_evidence(
+            verification_id,
+            code,
+            upload.filename or "plik",
+            content,
+            _viewer(request),
+            actor_of(request),
+            _idempotency_key(request),
+        )
+        return Response(row, status_code=200 if replayed else 201)
+
+    @get(
+        "/evidence/{evidence_id:int}",
+        guards=[allow(*READERS, Role.OWES)],
+        summary="Download an evidence file",
+        media_type="application/octet-stream",
+    )
+    async def download_evidence(
+        self, request: Request[Any, Any, Any], evidence_id: FromPath[int]
+    ) -> Response[bytes]:
+        row, content = await criteria.evidence_content(evidence_id, principal(request))
+        return Response(
+            content,
+            media_type=row["content_type"],
+            headers={
+                "Content-Disposition": _attachment(row["filename"]),
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "sandbox",
+                "ETag": f'"{row["sha256"]}"',
+            },
+        )
+
+    @get(
+        "/verifications/{verification_id:int}/self-assessment",
+        guards=[allow(*READERS, Role.OWES)],
+        summary="The OWES's self-assessment (staff see it beside the reviewers' results)",
+    )
+    async def self_assessment(
+        self, request: Request[Any, Any, Any], verification_id: FromPath[int]
+    ) -> dict[str, Any]:
+        return await criteria.self_assessment(verification_id, principal(request))
+
+    @put(
+        "/verifications/{verification_id:int}/self-assessment",
+        guards=[allow(Role.OWES)],
+        summary="Submit the OWES's self-assessment of chosen criteria",
+    )
+    async def submit_self_assessment(
+        self,
+        request: Request[Any, Any, Any],
+        verification_id: FromPath[int],
+        data: JSONBody[SelfAssessmentIn],
+    ) -> dict[str, Any]:
+        items = [item.model_dump() for item in data.items]
+        return await criteria.submit_self_assessment(
+            verification_id, items, _viewer(request), actor_of(request)
+        )
+
+    # -- opinions -----------------------------------------------------------------------------
+
+    @get(
+        "/verifications/{verification_id:int}/suggested-conclusion",
+        guards=[allow(*READERS)],
+        summary="The conclusion the results point to, with reasons",
+    )
+    async def suggested(self, verification_id: FromPath[int]) -> dict[str, Any]:
+        return await opinions.suggestion(verification_id)
+
+    @get(
+        "/verifications/{verification_id:int}/opinions",
+        guards=[allow(*READERS)],
+        summary="Every opinion version",
+    )
+    async def opinion_versions(self, verification_id: FromPath[int]) -> list[dict[str, Any]]:
+        return await opinions.list_opinions(verification_id)
+
+    @post(
+        "/verifications/{verification_id:int}/opinions",
+        guards=[allow(Role.STAFF)],
+        summary="Draft the opinion",
+    )
+    async def create_opinion(
+        self, request: Request[Any, Any, Any], verification_id: FromPath[int], data: JSONBody[OpinionCreate]
+    ) -> Response[dict[str, Any]]:
+        row = await opinions.create_opinion(verification_id, data.model_dump(), actor_of(request))
+        return Response(row, status_code=201, headers={"ETag": opinions.opinion_etag(row)})
+
+    @get("/opinions/{opinion_id:int}", guards=[allow(*READERS)], summary="One opinion version (with ETag)")
+    async def opinion(self, opinion_id: FromPath[int]) -> Response[dict[str, Any]]:
+        row = await opinions.get_opinion(opinion_id)
+        return Response(row, headers={"ETag": opinions.opinion_etag(row)})
+
+    @patch(
+        "/opinions/{opinion_id:int}",
+        guards=[allow(Role.STAFF)],
+        summary="Edit a draft opinion (needs If-Match)",
+    )
+    async def update_opinion(
+        self, request: Request[Any, Any, Any], opinion_id: FromPath[int], data: JSONBody[OpinionUpdate]
+    ) -> Response[dict[str, Any]]:
+        version = expected_version(request)
+        row = await opinions.update_opinion(
+            opinion_id, data.model_dump(exclude_unset=True), version, actor_of(request)
+        )
+        return Response(row, headers={"ETag": opinions.opinion_etag(row)})
+
+    @post(
+        "/opinions/{opinion_id:int}/approve",
+        guards=[allow(Role.STAFF)],
+        status_code=200,
+        summary="Approve and lock the opinion (records the DOCX's SHA-256)",
+    )
+    async def approve(
+        self, request: Request[Any, Any, Any], opinion_id: FromPath[int]
+    ) -> Response[dict[str, Any]]:
+        row = await opinions.approve(opinion_id, _optional_version(request), actor_of(request))
+        return Response(row, headers={"ETag": opinions.opinion_etag(row)})
+
+    @post(
+        "/opinions/{opinion_id:int}/versions",
+        guards=[allow(Role.STAFF)],
+        summary="Start a new version of an approved opinion",
+    )
+    async def new_version(
+        self, request: Request[Any, Any, Any], opinion_id: FromPath[int]
+    ) -> Response[dict[str, Any]]:
+        row = await opinions.new_version(opinion_id, actor_of(request))
+        return Response(row, status_code=201, headers={"ETag": opinions.opinion_etag(row)})
+
+    @get(
+        "/opinions/{opinion_id:int}/document.docx",
+        guards=[allow(*READERS)],
+        summary="The opinion as DOCX (approved: exactly the approved bytes)",
+        media_type=opinions.DOCX_MEDIA_TYPE,
+    )
+    async def opinion_docx(self, opinion_id: FromPath[int]) -> Response[bytes]:
+        row, content = await opinions.opinion_docx(opinion_id)
+        suffix = "" if row["state"] != "draft" else "-projekt"
+        name = f"opinia-OWES-weryfikacja-{row['verification_id']}-wersja-{row['number']}{suffix}.docx"
+        headers = {"Content-Disposition": _attachment(name)}
+        if row["sha256"]:
+            headers["ETag"] = f'"{row["sha256"]}"'
+        return Response(content, media_type=opinions.DOCX_MEDIA_TYPE, headers=headers)
+
+    @get(
+        "/opinions/{opinion_id:int}/print",
+        guards=[allow(*READERS)],
+        summary="The opinion as a printable HTML page",
+        media_type=HTML,
+    )
+    async def opinion_print(self, opinion_id: FromPath[int]) -> Response[str]:
+        return Response(await opinions.opinion_html(opinion_id), media_type=HTML)
+
+    # -- audit trail --------------------------------------------------------------------------
+
+    @get(
+        "/accreditations/{entity_id:int}/history",
+        guards=[allow(*READERS)],
+        summary="Changes of an accreditation",
+    )
+    async def accreditation_history(
+        self, entity_id: FromPath[int], page: FromQuery[int] = 1, page_size: FromQuery[int] = 100
+    ) -> list[dict[str, Any]]:
+        return await _history("accreditation", entity_id, page, page_size)
+
+    @get(
+        "/verifications/{entity_id:int}/history",
+        guards=[allow(*READERS)],
+        summary="Changes of a verification",
+    )
+    async def verification_history(
+        self, entity_id: FromPath[int], page: FromQuery[int] = 1, page_size: FromQuery[int] = 100
+    ) -> list[dict[str, Any]]:
+        return await _history("verification", entity_id, page, page_size)
+
+    @get("/opinions/{entity_id:int}/history", guards=[allow(*READERS)], summary="Changes of an opinion")
+    async def opinion_history(
+        self, entity_id: FromPath[int], page: FromQuery[int] = 1, page_size: FromQuery[int] = 100
+    ) -> list[dict[str, Any]]:
+        return await _history("opinion", entity_id, page, page_size)
+
+    # -- deadlines ----------------------------------------------------------------------------
+
+    @get(
+        "/deadlines",
+        guards=[allow(*READERS)],
+        summary="Expiring accreditations and overdue work (for reminders)",
+    )
+    async def deadlines(
+        self, within_days: FromQuery[int] = 90, limit: FromQuery[int] = 200
+    ) -> dict[str, Any]:
+        return await deadline_queries.deadlines(within_days=_days(within_days), limit=_limit(limit))
+
+
+async def _history(entity: str, entity_id: int, page: int, page_size: int) -> list[dict[str, Any]]:
+    """Who changed what, when and why: the audit trail of one record, newest first."""
+    limit, offset = _page(page, page_size)
+    rows = await history(entity, entity_id, limit=limit, offset=offset)
+    for row in rows:  # JSON text on some engine/driver combinations (see stack notes)
+        if isinstance(row["changes"], str):
+            row["changes"] = json.loads(row["changes"])
+    return rows
+
+
+def _days(value: int) -> int:
+    if not 0 <= value <= 730:
+        raise ValidationFailed(
+            "Niepoprawny horyzont.", [FieldError("within_days", "Podaj liczbę dni od 0 do 730.")]
+        )
+    return value
+
+
+def _limit(value: int) -> int:
+    maximum = get_settings().max_page_size
+    if not 1 <= value <= maximum:
+        raise ValidationFailed(
+            "Niepoprawny limit.", [FieldError("limit", f"Limit musi mieścić się w zakresie 1–{maximum}.")]
+        )
+    return value
+
+
+@get(
+    "/accreditation/terminy",
+    guards=[allow(*READERS)],
+    media_type=HTML,
+    summary="Staff page: accreditation deadlines",
+    tags=["Akredytacja OWES"],
+)
+async def deadlines_page(within_days: FromQuery[int] = 90) -> Response[str]:
+    data = await deadline_queries.deadlines(within_days=_days(within_days))
+    return Response(deadline_queries.render_deadlines_page(data), media_type=HTML)
+
+
+ROUTES: list[Any] = [AccreditationController, deadlines_page]

@@ -174,6 +174,7 @@ register("import", "importuj organizacje z pliku CSV/XLSX (wszystko albo nic)", 
 # Packages that contribute subcommands: importing the module calls `register(...)`.
 CLI_MODULES = (
     "ses.auth_cli",
+    "accreditation.cli",
 )
 
 

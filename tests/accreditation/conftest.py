@@ -1,9 +1,11 @@
-"""Sample data for the pure accreditation tests (no database needed)."""
+"""Sample data for the accreditation tests: opinion content for the pure tests, and fixtures that
+build an accredited OWES with a verification through the real API for the database tests."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from importlib import resources
 
 import pytest
 
@@ -115,3 +117,95 @@ def opinion() -> OpinionContent:
 def opinion_factory() -> Callable[..., OpinionContent]:
     """`make_opinion` as a fixture: test modules must not import `conftest` (the name is shared)."""
     return make_opinion
+
+
+# ---------------------------------------------------------------------------------------------
+# Database-backed fixtures for the API tests: register organisations, the shipped template stored
+# through the API, an accreditation of a partnership OWES and a verification of it.
+
+TORUN = "0463011"
+BYDGOSZCZ = "0461011"
+
+
+async def _organisation(client: object, staff: object, **body: object) -> dict[str, object]:
+    payload = {
+        "name": "Stowarzyszenie Wsparcia Ekonomii Społecznej",
+        "kind": "association",
+        "gmina_code": TORUN,
+    }
+    payload.update(body)
+    response = await client.post("/api/v1/organisations", json=payload, headers=staff.headers)  # type: ignore[attr-defined]
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def new_organisation(client: object, staff: object) -> Callable[..., object]:
+    async def make(**body: object) -> dict[str, object]:
+        return await _organisation(client, staff, **body)
+
+    return make
+
+
+@pytest.fixture
+async def stored_template(client: object, staff: object) -> dict[str, object]:
+    text = (
+        resources.files("accreditation")
+        .joinpath("standards", "owes_standards_working.yaml")
+        .read_text(encoding="utf-8")
+    )
+    response = await client.post(  # type: ignore[attr-defined]
+        "/api/v1/accreditation/templates",
+        json={"content": text, "format": "yaml"},
+        headers=staff.headers,  # type: ignore[attr-defined]
+    )
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def owes_world(client: object, staff: object, stored_template: dict[str, object]) -> dict[str, object]:
+    """A partnership OWES (lead: an association, partner: a social cooperative) accredited for
+    two years, and a planned verification of it on the shipped template."""
+    lead = await _organisation(
+        client, staff, name="Fundacja Rozwoju Ekonomii Społecznej", kind="foundation", is_owes=True
+    )
+    partner = await _organisation(
+        client, staff, name="Spółdzielnia Socjalna Razem", kind="social_cooperative", gmina_code=BYDGOSZCZ
+    )
+    accreditation = {
+        "organisation_id": lead["id"],
+        "owes_name": "Toruński Ośrodek Wsparcia Ekonomii Społecznej",
+        "call_edition": "nabór 2024",
+        "decision_number": "DES-V.5021.3.2024",
+        "decision_date": "2024-12-16",
+        "valid_from": "2025-01-01",
+        "valid_to": "2026-12-16",
+        "partner_ids": [partner["id"]],
+        "powiat_codes": ["0463", "0415"],
+    }
+    response = await client.post(
+        "/api/v1/accreditation/accreditations", json=accreditation, headers=staff.headers
+    )  # type: ignore[attr-defined]
+    assert response.status_code == 201, response.text
+    acc = response.json()
+    verification = {
+        "accreditation_id": acc["id"],
+        "template_id": stored_template["id"],
+        "scope": "Weryfikacja realizacji standardów w 2025 r.",
+        "modes": ["desk_review", "site_visit"],
+        "team": [{"name": "Anna Żmudzka", "role": "przewodnicząca zespołu", "institution": "ROPS w Toruniu"}],
+        "planned_from": "2025-10-06",
+        "planned_to": "2025-10-10",
+    }
+    response = await client.post(
+        "/api/v1/accreditation/verifications", json=verification, headers=staff.headers
+    )  # type: ignore[attr-defined]
+    assert response.status_code == 201, response.text
+    return {
+        "lead": lead,
+        "partner": partner,
+        "accreditation": acc,
+        "verification": response.json(),
+        "template": stored_template,
+    }
