@@ -175,6 +175,7 @@ register("import", "importuj organizacje z pliku CSV/XLSX (wszystko albo nic)", 
 CLI_MODULES = (
     "ses.auth_cli",
     "accreditation.cli",
+    "ses.reporting.cli",
 )
 
 

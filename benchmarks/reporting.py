@@ -1,0 +1,514 @@
+"""OWES reporting benchmark: concurrent submissions with Idempotency-Key, a 10,000-row XLSX
+upload, and the follow-up table for 70 OWES × 8 quarters.
+
+    .venv/bin/python -m benchmarks.reporting [--engine postgres|sqlite] [--clients 64] [--periods 40]
+                                             [--workers 2]
+
+A fresh database, `ses migrate`, 70 OWES with API tokens and one PS (made through the real
+services), then a real uvicorn server. 64 clients (asyncio + httpx, one OWES each) send every
+period's report as JSON with `submit: true` and an Idempotency-Key; every 10th request is sent a
+second time with the same key (a retry) and every 25th twice at once (a racing retry). Afterwards
+the reports in the database are counted: duplicates and lost reports must both be zero. Then a
+draft receives a 10,000-row XLSX of jobs (dry run = validation only, then stored), and the
+follow-up table (70 × 8, with cells) is fetched 50 times. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+import httpx
+
+from benchmarks.harness import drop_database, fresh_database, machine, server, ses
+
+OWES_COUNT = 70
+TORUN = "0463011"
+
+
+# --- set-up inside a child process (piccolo reads SES_DATABASE_URL at first import) ----------
+
+
+async def _setup() -> dict[str, Any]:
+    from ses.audit.services import Actor
+    from ses.auth.policy import Role
+    from ses.auth.services import create_account, create_token
+    from ses.db import release_connections
+    from ses.register import services as register
+
+    actor = Actor.system("benchmark")
+    owes = []
+    for index in range(OWES_COUNT):
+        org = await register.create(
+            {
+                "name": f"OWES benchmarkowy {index:02d}",
+                "kind": "association",
+                "gmina_code": TORUN,
+                "is_owes": True,
+            },
+            actor,
+        )
+        account = await create_account(
+            username=f"owes-{index:02d}",
+            role=Role.OWES,
+            password=None,
+            organisation_id=org["id"],
+            actor=actor,
+        )
+        token, _ = await create_token(account_id=account, name="bench", valid_days=5, actor=actor)
+        owes.append({"id": org["id"], "token": token})
+    ps = await register.create(
+        {"name": "Spółdzielnia Socjalna Benchmark", "kind": "social_cooperative", "gmina_code": TORUN}, actor
+    )
+    staff = await create_account(
+        username="bench-staff", role=Role.STAFF, password=None, organisation_id=None, actor=actor
+    )
+    staff_token, _ = await create_token(account_id=staff, name="bench", valid_days=5, actor=actor)
+    await release_connections()
+    return {"owes": owes, "ps": ps["id"], "staff": staff_token}
+
+
+def setup(url: str) -> dict[str, Any]:
+    env = {**os.environ, "SES_DATABASE_URL": url}
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.reporting", "--setup-only"],
+        env=env,
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# --- load ----------------------------------------------------------------------------------------
+
+
+def quarters(count: int) -> list[str]:
+    """`count` quarters ending with 2025-Q4 (all ended and past their deadline)."""
+    out = []
+    year, quarter = 2025, 4
+    for _ in range(count):
+        out.append(f"{year}-Q{quarter}")
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return out[::-1]
+
+
+def report_body(period: str, ps_id: int) -> bytes:
+    year, quarter = int(period[:4]), int(period[-1])
+    day = f"{year}-{3 * quarter - 1:02d}-15"
+    data = {
+        "pes_supported_total": 5,
+        "initiative_groups": 2,
+        "new_pes_created": 0,
+        "new_ps_created": 0,
+        "new_jobs_total": 2,
+        "new_jobs_at_risk": 1,
+        "grants_total_pln": "30000.00",
+        "ps_applications_supported": 1,
+        "procurement_cases": 0,
+        "supported_pes": [
+            {"kind": "association", "powiat_code": "0463", "count": 3},
+            {"kind": "social_cooperative", "powiat_code": "0463", "count": 2},
+        ],
+        "services": [
+            {"standard": "local_animation", "sessions": 4, "hours": "12.5", "participants": 40},
+            {"standard": "business_support", "sessions": 2, "hours": "6", "participants": 5},
+        ],
+        "jobs": [
+            {
+                "ps_organisation_id": ps_id,
+                "person_category": "at_risk",
+                "fte": "1",
+                "contract_type": "employment",
+                "started_on": day,
+            },
+            {
+                "ps_organisation_id": ps_id,
+                "person_category": "other",
+                "fte": "0.5",
+                "contract_type": "employment",
+                "started_on": day,
+            },
+        ],
+        "grants": [{"recipient_organisation_id": ps_id, "amount_pln": "30000.00", "purpose": "new_jobs"}],
+    }
+    return json.dumps({"period": period, "data": data, "submit": True}).encode()
+
+
+async def load(base: str, world: dict[str, Any], clients: int, periods: list[str]) -> dict[str, Any]:
+    statuses: dict[int, int] = {}
+    replayed = 0
+    transport_retries = 0
+    latencies: list[float] = []
+    sent_keys: set[str] = set()
+    limits = httpx.Limits(max_connections=clients * 2, max_keepalive_connections=clients * 2)
+
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
+
+        async def post(headers: dict[str, str], body: bytes) -> None:
+            nonlocal replayed, transport_retries
+            started = time.perf_counter()
+            for attempt in range(5):
+                try:
+                    response = await http.post("/api/v1/reports", content=body, headers=headers)
+                    break
+                except httpx.TransportError:
+                    # A lost answer is exactly what the key is for: send the same request again.
+                    transport_retries += 1
+                    await asyncio.sleep(0.05 * (attempt + 1))
+            else:
+                raise RuntimeError("five transport errors in a row")
+            latencies.append(time.perf_counter() - started)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            replayed += response.headers.get("idempotent-replayed") == "true"
+
+        async def client(index: int) -> None:
+            owes = world["owes"][index]
+            for number, period in enumerate(periods):
+                key = f"owes-{owes['id']}-{period}"
+                sent_keys.add(key)
+                headers = {
+                    "Authorization": f"Bearer {owes['token']}",
+                    "Idempotency-Key": key,
+                    "Content-Type": "application/json",
+                }
+                body = report_body(period, world["ps"])
+                serial = index * len(periods) + number
+                if serial % 25 == 0:
+                    await asyncio.gather(post(headers, body), post(headers, body))
+                else:
+                    await post(headers, body)
+                    if serial % 10 == 0:
+                        await post(headers, body)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(client(i) for i in range(clients)))
+        took = time.perf_counter() - started
+    requests = sum(statuses.values())
+    latencies.sort()
+    return {
+        "requests": requests,
+        "seconds": took,
+        "statuses": statuses,
+        "replayed": replayed,
+        "transport_retries": transport_retries,
+        "distinct": len(sent_keys),
+        "created": statuses.get(201, 0) - replayed,
+        "rps": requests / took,
+        "created_per_s": (statuses.get(201, 0) - replayed) / took,
+        "p50_ms": latencies[len(latencies) // 2] * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
+    }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children (uvicorn workers) so far."""
+    from pathlib import Path
+
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    total = 0
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+WRK_SCRIPT = r"""
+tokens = {TOKENS}
+ps = {PS}
+threads_made = 0
+local all_threads = {}
+
+function setup(thread)
+    thread:set("id", threads_made)
+    threads_made = threads_made + 1
+    table.insert(all_threads, thread)
+end
+
+function init(args)
+    counter = 0
+    created = 0
+    replayed = 0
+    other = 0
+    last = nil
+end
+
+local template = '{"period": "%s", "submit": true, "data": {"pes_supported_total": 5, '
+    .. '"initiative_groups": 2, "new_pes_created": 0, "new_ps_created": 0, "new_jobs_total": 2, '
+    .. '"new_jobs_at_risk": 1, '
+    .. '"grants_total_pln": "30000.00", "ps_applications_supported": 1, "procurement_cases": 0, '
+    .. '"supported_pes": [{"kind": "association", "powiat_code": "0463", "count": 3}, '
+    .. '{"kind": "social_cooperative", "powiat_code": "0463", "count": 2}], '
+    .. '"services": [{"standard": "local_animation", "sessions": 4, "hours": "12.5", "participants": 40}, '
+    .. '{"standard": "business_support", "sessions": 2, "hours": "6", "participants": 5}], '
+    .. '"jobs": [{"ps_organisation_id": %d, "person_category": "at_risk", "fte": "1", '
+    .. '"contract_type": "employment", "started_on": "%s"}, {"ps_organisation_id": %d, '
+    .. '"person_category": "other", "fte": "0.5", "contract_type": "employment", "started_on": "%s"}], '
+    .. '"grants": [{"recipient_organisation_id": %d, "amount_pln": "30000.00", "purpose": "new_jobs"}]}}'
+
+function request()
+    counter = counter + 1
+    if counter % 10 == 0 and last ~= nil then
+        return last  -- a retry: the same request with the same Idempotency-Key
+    end
+    local serial = (counter * 4 + id) -- unique across up to 4 threads
+    local owes = serial % #tokens + 1
+    local q = math.floor(serial / #tokens)
+    local year = 1999 - math.floor(q / 4)  -- below the periods of the correctness phase
+    local quarter = q % 4 + 1
+    local period = string.format("%04d-Q%d", year, quarter)
+    local day = string.format("%04d-%02d-15", year, 3 * quarter - 1)
+    local body = string.format(template, period, ps, day, ps, day, ps)
+    last = wrk.format("POST", "/api/v1/reports", {
+        ["Authorization"] = "Bearer " .. tokens[owes],
+        ["Idempotency-Key"] = "wrk-" .. owes .. "-" .. period,
+        ["Content-Type"] = "application/json",
+    }, body)
+    return last
+end
+
+function response(status, headers, body)
+    if status == 201 then
+        if headers["Idempotent-Replayed"] or headers["idempotent-replayed"] then
+            replayed = replayed + 1
+        else
+            created = created + 1
+        end
+    else
+        other = other + 1
+    end
+end
+
+function done(summary, latency, requests)
+    local c, r, o = 0, 0, 0
+    for _, thread in ipairs(all_threads) do
+        c = c + thread:get("created")
+        r = r + thread:get("replayed")
+        o = o + thread:get("other")
+    end
+    io.write(string.format("RESULT created=%d replayed=%d other=%d\n", c, r, o))
+    local p50, p99 = latency:percentile(50) / 1000, latency:percentile(99) / 1000
+    io.write(string.format("LATENCY p50=%.1f p99=%.1f\n", p50, p99))
+end
+"""
+
+
+def wrk_load(base: str, world: dict[str, Any], connections: int, seconds: int) -> dict[str, Any]:
+    """Throughput with wrk (a C client that leaves the CPU to the server): new reports only."""
+    import re
+    import tempfile
+
+    tokens = "{" + ", ".join(f'"{owes["token"]}"' for owes in world["owes"]) + "}"
+    script = WRK_SCRIPT.replace("{TOKENS}", tokens).replace("{PS}", str(world["ps"]))
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", handle.name, base]
+    out = subprocess.run(command, check=True, text=True, capture_output=True).stdout
+    os.unlink(handle.name)
+    numbers = dict(re.findall(r"(created|replayed|other|p50|p99)=([\d.]+)", out))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return {
+        "requests": requests,
+        "created": int(numbers["created"]),
+        "replayed": int(numbers["replayed"]),
+        "other": int(numbers["other"]),
+        "created_per_s": int(numbers["created"]) / seconds,
+        "p50_ms": float(numbers["p50"]),
+        "p99_ms": float(numbers["p99"]),
+    }
+
+
+def count_reports(url: str) -> tuple[int, int]:
+    """(reports, (owes, period) pairs with more than one report) counted in the database itself."""
+    if url.startswith("postgresql://"):
+        sql = (
+            "SELECT (SELECT COUNT(*) FROM report), (SELECT COUNT(*) FROM (SELECT owes, period FROM report "
+            "GROUP BY owes, period HAVING COUNT(*) > 1) d)"
+        )
+        out = subprocess.run(["psql", url, "-tAc", sql], check=True, text=True, capture_output=True).stdout
+        total, dupes = out.strip().split("|")
+        return int(total), int(dupes)
+    import sqlite3
+
+    with sqlite3.connect(url) as db:
+        total = db.execute("SELECT COUNT(*) FROM report").fetchone()[0]
+        dupes = db.execute(
+            "SELECT COUNT(*) FROM (SELECT owes, period FROM report GROUP BY owes, period HAVING COUNT(*) > 1)"
+        ).fetchone()[0]
+    return int(total), int(dupes)
+
+
+def jobs_xlsx(rows: int, ps_id: int) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    book.properties.subject = "owes-quarterly/v1/jobs"
+    sheet = book.create_sheet("jobs")
+    sheet.append(["ps_organisation_id", "person_category", "fte", "contract_type", "started_on"])
+    categories = ("at_risk", "disabled", "other")
+    for index in range(rows):
+        sheet.append(
+            [
+                ps_id,
+                categories[index % 3],
+                0.5 + (index % 2) / 2,
+                "employment",
+                f"2026-0{7 + index % 3}-1{index % 10}",
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def upload_timing(base: str, world: dict[str, Any], rows: int) -> dict[str, float]:
+    owes = world["owes"][-1]
+    headers = {"Authorization": f"Bearer {owes['token']}"}
+    with httpx.Client(base_url=base, timeout=120) as http:
+        draft = http.post("/api/v1/reports", json={"period": "2026-Q3", "data": {}}, headers=headers)
+        draft.raise_for_status()
+        report_id = draft.json()["id"]
+        content = jobs_xlsx(rows, world["ps"])
+        url = f"/api/v1/reports/{report_id}/tables/jobs"
+        files = {"data": ("jobs.xlsx", content)}
+        started = time.perf_counter()
+        checked = http.post(url, params={"dry_run": "true"}, files=files, headers=headers)
+        dry = time.perf_counter() - started
+        assert checked.status_code == 200 and checked.json()["rows"] == rows, checked.text[:500]
+        started = time.perf_counter()
+        stored = http.post(url, files=files, headers=headers)
+        store = time.perf_counter() - started
+        assert stored.status_code == 200, stored.text[:500]
+    return {"bytes": len(content), "dry_run_s": dry, "store_s": store}
+
+
+def follow_up_timing(base: str, world: dict[str, Any], repeat: int = 50) -> dict[str, float]:
+    headers = {"Authorization": f"Bearer {world['staff']}"}
+    periods = ",".join(quarters(8))
+    timings = []
+    with httpx.Client(base_url=base, timeout=30) as http:
+        for _ in range(repeat + 3):
+            started = time.perf_counter()
+            response = http.get(f"/api/v1/reports/follow-up?periods={periods}", headers=headers)
+            timings.append(time.perf_counter() - started)
+            response.raise_for_status()
+        body = response.json()
+    timings = sorted(timings[3:])
+    return {
+        "owes": len(body["owes"]),
+        "cells": len(body["cells"]),
+        "p50_ms": statistics.median(timings) * 1000,
+        "p95_ms": timings[int(len(timings) * 0.95)] * 1000,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--engine", default="postgres", choices=["postgres", "sqlite"])
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--periods", type=int, default=20, help="quarters per client in the httpx phase")
+    parser.add_argument("--seconds", type=int, default=30, help="length of the wrk phase")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--xlsx-rows", type=int, default=10_000)
+    parser.add_argument("--setup-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.setup_only:
+        print(json.dumps(asyncio.run(_setup())))
+        return 0
+
+    url = fresh_database(args.engine, "bench_reporting")
+    try:
+        ses(url, "migrate", capture=True)
+        world = setup(url)
+        periods = quarters(args.periods)
+        workers = args.workers if args.engine == "postgres" else 1
+        with server(url, workers=workers) as (base, pid):
+            # Warm-up: publishes the shipped definition and fills per-process caches.
+            warm = httpx.get(
+                f"{base}/api/v1/report-definitions", headers={"Authorization": f"Bearer {world['staff']}"}
+            )
+            warm.raise_for_status()
+            cpu_before, client_before = cpu_seconds(pid), time.process_time()
+            result = asyncio.run(load(base, world, args.clients, periods))
+            server_cpu, client_cpu = cpu_seconds(pid) - cpu_before, time.process_time() - client_before
+            total, dupes = count_reports(url)
+            cpu_before = cpu_seconds(pid)
+            fast = wrk_load(base, world, args.clients, args.seconds)
+            wrk_cpu = cpu_seconds(pid) - cpu_before
+            load_average = os.getloadavg()[0]
+            after_wrk, dupes_after = count_reports(url)
+            upload = upload_timing(base, world, args.xlsx_rows)
+            follow = follow_up_timing(base, world)
+        lost = result["distinct"] - total
+        stored_by_wrk = after_wrk - total
+        lost_wrk = max(0, fast["created"] - stored_by_wrk)
+        print(f"\nMachine: {machine()}; engine {args.engine}, {workers} uvicorn worker(s)\n")
+        print("| measure | value |")
+        print("|---|---|")
+        print(
+            f"| **httpx phase**: {args.clients} clients × {args.periods} quarters, "
+            "retries and racing retries | |"
+        )
+        print(f"| requests sent (incl. retries) | {result['requests']} in {result['seconds']:.1f} s |")
+        print(f"| status codes | {dict(sorted(result['statuses'].items()))} |")
+        print(f"| reports created / distinct keys | {result['created']} / {result['distinct']} |")
+        print(f"| replayed answers (Idempotent-Replayed) | {result['replayed']} |")
+        print(f"| client retries after a transport error | {result['transport_retries']} |")
+        print(f"| new reports/s | {result['created_per_s']:.0f} |")
+        per_request = server_cpu / result["requests"] * 1000
+        print(
+            f"| server CPU (all workers), load-client CPU | {server_cpu:.1f} s "
+            f"({per_request:.1f} ms/request), "
+            f"{client_cpu:.1f} s |"
+        )
+        print(f"| latency p50 / p99 | {result['p50_ms']:.0f} ms / {result['p99_ms']:.0f} ms |")
+        print(f"| reports in database / duplicates / lost | {total} / {dupes} / {lost} |")
+        print(
+            f"| **wrk phase**: {args.clients} connections, {args.seconds} s, every 10th request a retry | |"
+        )
+        print(
+            "| requests / new reports (201) / replays / other statuses | "
+            f"{fast['requests']} / {fast['created']} "
+            f"/ {fast['replayed']} / {fast['other']} |"
+        )
+        print(f"| **accepted submissions/s (new reports)** | **{fast['created_per_s']:.0f}** |")
+        print(
+            f"| server CPU (all workers) | {wrk_cpu:.1f} s of {args.seconds * (os.cpu_count() or 1)} core-s |"
+        )
+        print(f"| latency p50 / p99 | {fast['p50_ms']:.0f} ms / {fast['p99_ms']:.0f} ms |")
+        print(
+            f"| reports stored / duplicates / lost (answered 201 but not stored) | {stored_by_wrk} / "
+            f"{dupes_after} / {lost_wrk} |"
+        )
+        print(f"| load average after the wrk phase (other agents share the machine) | {load_average:.1f} |")
+        print(
+            f"| {args.xlsx_rows}-row XLSX ({upload['bytes'] // 1024} KiB) validate (dry run) "
+            f"| {upload['dry_run_s']:.2f} s |"
+        )
+        print(f"| {args.xlsx_rows}-row XLSX validate and store | {upload['store_s']:.2f} s |")
+        print(
+            f"| follow-up {follow['owes']} OWES × 8 periods ({follow['cells']} cells) p50 / p95 | "
+            f"{follow['p50_ms']:.1f} ms / {follow['p95_ms']:.1f} ms |"
+        )
+        return 0 if dupes == dupes_after == 0 and lost == lost_wrk == 0 else 1
+    finally:
+        drop_database(url)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

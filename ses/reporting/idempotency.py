@@ -1,0 +1,170 @@
+"""`Idempotency-Key` for POSTs: a retried request gets the first answer and changes nothing more.
+
+The key is claimed by the same transaction that does the work (INSERT … ON CONFLICT DO NOTHING on
+the unique (scope, key) index). On PostgreSQL a concurrent retry blocks on that insert until the
+first request commits, then finds the stored answer; on SQLite writers are serialised anyway.
+An answer that is an error is not stored: the retry runs again and meets the same checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ses.db import is_sqlite, write_transaction
+from ses.errors import Conflict, DomainError, FieldError, ValidationFailed
+from ses.reporting.tables import IdempotencyKey
+
+MAX_KEY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class Key:
+    scope: str
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: Any
+    replayed: bool = False
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime) and value.utcoffset() is not None and not value.utcoffset():
+        return value.isoformat().replace("+00:00", "Z")  # as Litestar (msgspec) writes UTC
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def to_json(body: Any) -> Any:
+    """The body exactly as a replay will give it (so the first answer and a replay are equal)."""
+    return json.loads(json.dumps(body, default=_plain, ensure_ascii=False))
+
+
+def make_key(account_id: int, header: str | None, *parts: bytes | str) -> Key | None:
+    if header is None:
+        return None
+    key = header.strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise ValidationFailed(
+            "Niepoprawny nagłówek Idempotency-Key.",
+            [FieldError("Idempotency-Key", f"Klucz ma mieć od 1 do {MAX_KEY_LENGTH} znaków.")],
+        )
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() if isinstance(part, str) else part)
+        digest.update(b"\x00")
+    return Key(scope=f"account:{account_id}", key=key, fingerprint=digest.hexdigest())
+
+
+def _replay(row: dict[str, Any], key: Key) -> Answer:
+    if row["fingerprint"] != key.fingerprint:
+        raise ValidationFailed(
+            "Ten Idempotency-Key użyto już dla innego żądania; nowe żądanie wymaga nowego klucza.",
+            [FieldError("Idempotency-Key", key.key)],
+        )
+    if row["status_code"] == 0:  # pragma: no cover - only visible inside an unfinished transaction
+        raise Conflict("Żądanie z tym Idempotency-Key jest jeszcze przetwarzane; ponów je za chwilę.")
+    response = row["response"]
+    return Answer(row["status_code"], json.loads(response) if isinstance(response, str) else response, True)
+
+
+async def lookup(key: Key | None) -> Answer | None:
+    """The stored answer for `key`, if a first request with it already finished."""
+    if key is None:
+        return None
+    row = await (
+        IdempotencyKey.select(IdempotencyKey.fingerprint, IdempotencyKey.status_code, IdempotencyKey.response)
+        .where((IdempotencyKey.scope == key.scope) & (IdempotencyKey.key == key.key))
+        .first()
+    )
+    return _replay(row, key) if row else None
+
+
+Work = Callable[[], Awaitable[tuple[int, Any, int | None]]]
+"""Does the change inside the open transaction; returns (status, body, report id)."""
+
+
+async def checked_once(key: Key | None, prepare: Callable[[], Awaitable[Work]]) -> Answer:
+    """`prepare()` reads and validates, and returns the work to do; then as `once`.
+
+    SQLite: the checks run before the IMMEDIATE transaction, so the single writer's lock is held
+    only for the writes. PostgreSQL: checks and writes share one transaction, i.e. one pooled
+    connection (each separate pool checkout costs a reset round trip).
+    """
+    if is_sqlite():
+        if (stored := await lookup(key)) is not None:
+            return stored
+        return await once(key, await prepare())
+
+    async def both() -> tuple[int, Any, int | None]:
+        return await (await prepare())()
+
+    return await once(key, both)
+
+
+async def once(key: Key | None, work: Work) -> Answer:
+    """Run `work` in one write transaction, at most once per key."""
+    try:
+        return await _once(key, work)
+    except Exception as exc:
+        if type(exc).__name__ in ("UniqueViolationError", "IntegrityError") and "unique" in str(exc).lower():
+            # Two different requests raced for the same report (the unique index decided).
+            raise Conflict(
+                "Równoległe żądanie utworzyło już ten rekord; "
+                "pobierz go i, jeśli trzeba, popraw przez korektę."
+            ) from exc
+        raise
+
+
+async def _once(key: Key | None, work: Work) -> Answer:
+    async with write_transaction():
+        if key is not None:
+            claimed = await (
+                IdempotencyKey.insert(
+                    IdempotencyKey(
+                        scope=key.scope,
+                        key=key.key,
+                        fingerprint=key.fingerprint,
+                        status_code=0,
+                        response="null",
+                        created_at=datetime.now(UTC),
+                    )
+                )
+                .on_conflict(action="DO NOTHING")
+                .returning(IdempotencyKey.id)
+            )
+            if not claimed:
+                stored = await lookup(key)
+                assert stored is not None
+                return stored
+            claim_id = claimed[0]["id"]
+        try:
+            status, body, report_id = await work()
+        except DomainError:
+            if key is not None:
+                # Outside tests the transaction rolls back anyway; inside a caller's transaction
+                # (tests) the claim must not outlive the failed work.
+                await IdempotencyKey.delete().where(IdempotencyKey.id == claim_id)
+            raise
+        body = to_json(body)
+        if key is not None:
+            await IdempotencyKey.update(
+                {
+                    IdempotencyKey.status_code: status,
+                    IdempotencyKey.response: json.dumps(body, ensure_ascii=False),
+                    IdempotencyKey.report: report_id,
+                }
+            ).where(IdempotencyKey.id == claim_id)
+        return Answer(status, body)

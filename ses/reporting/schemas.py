@@ -1,0 +1,112 @@
+"""API input and output models of OWES reporting (pydantic v2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ReportCreate(_In):
+    period: str = Field(description="2025-Q1 for quarterly definitions, 2025 for yearly ones", max_length=10)
+    data: dict[str, Any] = Field(default_factory=dict, description="Fields and tables of the definition")
+    definition_code: str = Field(default="owes-quarterly", max_length=60)
+    definition_version: int | None = Field(default=None, description="Default: the latest published version")
+    owes_id: int | None = Field(default=None, description="Only staff entering a report for an OWES send it")
+    submit: bool = Field(default=False, description="Validate in full and submit at once (machine clients)")
+    comment: str | None = Field(default=None, max_length=4000)
+
+
+class ContentIn(_In):
+    data: dict[str, Any]
+
+
+class CommentIn(_In):
+    comment: str | None = Field(default=None, max_length=4000)
+
+
+class ReasonIn(_In):
+    comment: str = Field(
+        min_length=3, max_length=4000, description="Why (shown to the OWES, kept in history)"
+    )
+
+
+class CorrectionIn(_In):
+    data: dict[str, Any] | None = Field(
+        default=None, description="New content; default: a copy of the last version"
+    )
+    comment: str | None = Field(default=None, max_length=4000)
+    submit: bool = False
+
+
+class Report(BaseModel):
+    id: int
+    owes_id: int
+    owes_name: str | None = None
+    definition_code: str
+    definition_version: int | None = None
+    period: str
+    period_start: date
+    period_end: date
+    deadline: date
+    state: str
+    current_version: int
+    submitted_at: datetime | None
+    late: bool
+    accepted_at: datetime | None
+    accepted_by: str | None
+    register_links: dict[str, Any]
+    row_version: int
+    created_at: datetime
+    updated_at: datetime
+    data: dict[str, Any] | None = None
+    allowed_actions: list[str] | None = None
+
+
+class ReportPage(BaseModel):
+    items: list[Report]
+    page: int
+    page_size: int
+    total: int
+
+
+class VersionOut(BaseModel):
+    number: int
+    definition_version: int
+    channel: str
+    author: str
+    comment: str | None
+    created_at: datetime
+    data: dict[str, Any] | None = None
+
+
+class EventOut(BaseModel):
+    version: int
+    action: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    comment: str | None
+    at: datetime
+
+
+class UploadResult(BaseModel):
+    table: str
+    rows: int
+    dry_run: bool
+    row_version: int | None = None
+    report_id: int | None = None
+
+
+class DefinitionSummary(BaseModel):
+    code: str
+    version: int
+    title: str
+    period_type: str
+    published_at: datetime
+    published_by: str
