@@ -8,8 +8,9 @@ For each engine: a fresh migrated database holding `--tokens` accounts with one 
    of those accounts (p50/p99 in ms);
 2. what the check adds to an API call: a real uvicorn server, wrk with one connection on a public
    endpoint, without and with an `Authorization: Bearer` header (the p50 difference);
-3. that sign-ins do not stall other requests: the same public endpoint measured by wrk while 8
-   concurrent clients keep signing in with wrong passwords (Argon2 runs in worker threads).
+3. that sign-ins do not stall other requests: the same public endpoint measured by wrk while 2
+   clients keep signing in successfully, back to back (each an Argon2 verification, run in a worker
+   thread so the event loop keeps serving).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import httpx
 from benchmarks.harness import drop_database, fresh_database, machine, server, ses, wrk
 
 PUBLIC = "/api/v1/territories/0463011"
+SIGNER_PASSWORD = "Benchmark-haslo-2026"
 
 
 async def _seed(count: int) -> list[str]:
@@ -55,18 +57,20 @@ async def _seed(count: int) -> list[str]:
     return secrets_
 
 
-async def _time_checks(secrets_: list[str], rounds: int = 2000) -> list[float]:
+async def _time_checks(secrets_: list[str], rounds: int = 2000) -> tuple[list[float], list[float]]:
+    """(first use of a token within a minute: lookup + last-used write, later uses: lookup only)."""
     from ses.auth.services import principal_for_token
     from ses.db import db_lifespan
 
-    took = []
+    first, later = [], []
+    sample = random.sample(secrets_, min(rounds, len(secrets_)))
     async with db_lifespan():
-        for _ in range(rounds):
-            secret = random.choice(secrets_)
-            started = time.perf_counter()
-            assert await principal_for_token(secret) is not None
-            took.append((time.perf_counter() - started) * 1000)
-    return took
+        for timings in (first, later):
+            for secret in sample:
+                started = time.perf_counter()
+                assert await principal_for_token(secret) is not None
+                timings.append((time.perf_counter() - started) * 1000)
+    return first, later
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -78,7 +82,9 @@ def _login_storm(base: str, stop: threading.Event, counter: list[int]) -> None:
         while not stop.is_set():
             page = client.get("/login")
             token = page.text.split('name="_csrf" value="', 1)[1].split('"', 1)[0]
-            client.post("/login", data={"username": f"bench-{random.randint(0, 99)}", "password": "zle-haslo-123", "_csrf": token})
+            signed = client.post("/login", data={"username": "bench-signer", "password": SIGNER_PASSWORD, "_csrf": token})
+            assert signed.status_code == 303, signed.text[:300]
+            client.cookies.clear()
             counter[0] += 1
 
 
@@ -88,9 +94,14 @@ def run(engine: str, tokens: int, seconds: int) -> list[str]:
         ses(url, "migrate", capture=True)
         os.environ["SES_DATABASE_URL"] = url  # read by piccolo_conf on first import, below
         secrets_ = asyncio.run(_seed(tokens))
-        checks = asyncio.run(_time_checks(secrets_))
-        lines = [f"| {engine} | token check in-process (`principal_for_token`, {tokens:,} tokens stored) | "
-                 f"p50 {statistics.median(checks):.2f} ms, p99 {_pct(checks, 99):.2f} ms |"]
+        ses(url, "user", "create", "bench-signer", "--role", "staff", "--password", SIGNER_PASSWORD, capture=True)
+        first, later = asyncio.run(_time_checks(secrets_))
+        lines = [
+            f"| {engine} | token check in-process, {tokens:,} tokens stored: a token's first use in a minute "
+            f"(lookup + last-used write) | p50 {statistics.median(first):.2f} ms, p99 {_pct(first, 99):.2f} ms |",
+            f"| {engine} | token check in-process: every later use (lookup only) | "
+            f"p50 {statistics.median(later):.2f} ms, p99 {_pct(later, 99):.2f} ms |",
+        ]
         # Failed sign-ins are slowed down per account; the storm must measure hashing, not sleeping.
         with server(url, extra_env={"SES_LOGIN_SLOWDOWN": "0"}) as (base, _pid):
             plain = wrk(base + PUBLIC, seconds=seconds, connections=1, threads=1)
@@ -100,14 +111,14 @@ def run(engine: str, tokens: int, seconds: int) -> list[str]:
             lines.append(f"| {engine} | same call with a bearer token | p50 {bearer.p50_ms:.2f} ms, p99 {bearer.p99_ms:.2f} ms "
                          f"(token adds {bearer.p50_ms - plain.p50_ms:.2f} ms at p50) |")
             stop, counter = threading.Event(), [0]
-            storm = [threading.Thread(target=_login_storm, args=(base, stop, counter), daemon=True) for _ in range(8)]
+            storm = [threading.Thread(target=_login_storm, args=(base, stop, counter), daemon=True) for _ in range(2)]
             for thread in storm:
                 thread.start()
             during = wrk(base + PUBLIC, seconds=seconds, connections=1, threads=1)
             stop.set()
             for thread in storm:
                 thread.join()
-            lines.append(f"| {engine} | same call while 8 clients keep failing to sign in ({counter[0] / seconds:.0f} sign-ins/s) | "
+            lines.append(f"| {engine} | same call while 2 clients sign in back to back ({counter[0] / seconds:.1f} sign-ins/s) | "
                          f"p50 {during.p50_ms:.2f} ms, p99 {during.p99_ms:.2f} ms |")
         return lines
     finally:
