@@ -1,7 +1,304 @@
-"""JSON API of this package (thin: every handler calls a service)."""
+"""JSON API of the cooperation network under /api/v1/network (thin: every handler calls a service)."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from datetime import date
+from typing import Annotated, Any
 
-ROUTES: list[Any] = []
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, JSONBody
+
+from network import services
+from network.metrics import Scope
+from network.schemas import (
+    CommunityPage,
+    Invitations,
+    Metrics,
+    NodeMetricsPage,
+    Relation,
+    RelationCreate,
+    RelationPage,
+    RelationUpdate,
+    ResponseIn,
+    ResponseOut,
+    Survey,
+    SurveyCreate,
+    SurveyScores,
+)
+from ses.auth.policy import Role, allow
+from ses.register.schemas import ImportReport
+from ses.register.tabular import read_table
+from ses.register.vocab import Channel
+from ses.settings import get_settings
+from ses.web.context import actor_of, expected_version, page_window, principal, split_values
+
+RELATION_READERS = (Role.STAFF, Role.REVIEWER, Role.OWES)
+ANALYSTS = (Role.STAFF, Role.REVIEWER, Role.COMMITTEE)
+GRAPHML = "application/graphml+xml"
+GEXF = "application/gexf+xml"
+
+
+def _page(page: int, page_size: int) -> tuple[int, int]:
+    return page_window(page, page_size, get_settings().max_page_size)
+
+
+def _scope(
+    request: Request[Any, Any, Any],
+    as_of: date | None,
+    territory: str | None,
+    types: list[str] | None,
+    ego: int | None,
+) -> Scope:
+    scope = Scope(as_of=as_of, territory=territory or None, types=tuple(sorted(split_values(types))), ego=ego)
+    return services.resolve_scope(scope, principal(request))
+
+
+def _with_etag(relation: dict[str, Any], status_code: int = 200) -> Response[Any]:
+    return Response(relation, status_code=status_code, headers={"ETag": services.etag(relation)})
+
+
+class RelationController(Controller):
+    path = "/api/v1/network/relations"
+    tags = ["Sieć współpracy"]
+
+    @get("/", guards=[allow(*RELATION_READERS)], summary="Relations (an OWES sees only its own)")
+    async def search(
+        self,
+        request: Request[Any, Any, Any],
+        organisation_id: FromQuery[int | None] = None,
+        relation_type: FromQuery[list[str] | None] = None,
+        origin: FromQuery[list[str] | None] = None,
+        active_on: FromQuery[date | None] = None,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 50,
+    ) -> RelationPage:
+        page, page_size = _page(page, page_size)
+        return await services.list_relations(  # type: ignore[return-value]
+            viewer=principal(request), organisation_id=organisation_id, relation_type=split_values(relation_type),
+            origin=split_values(origin), active_on=active_on, page=page, page_size=page_size,
+        )  # fmt: skip
+
+    @post("/", guards=[allow(Role.STAFF)], summary="Record a relation between two organisations")
+    async def create(self, request: Request[Any, Any, Any], data: JSONBody[RelationCreate]) -> Relation:
+        relation = await services.create_relation(data.model_dump(), actor_of(request))
+        return _with_etag(relation, 201)  # type: ignore[return-value]
+
+    @post(
+        "/import",
+        guards=[allow(Role.STAFF)],
+        summary="Import relations from CSV or XLSX (all rows or none)",
+        request_max_body_size=64 * 1024 * 1024,
+    )
+    async def import_file(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        dry_run: FromQuery[bool] = False,
+        encoding: FromQuery[str | None] = None,
+    ) -> ImportReport:
+        table = read_table(await data.read(), data.filename or "", encoding)
+        result = await services.import_relations(
+            table.rows, table.header, actor_of(request, Channel.IMPORT), dry_run=dry_run
+        )
+        return ImportReport(**result)
+
+    @get("/{relation_id:int}", guards=[allow(*RELATION_READERS)], summary="One relation (with ETag)")
+    async def read(self, request: Request[Any, Any, Any], relation_id: FromPath[int]) -> Relation:
+        return _with_etag(await services.get_relation(relation_id, principal(request)))  # type: ignore[return-value]
+
+    @patch("/{relation_id:int}", guards=[allow(Role.STAFF)], summary="Change a relation (needs If-Match)")
+    async def update(
+        self, request: Request[Any, Any, Any], relation_id: FromPath[int], data: JSONBody[RelationUpdate]
+    ) -> Relation:
+        version = expected_version(request)
+        relation = await services.update_relation(
+            relation_id, data.model_dump(exclude_unset=True), version, actor_of(request)
+        )
+        return _with_etag(relation)  # type: ignore[return-value]
+
+    @delete(
+        "/{relation_id:int}",
+        guards=[allow(Role.STAFF)],
+        summary="Remove a mistaken relation (needs If-Match)",
+    )
+    async def remove(self, request: Request[Any, Any, Any], relation_id: FromPath[int]) -> None:
+        await services.delete_relation(relation_id, expected_version(request), actor_of(request))
+
+
+class SurveyController(Controller):
+    path = "/api/v1/network/surveys"
+    tags = ["Sieć współpracy"]
+
+    @post("/", guards=[allow(Role.STAFF)], summary="Open a survey round and invite organisations")
+    async def create(self, request: Request[Any, Any, Any], data: JSONBody[SurveyCreate]) -> Survey:
+        return await services.create_survey(data.model_dump(), actor_of(request))  # type: ignore[return-value]
+
+    @get("/", guards=[allow(*ANALYSTS)], summary="Survey rounds with response rates")
+    async def search(self, page: FromQuery[int] = 1, page_size: FromQuery[int] = 50) -> list[Survey]:
+        page, page_size = _page(page, page_size)
+        return await services.list_surveys(page, page_size)  # type: ignore[return-value]
+
+    @get("/{survey_id:int}", guards=[allow(*ANALYSTS, Role.OWES)], summary="One survey round")
+    async def read(self, survey_id: FromPath[int]) -> Survey:
+        return await services.get_survey(survey_id)  # type: ignore[return-value]
+
+    @post("/{survey_id:int}/invitations", guards=[allow(Role.STAFF)], status_code=200, summary="Invite more")
+    async def invite(
+        self, request: Request[Any, Any, Any], survey_id: FromPath[int], data: JSONBody[Invitations]
+    ) -> Survey:
+        return await services.invite(survey_id, data.organisation_ids, actor_of(request))  # type: ignore[return-value]
+
+    @post(
+        "/{survey_id:int}/close", guards=[allow(Role.STAFF)], status_code=200, summary="Stop taking answers"
+    )
+    async def close(self, request: Request[Any, Any, Any], survey_id: FromPath[int]) -> Survey:
+        return await services.close_survey(survey_id, actor_of(request))  # type: ignore[return-value]
+
+    @post(
+        "/{survey_id:int}/responses",
+        guards=[allow(Role.STAFF, Role.OWES)],
+        summary="Answer of an invited organisation: partners rated on trust and value (1–4)",
+    )
+    async def respond(
+        self, request: Request[Any, Any, Any], survey_id: FromPath[int], data: JSONBody[ResponseIn]
+    ) -> ResponseOut:
+        return await services.submit_response(  # type: ignore[return-value]
+            survey_id, data.model_dump(), actor_of(request), principal(request)
+        )
+
+    @get(
+        "/{survey_id:int}/scores", guards=[allow(*ANALYSTS)], summary="Trust and value scores, response rate"
+    )
+    async def scores(
+        self, survey_id: FromPath[int], page: FromQuery[int] = 1, page_size: FromQuery[int] = 50
+    ) -> SurveyScores:
+        page, page_size = _page(page, page_size)
+        return await services.survey_scores(survey_id, page, page_size)  # type: ignore[return-value]
+
+
+class AnalysisController(Controller):
+    """Metrics of the network as of a date, for a territory (TERYT prefix), types or one ego network."""
+
+    path = "/api/v1/network"
+    tags = ["Sieć współpracy"]
+
+    @get("/metrics", guards=[allow(*ANALYSTS, Role.OWES)], summary="Graph-level metrics (cached per version)")
+    async def metrics(
+        self,
+        request: Request[Any, Any, Any],
+        as_of: FromQuery[date | None] = None,
+        territory: FromQuery[str | None] = None,
+        types: FromQuery[list[str] | None] = None,
+        ego: FromQuery[int | None] = None,
+    ) -> Metrics:
+        scope = _scope(request, as_of, territory, types, ego)
+        return await services.network_metrics(scope)  # type: ignore[return-value]
+
+    @get("/metrics/nodes", guards=[allow(*ANALYSTS, Role.OWES)], summary="Per-organisation metrics, paged")
+    async def nodes(
+        self,
+        request: Request[Any, Any, Any],
+        as_of: FromQuery[date | None] = None,
+        territory: FromQuery[str | None] = None,
+        types: FromQuery[list[str] | None] = None,
+        ego: FromQuery[int | None] = None,
+        sort: FromQuery[str] = "betweenness",
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 50,
+    ) -> NodeMetricsPage:
+        page, page_size = _page(page, page_size)
+        scope = _scope(request, as_of, territory, types, ego)
+        return await services.node_metrics(scope, sort, page, page_size)  # type: ignore[return-value]
+
+    @get("/communities", guards=[allow(*ANALYSTS)], summary="Louvain communities (fixed seed), paged")
+    async def communities(
+        self,
+        request: Request[Any, Any, Any],
+        as_of: FromQuery[date | None] = None,
+        territory: FromQuery[str | None] = None,
+        types: FromQuery[list[str] | None] = None,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 50,
+    ) -> CommunityPage:
+        page, page_size = _page(page, page_size)
+        scope = _scope(request, as_of, territory, types, None)
+        return await services.communities(scope, page, page_size)  # type: ignore[return-value]
+
+    @get(
+        "/recommendations",
+        guards=[allow(*ANALYSTS)],
+        summary="Missing local ties, critical nodes, likely pairs",
+    )
+    async def recommendations(
+        self,
+        request: Request[Any, Any, Any],
+        as_of: FromQuery[date | None] = None,
+        territory: FromQuery[str | None] = None,
+        types: FromQuery[list[str] | None] = None,
+    ) -> dict[str, Any]:
+        return await services.recommendations(_scope(request, as_of, territory, types, None))
+
+    @get(
+        "/change",
+        guards=[allow(*ANALYSTS)],
+        summary="New and ended ties and density change between two dates",
+    )
+    async def change(
+        self,
+        request: Request[Any, Any, Any],
+        from_date: FromQuery[date],
+        to_date: FromQuery[date],
+        territory: FromQuery[str | None] = None,
+        types: FromQuery[list[str] | None] = None,
+    ) -> dict[str, Any]:
+        return await services.change(_scope(request, None, territory, types, None), from_date, to_date)
+
+    @get("/export.graphml", guards=[allow(*ANALYSTS, Role.OWES)], summary="GraphML (Gephi, yEd)")
+    async def export_graphml(
+        self,
+        request: Request[Any, Any, Any],
+        as_of: FromQuery[date | None] = None,
+        territory: FromQuery[str | None] = None,
+        types: FromQuery[list[str] | None] = None,
+        ego: FromQuery[int | None] = None,
+    ) -> Response[str]:
+        text = await services.export(_scope(request, as_of, territory, types, ego), "graphml")
+        return _download(text, GRAPHML, "siec.graphml")
+
+    @get("/export.gexf", guards=[allow(*ANALYSTS, Role.OWES)], summary="GEXF (Gephi)")
+    async def export_gexf(
+        self,
+        request: Request[Any, Any, Any],
+        as_of: FromQuery[date | None] = None,
+        territory: FromQuery[str | None] = None,
+        types: FromQuery[list[str] | None] = None,
+        ego: FromQuery[int | None] = None,
+    ) -> Response[str]:
+        text = await services.export(_scope(request, as_of, territory, types, ego), "gexf")
+        return _download(text, GEXF, "siec.gexf")
+
+    @get("/export.json", guards=[allow(*ANALYSTS, Role.OWES)], summary="Nodes and links for the dashboard")
+    async def export_json(
+        self,
+        request: Request[Any, Any, Any],
+        as_of: FromQuery[date | None] = None,
+        territory: FromQuery[str | None] = None,
+        types: FromQuery[list[str] | None] = None,
+        ego: FromQuery[int | None] = None,
+    ) -> Response[str]:
+        data = await services.export(_scope(request, as_of, territory, types, ego), "json")
+        return Response(json.dumps(data, ensure_ascii=False, default=str), media_type="application/json")
+
+
+def _download(text: str, media_type: str, filename: str) -> Response[str]:
+    return Response(
+        text,
+        media_type=f"{media_type}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+ROUTES: list[Any] = [RelationController, SurveyController, AnalysisController]

@@ -1,0 +1,167 @@
+"""API input and output models of the cooperation network (pydantic v2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from network.vocab import Intensity, Origin, RelationType
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class RelationCreate(_In):
+    source_id: int
+    target_id: int
+    relation_type: RelationType
+    directed: bool | None = Field(default=None, description="Default: by type (cooperation has no direction)")
+    weight: float = Field(default=1.0, gt=0, le=1000)
+    intensity: Intensity | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    formal_basis: str | None = Field(default=None, max_length=300)
+    value_pln: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+    social_clause: bool | None = None
+    service: str | None = Field(default=None, max_length=40)
+    confidence: float = Field(default=1.0, ge=0, le=1)
+    origin: Origin = Origin.MANUAL
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class RelationUpdate(_In):
+    """Only the fields sent are changed."""
+
+    relation_type: RelationType | None = None
+    directed: bool | None = None
+    weight: float | None = Field(default=None, gt=0, le=1000)
+    intensity: Intensity | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    formal_basis: str | None = Field(default=None, max_length=300)
+    value_pln: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+    social_clause: bool | None = None
+    service: str | None = Field(default=None, max_length=40)
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class Relation(BaseModel):
+    id: int
+    source_id: int
+    target_id: int
+    relation_type: str
+    directed: bool
+    weight: float
+    intensity: str | None
+    valid_from: date | None
+    valid_to: date | None
+    formal_basis: str | None
+    value_pln: Decimal | None
+    social_clause: bool | None
+    service: str | None
+    confidence: float
+    origin: str
+    survey_response_id: int | None
+    note: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class RelationPage(BaseModel):
+    items: list[Relation]
+    page: int
+    page_size: int
+    total: int
+
+
+class SurveyCreate(_In):
+    name: str = Field(min_length=3, max_length=200)
+    opened_on: date
+    closes_on: date | None = None
+    invited_ids: list[int] = Field(default_factory=list, max_length=5000)
+
+
+class Invitations(_In):
+    organisation_ids: list[int] = Field(min_length=1, max_length=5000)
+
+
+class Survey(BaseModel):
+    id: int
+    name: str
+    opened_on: date
+    closes_on: date | None
+    state: str
+    invited: int
+    responded: int
+    response_rate: float
+
+
+class PartnerAnswer(_In):
+    partner_id: int
+    trust: list[int] = Field(description="Three items 1–4: reliability, mission, openness")
+    value: list[int] = Field(description="Three items 1–4: power/influence, involvement, resources")
+
+
+class ResponseIn(_In):
+    respondent_id: int
+    partners: list[PartnerAnswer] = Field(max_length=500)
+
+
+class ResponseOut(BaseModel):
+    id: int
+    survey_id: int
+    respondent_id: int
+    partners: int
+    relations_created: int
+
+
+class OrganisationScore(BaseModel):
+    organisation_id: int
+    name: str
+    ratings: int
+    trust: float
+    value: float
+
+
+class SurveyScores(BaseModel):
+    survey_id: int
+    invited: int
+    responded: int
+    response_rate: float
+    relationship_trust: float | None
+    relationship_value: float | None
+    organisations: list[OrganisationScore]
+    page: int
+    page_size: int
+    total: int
+
+
+class Metrics(BaseModel):
+    scope: dict[str, Any]
+    version: int
+    cached: bool
+    summary: dict[str, Any]
+
+
+class NodeMetricsPage(BaseModel):
+    scope: dict[str, Any]
+    items: list[dict[str, Any]]
+    page: int
+    page_size: int
+    total: int
+
+
+class CommunityPage(BaseModel):
+    scope: dict[str, Any]
+    modularity: float | None
+    seed: int
+    items: list[dict[str, Any]]
+    page: int
+    page_size: int
+    total: int

@@ -1,0 +1,191 @@
+"""Pure metric tests: every expected value is computed by hand in the comment beside it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import networkx as nx
+import pytest
+
+from network import metrics
+from network.metrics import EdgeRow, NodeRow, Scope
+
+
+def test_degree_centralization_of_star_is_one_and_cycle_zero() -> None:
+    assert metrics.degree_centralization(nx.star_graph(5)) == pytest.approx(1.0)
+    assert metrics.degree_centralization(nx.cycle_graph(6)) == pytest.approx(0.0)
+    assert metrics.degree_centralization(nx.complete_graph(5)) == pytest.approx(0.0)
+
+
+def test_degree_centralization_of_a_line() -> None:
+    # Path 1-2-3-4-5: degrees 1,2,2,2,1; Σ(2 − d) = 2; (n−1)(n−2) = 12 → 1/6.
+    assert metrics.degree_centralization(nx.path_graph(5)) == pytest.approx(1 / 6)
+
+
+def _paths(graph: nx.Graph) -> tuple[dict[int, float], dict[int, float]]:
+    between, closeness, method = metrics.paths(graph)
+    assert method == {"method": "exact"}
+    return between, closeness
+
+
+def test_betweenness_centralization_star_line_complete() -> None:
+    assert metrics.betweenness_centralization(_paths(nx.star_graph(4))[0]) == pytest.approx(1.0)
+    assert metrics.betweenness_centralization(_paths(nx.complete_graph(5))[0]) == pytest.approx(0.0)
+    assert metrics.betweenness_centralization(_paths(nx.cycle_graph(6))[0]) == pytest.approx(0.0)
+    # Path of 5: raw betweenness 0,3,4,3,0; normalised by (4·3)/2 = 6 → 0, .5, 2/3, .5, 0.
+    # Σ(2/3 − b) = 2/3 + 1/6 + 0 + 1/6 + 2/3 = 5/3; divided by n − 1 = 4 → 5/12.
+    assert metrics.betweenness_centralization(_paths(nx.path_graph(5))[0]) == pytest.approx(5 / 12)
+
+
+def test_closeness_centralization_star_line_complete() -> None:
+    assert metrics.closeness_centralization(_paths(nx.star_graph(5))[1]) == pytest.approx(1.0)
+    assert metrics.closeness_centralization(_paths(nx.complete_graph(4))[1]) == pytest.approx(0.0)
+    # Path of 5, harmonic closeness / 4: ends 25/48, next 34/48, centre 36/48.
+    # Σ(36/48 − c) = 2·11/48 + 2·2/48 = 26/48; divided by (n − 2)/2 = 3/2 → 13/36.
+    assert metrics.closeness_centralization(_paths(nx.path_graph(5))[1]) == pytest.approx(13 / 36)
+
+
+def test_own_brandes_pass_equals_networkx_and_sampling_is_stated() -> None:
+    graph = nx.gnm_random_graph(60, 150, seed=3)
+    between, closeness, method = metrics.paths(graph)
+    assert method == {"method": "exact"}
+    exact_b = nx.betweenness_centrality(graph)
+    exact_h = nx.harmonic_centrality(graph)
+    for node in graph:
+        assert between[node] == pytest.approx(exact_b[node])
+        assert closeness[node] == pytest.approx(exact_h[node] / 59)
+    sampled_b, _, sampled = metrics.paths(graph, exact_limit=10, k=20)
+    assert sampled == {"method": "sampled", "sources": 20, "seed": metrics.SEED}
+    assert metrics.paths(graph, exact_limit=10, k=20)[0] == sampled_b  # the fixed seed repeats
+
+
+def test_eigenvector_matches_networkx() -> None:
+    graph = nx.karate_club_graph()
+    for u, v in graph.edges():
+        graph[u][v]["weight"] = 1.0
+    ours = metrics.eigenvector(graph, max_iter=1000, tol=1e-9)
+    assert ours is not None
+    theirs = nx.eigenvector_centrality(graph, max_iter=1000, tol=1e-9)
+    for node in graph:
+        assert ours[node] == pytest.approx(theirs[node], abs=1e-4)
+
+
+def _nodes(*specs: tuple[int, str, str]) -> list[NodeRow]:
+    from network.vocab import sector_of
+
+    return [NodeRow(i, f"org {i}", kind, sector_of(kind), gmina) for i, kind, gmina in specs]
+
+
+def test_suite_on_two_triangles_joined_by_a_bridge() -> None:
+    # 1-2-3 triangle, 4-5-6 triangle, bridge 3-4: 6 nodes, 7 ties.
+    nodes = _nodes(*[(i, "association", "0463011") for i in range(1, 7)])
+    pairs = [(1, 2), (2, 3), (1, 3), (4, 5), (5, 6), (4, 6), (3, 4)]
+    edges = [EdgeRow(i, a, b, "cooperates", directed=False) for i, (a, b) in enumerate(pairs, 1)]
+    result = metrics.compute_metrics(metrics.build_graph(nodes, edges))
+    s = result.summary
+    assert (s["nodes"], s["ties"], s["arcs"]) == (6, 7, 14)
+    assert s["density"] == pytest.approx(7 / 15)
+    assert s["components"] == {"count": 1, "largest": 6, "isolates": 0}
+    assert s["bridges"] == 1 and s["articulation_points"] == 2
+    assert s["communities"]["count"] == 2
+    assert sorted(map(sorted, result.communities)) == [[1, 2, 3], [4, 5, 6]]
+    # Modularity of the split: m = 7; each side has 3 inner ties and degree sum 7.
+    # Q = Σ (3/7 − (7/14)²) = 2 · (3/7 − 1/4) = 5/14.
+    assert s["communities"]["modularity"] == pytest.approx(5 / 14, abs=1e-6)
+    # Transitivity: 2 triangles; triples Σ C(d,2) = 1+1+3+3+1+1 = 10 → 3·2/10 = 0.6.
+    assert s["transitivity"] == pytest.approx(0.6)
+    by_id = {row["id"]: row for row in result.nodes}
+    # Node 3 lies between {1,2} and {4,5,6}: 2·3 = 6 pairs of 10 → 0.6.
+    assert by_id[3]["betweenness"] == pytest.approx(0.6)
+    assert by_id[3]["articulation_point"] and not by_id[1]["articulation_point"]
+    assert {b["id"] for b in s["brokers"]} == {3, 4}
+    assert s["mixing"] == {"social_economy|social_economy": 7}
+
+
+def test_directed_ties_give_in_and_out_degree() -> None:
+    nodes = _nodes(
+        (1, "gmina_office", "0463011"), (2, "social_cooperative", "0463011"), (3, "ops", "0463011")
+    )
+    edges = [EdgeRow(1, 1, 2, "contracts_service"), EdgeRow(2, 3, 2, "refers_participants")]
+    result = metrics.compute_metrics(metrics.build_graph(nodes, edges))
+    row = {r["id"]: r for r in result.nodes}[2]
+    assert (row["in_degree"], row["out_degree"], row["degree"]) == (2, 0, 2)
+    assert result.summary["mixing"] == {
+        "local_government|social_economy": 1,
+        "social_economy|social_services": 1,
+    }
+
+
+def test_scope_by_date_territory_type_and_ego() -> None:
+    nodes = _nodes((1, "association", "0463011"), (2, "foundation", "0463022"), (3, "business", "1261011"))
+    edges = [
+        EdgeRow(1, 1, 2, "cooperates", False, valid_from=date(2024, 1, 1), valid_to=date(2024, 12, 31)),
+        EdgeRow(2, 2, 3, "contracts_service", valid_from=date(2025, 1, 1)),
+    ]
+    assert (
+        metrics.build_graph(nodes, edges, Scope(as_of=date(2024, 6, 1))).number_of_edges() == 2
+    )  # both arcs of 1
+    assert metrics.build_graph(nodes, edges, Scope(as_of=date(2025, 6, 1))).number_of_edges() == 1
+    # No date: ties that have not ended.
+    assert list(metrics.build_graph(nodes, edges).edges()) == [(2, 3)]
+    local = metrics.build_graph(nodes, edges, Scope(as_of=date(2024, 6, 1), territory="0463"))
+    assert sorted(local) == [1, 2]
+    assert (
+        metrics.build_graph(
+            nodes, edges, Scope(as_of=date(2025, 6, 1), types=("cooperates",))
+        ).number_of_edges()
+        == 0
+    )
+    ego = metrics.build_graph(nodes, edges, Scope(as_of=date(2025, 6, 1), ego=3))
+    assert sorted(ego) == [2, 3]
+
+
+def test_change_between_two_dates() -> None:
+    edges = [
+        EdgeRow(1, 1, 2, "cooperates", valid_from=date(2023, 1, 1), valid_to=date(2024, 6, 30)),
+        EdgeRow(2, 2, 3, "cooperates", valid_from=date(2023, 1, 1)),
+        EdgeRow(3, 3, 4, "cooperates", valid_from=date(2024, 3, 1)),
+        EdgeRow(4, 1, 4, "cooperates", valid_from=date(2024, 3, 1)),
+    ]
+    out = metrics.change(edges, 4, date(2023, 6, 1), date(2025, 1, 1))
+    # 2023-06: {1-2, 2-3}; 2025: {2-3, 3-4, 1-4}; 6 possible pairs.
+    assert (out["ties_from"], out["ties_to"], out["new_ties"], out["ended_ties"]) == (2, 3, 2, 1)
+    assert out["density_change"] == pytest.approx(round(3 / 6 - 2 / 6, 6))
+
+
+def test_recommendations() -> None:
+    nodes = _nodes(
+        (1, "gmina_office", "0463011"), (2, "social_cooperative", "0463011"),  # tied to its gmina
+        (3, "association", "0463022"),  # a gmina with a PES but no office tie
+        (4, "business", "0463011"), (5, "school", "0463011"), (6, "foundation", "0463011"),
+    )  # fmt: skip
+    edges = [
+        EdgeRow(1, 1, 2, "contracts_service"),
+        EdgeRow(2, 2, 4, "cooperates", False),
+        EdgeRow(3, 2, 5, "cooperates", False),
+        EdgeRow(4, 6, 4, "cooperates", False),
+        EdgeRow(5, 6, 5, "cooperates", False),
+        EdgeRow(6, 3, 6, "cooperates", False),
+    ]
+    out = metrics.recommendations(metrics.build_graph(nodes, edges))
+    gminas = {r["gmina"]: r for r in out["gminas_without_local_government_tie"]}
+    assert set(gminas) == {"046302"} and gminas["046302"]["office_in_register"] is False
+    # 2 and 6 share partners 4 and 5 and have no tie; so do 4 and 5 (partners 2 and 6).
+    assert {(r["a"], r["b"], r["shared_partners"]) for r in out["missing_ties"]} == {(2, 6, 2), (4, 5, 2)}
+    critical = {r["id"]: r for r in out["critical_organisations"]}
+    # Removing 2 cuts off 1; removing 6 cuts off 3.
+    assert critical[2]["cut_off"] == 1 and critical[6]["cut_off"] == 1
+
+
+def test_exports_are_readable_by_networkx() -> None:
+    import io
+
+    nodes = _nodes((1, "association", "0463011"), (2, "foundation", "0463011"))
+    graph = metrics.build_graph(nodes, [EdgeRow(1, 1, 2, "cooperates", False, weight=2.5)])
+    back = nx.read_graphml(io.BytesIO(metrics.graphml(graph).encode()))
+    assert back.number_of_nodes() == 2 and back.number_of_edges() == 2
+    assert back.nodes["1"]["sector"] == "social_economy"
+    gexf = nx.read_gexf(io.BytesIO(metrics.gexf(graph).encode()))
+    assert gexf.number_of_edges() == 2
+    data = metrics.node_link(graph)
+    assert {link["types"] for link in data["links"]} == {"cooperates"}
