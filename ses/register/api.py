@@ -48,7 +48,7 @@ def _filters(
     ps_state: list[str] | None,
     unit_state: list[str] | None,
     role: list[str] | None,
-    territory: str | None,
+    territory: list[str] | None,
     q: str | None,
     krs: str | None,
     nip: str | None,
@@ -64,7 +64,7 @@ def _filters(
         ps_state=split_values(ps_state),
         unit_state=split_values(unit_state),
         role=split_values(role),
-        territory=territory,
+        territory=split_values(territory),
         q=q,
         krs=krs,
         nip=nip,
@@ -99,7 +99,7 @@ class OrganisationController(Controller):
         ps_state: FromQuery[list[str] | None] = None,
         unit_state: FromQuery[list[str] | None] = None,
         role: FromQuery[list[str] | None] = None,
-        territory: FromQuery[str | None] = None,
+        territory: FromQuery[list[str] | None] = None,
         q: FromQuery[str | None] = None,
         krs: FromQuery[str | None] = None,
         nip: FromQuery[str | None] = None,
@@ -130,16 +130,20 @@ class OrganisationController(Controller):
         ps_state: FromQuery[list[str] | None] = None,
         unit_state: FromQuery[list[str] | None] = None,
         role: FromQuery[list[str] | None] = None,
-        territory: FromQuery[str | None] = None,
+        territory: FromQuery[list[str] | None] = None,
         q: FromQuery[str | None] = None,
+        krs: FromQuery[str | None] = None,
+        nip: FromQuery[str | None] = None,
+        regon: FromQuery[str | None] = None,
         modified_after: FromQuery[datetime | None] = None,
         include_retired: FromQuery[bool] = False,
     ) -> Stream:
         filters = _filters(
             kind, pes_letter, legal_form, activity_state, ps_state, unit_state, role,
-            territory, q, None, None, None, modified_after, include_retired,
+            territory, q, krs, nip, regon, modified_after, include_retired,
         )  # fmt: skip
         filters.conditions()  # bad parameters answer 422 before the stream starts
+        await queries.check_territories(filters)
         return Stream(
             csv_chunks(filters),
             media_type="text/csv; charset=utf-8",
@@ -156,16 +160,20 @@ class OrganisationController(Controller):
         ps_state: FromQuery[list[str] | None] = None,
         unit_state: FromQuery[list[str] | None] = None,
         role: FromQuery[list[str] | None] = None,
-        territory: FromQuery[str | None] = None,
+        territory: FromQuery[list[str] | None] = None,
         q: FromQuery[str | None] = None,
+        krs: FromQuery[str | None] = None,
+        nip: FromQuery[str | None] = None,
+        regon: FromQuery[str | None] = None,
         modified_after: FromQuery[datetime | None] = None,
         include_retired: FromQuery[bool] = False,
     ) -> Stream:
         filters = _filters(
             kind, pes_letter, legal_form, activity_state, ps_state, unit_state, role,
-            territory, q, None, None, None, modified_after, include_retired,
+            territory, q, krs, nip, regon, modified_after, include_retired,
         )  # fmt: skip
         filters.conditions()
+        await queries.check_territories(filters)
         target = await xlsx_file(filters)
 
         async def chunks() -> AsyncIterator[bytes]:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Any
 
-from ses.register.queries import RegisterFilter, stream_rows
+from ses.register.queries import RegisterFilter, stream_plain_rows, stream_rows
 
 EXPORT_COLUMNS = (
     "id", "name", "kind", "pes_letter", "legal_form", "activity_state", "is_owes", "founder_id",
@@ -29,16 +29,36 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+_BOOLEAN_AT = tuple(EXPORT_COLUMNS.index(name) for name in ("is_owes", "is_demo"))
+_TIMESTAMP_AT = tuple(EXPORT_COLUMNS.index(name) for name in ("created_at", "updated_at"))
+
+
+def _csv_row(row: Any) -> list[Any]:
+    """One export row from plain values: the csv module writes None as "" and dates as ISO text;
+    booleans become tak/nie and timestamps ISO 8601 with "T" (as text from SQLite, as datetime
+    objects from PostgreSQL)."""
+    values = list(row)
+    for at in _BOOLEAN_AT:
+        values[at] = "tak" if values[at] else "nie"
+    for at in _TIMESTAMP_AT:
+        value = values[at]
+        if isinstance(value, str):
+            values[at] = value.replace(" ", "T", 1)
+        elif value is not None:
+            values[at] = value.isoformat()
+    return values
+
+
 async def csv_chunks(filters: RegisterFilter) -> AsyncIterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     # UTF-8 with BOM so Excel opens Polish letters correctly.
     writer.writerow(EXPORT_COLUMNS)
     yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    async for rows in stream_rows(filters):
+    async for rows in stream_plain_rows(filters, EXPORT_COLUMNS):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows([[_text(row[column]) for column in EXPORT_COLUMNS] for row in rows])
+        writer.writerows([_csv_row(row) for row in rows])
         yield buffer.getvalue().encode("utf-8")
 
 

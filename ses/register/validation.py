@@ -75,6 +75,8 @@ def clean_organisation(
             errors.append(FieldError("activity_state", "Do wycofania z rejestru służy operacja „retire” z powodem."))
         elif state is not None:
             out["activity_state"] = state.value
+    elif current is None:
+        out["activity_state"] = ActivityState.ACTIVE.value
 
     if "gmina_code" in data:
         code = str(data["gmina_code"] or "").strip()

@@ -12,11 +12,12 @@ from ses.territories.tables import Territory
 from ses.text import fold
 
 _gmina_codes: frozenset[str] | None = None
+_all_codes: frozenset[str] | None = None
 
 
 async def load_territories() -> int:
     """Insert or refresh the shipped TERC units; returns how many units the database holds."""
-    global _gmina_codes
+    global _gmina_codes, _all_codes
     rows = read_territories()
     async with write_transaction():
         existing = {
@@ -31,7 +32,7 @@ async def load_territories() -> int:
                 await Territory.update({Territory.population: row.population, Territory.name: row.name}).where(
                     Territory.code == row.code
                 )
-    _gmina_codes = None
+    _gmina_codes = _all_codes = None
     return await Territory.count()
 
 
@@ -42,6 +43,14 @@ async def gmina_codes() -> frozenset[str]:
         rows = await Territory.select(Territory.code).where(Territory.level == "gmina")
         _gmina_codes = frozenset(row["code"] for row in rows)
     return _gmina_codes
+
+
+async def territory_codes() -> frozenset[str]:
+    """Every TERC code in the database (voivodeships, powiats, gminas), read once per process."""
+    global _all_codes
+    if _all_codes is None:
+        _all_codes = frozenset(row["code"] for row in await Territory.select(Territory.code))
+    return _all_codes
 
 
 async def gmina_exists_checker() -> Callable[[str], bool]:

@@ -1,0 +1,1 @@
+"""Generated demo and benchmark data: a realistic, clearly marked (`is_demo`), deterministic register."""
