@@ -37,8 +37,11 @@ FIELD_LABELS = {
     "name": "Nazwa",
     "valid_days": "Ważność",
 }
+DEADLINES = ("/accreditation/terminy", "Terminy akredytacji i weryfikacji")
 ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
-    Role.ADMIN: [("/admin/accounts", "Konta i tokeny API")],
+    Role.ADMIN: [("/admin/accounts", "Konta i tokeny API"), DEADLINES],
+    Role.STAFF: [DEADLINES],
+    Role.REVIEWER: [DEADLINES],
 }
 COMMON_LINKS = [("/schema", "API — dokumentacja (OpenAPI)"), ("/account/password", "Zmiana hasła")]
 
