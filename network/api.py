@@ -179,13 +179,35 @@ class SurveyController(Controller):
         return await services.survey_scores(survey_id, page, page_size)  # type: ignore[return-value]
 
 
+METRICS_DESCRIPTION = """\
+The summary of the network in the scope (as of a date — default: ties that have not ended —, a
+TERYT territory, relation types, or one organisation's ego network; an OWES sees only its own):
+nodes, ties, arcs, density, components, average degree, Freeman centralization (degree,
+betweenness, closeness), `paths_method` (betweenness and harmonic closeness are exact up to 400
+organisations, above that sampled from 16 sources with a fixed seed, and this field says which),
+eigenvector convergence, average clustering, transitivity, bridges, articulation points,
+cross-sector `mixing`, `top` lists, `brokers` (top betweenness that are also articulation points),
+`timings_ms` and `computed_in_ms`.
+
+`communities`: Louvain communities (fixed seed) are the costliest measure, so they are computed only
+with `communities=true`; otherwise `summary.communities` is null. With it, `summary.communities` is
+{count, modularity, seed, sizes}; the members are at /api/v1/network/communities. Answers are
+cached per network version, register change and parameters (`cached` says whether this one was).
+"""
+
+
 class AnalysisController(Controller):
     """Metrics of the network as of a date, for a territory (TERYT prefix), types or one ego network."""
 
     path = "/api/v1/network"
     tags = ["Sieć współpracy"]
 
-    @get("/metrics", guards=[allow(*ANALYSTS, Role.OWES)], summary="Graph-level metrics (cached per version)")
+    @get(
+        "/metrics",
+        guards=[allow(*ANALYSTS, Role.OWES)],
+        summary="Graph-level metrics (cached per version)",
+        description=METRICS_DESCRIPTION,
+    )
     async def metrics(
         self,
         request: Request[Any, Any, Any],
@@ -193,11 +215,18 @@ class AnalysisController(Controller):
         territory: FromQuery[str | None] = None,
         types: FromQuery[list[str] | None] = None,
         ego: FromQuery[int | None] = None,
+        communities: FromQuery[bool] = False,
     ) -> Metrics:
         scope = _scope(request, as_of, territory, types, ego)
-        return await services.network_metrics(scope)  # type: ignore[return-value]
+        return await services.network_metrics(scope, communities)  # type: ignore[return-value]
 
-    @get("/metrics/nodes", guards=[allow(*ANALYSTS, Role.OWES)], summary="Per-organisation metrics, paged")
+    @get(
+        "/metrics/nodes",
+        guards=[allow(*ANALYSTS, Role.OWES)],
+        summary="Per-organisation metrics, paged",
+        description="One row per organisation of the scope, sorted by `sort` (a metric name, `-name` for"
+        " ascending). Each row's `community` is null unless `communities=true`.",
+    )
     async def nodes(
         self,
         request: Request[Any, Any, Any],
@@ -208,10 +237,11 @@ class AnalysisController(Controller):
         sort: FromQuery[str] = "betweenness",
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
+        communities: FromQuery[bool] = False,
     ) -> NodeMetricsPage:
         page, page_size = _page(page, page_size)
         scope = _scope(request, as_of, territory, types, ego)
-        return await services.node_metrics(scope, sort, page, page_size)  # type: ignore[return-value]
+        return await services.node_metrics(scope, sort, page, page_size, communities)  # type: ignore[return-value]
 
     @get("/communities", guards=[allow(*ANALYSTS)], summary="Louvain communities (fixed seed), paged")
     async def communities(

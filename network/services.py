@@ -18,6 +18,7 @@ from typing import Any
 
 import anyio.to_process
 import anyio.to_thread
+from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query.functions.aggregate import Avg, Count, Max
 
 from network import worker
@@ -33,7 +34,7 @@ from network.tables import (
 from network.vocab import UNDIRECTED_TYPES, Intensity, Origin, RelationType, sector_of
 from ses.audit.services import Actor, diff, record_event
 from ses.auth.policy import Principal
-from ses.db import write_transaction
+from ses.db import engine, write_transaction
 from ses.errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
 from ses.register.tables import Organisation
 
@@ -696,53 +697,106 @@ def _territory_condition(column_owner: Any, code: str) -> Any:
     return column_owner.gmina_code.like(f"{code[:6]}%")
 
 
+TERRITORY_COLUMN = {2: "voivodeship_code", 4: "powiat_code"}
+
+
+def _territory_sql(code: str) -> tuple[str, list[Any]]:
+    """Condition on organisation columns for a TERYT prefix (7-digit gmina codes match on six)."""
+    column = TERRITORY_COLUMN.get(len(code))
+    if column:
+        return f"{column} = {{}}", [code]
+    return "gmina_code LIKE {}", [f"{code[:6]}%"]
+
+
+async def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Plain tuples from the driver for `sql` with `{}` placeholders (the graph reads only).
+
+    Row dictionaries built by the ORM cost more than the query itself at 160,000 ties (measured:
+    Piccolo select ~2.1–2.9 s, plain tuples ~0.4 s on SQLite), so the graph is read like
+    ses.db.bulk_insert writes: on the connection of the current transaction, or of a new one.
+    """
+    db = engine()
+    sqlite = isinstance(db, SQLiteEngine)
+    if sqlite:
+        sql = sql.replace("{}", "?")
+    else:
+        parts = sql.split("{}")
+        sql = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], 1))
+
+    async def run(connection: Any) -> list[tuple[Any, ...]]:
+        if sqlite:
+            cursor = await connection.execute(sql, params)
+            cursor.row_factory = None  # tuples, not the engine's dictionaries
+            rows = await cursor.fetchall()
+            await cursor.close()
+            return rows  # type: ignore[no-any-return]
+        return [tuple(row) for row in await connection.fetch(sql, *params)]
+
+    current = db.current_transaction.get()
+    if current is not None:
+        return await run(current.connection)
+    async with db.transaction() as transaction:
+        return await run(transaction.connection)
+
+
 async def load_rows(scope: Scope, *, all_dates: bool = False) -> tuple[list[NodeRow], list[EdgeRow]]:
-    """Nodes and ties of a scope, reading only the columns the metrics need."""
-    node_query = Organisation.select(
-        Organisation.id, Organisation.name, Organisation.kind, Organisation.gmina_code, Organisation.is_owes
-    ).where(Organisation.activity_state != "retired")
+    """Nodes and ties of a scope, reading only the columns the metrics need, in one query each.
+
+    A territory keeps ties whose both ends lie in it (metrics.build_graph drops the others too).
+    """
+    node_where = ["activity_state != 'retired'"]
+    node_params: list[Any] = []
+    edge_where: list[str] = []
+    edge_params: list[Any] = []
+    edge_from = "network_relation r"
     if scope.territory:
-        node_query = node_query.where(_territory_condition(Organisation, scope.territory))
-    edge_query = Relation.select(
-        Relation.id, Relation.source, Relation.target, Relation.relation_type, Relation.directed,
-        Relation.weight, Relation.valid_from, Relation.valid_to, Relation.origin,
-    )  # fmt: skip
+        condition, values = _territory_sql(scope.territory)
+        node_where.append(condition)
+        node_params += values
+        # Walk the territory's organisations and their ties by the source index. CROSS JOIN and
+        # `+ 0` are SQLite planner hints (PostgreSQL plans them as a plain join): left alone, SQLite
+        # scanned every current tie by the valid_to index (150 ms for a powiat) or probed the
+        # (source, target) index for every pair of the powiat (1.1 s); this way 85 ms.
+        edge_from = "organisation o CROSS JOIN network_relation r"
+        edge_where += [
+            "o." + condition,
+            "r.source = o.id",
+            f"r.target + 0 IN (SELECT id FROM organisation WHERE {condition})",
+        ]
+        edge_params += values + values
+    if scope.types:
+        edge_where.append(f"r.relation_type IN ({', '.join('{}' for _ in scope.types)})")
+        edge_params += list(scope.types)
+    if scope.as_of is not None and not all_dates:
+        edge_where.append(
+            "(r.valid_from IS NULL OR r.valid_from <= {}) AND (r.valid_to IS NULL OR r.valid_to >= {})"
+        )
+        edge_params += [scope.as_of, scope.as_of]
+    elif not all_dates:
+        edge_where.append("r.valid_to IS NULL")
+    node_rows = await _fetch(
+        f"SELECT id, name, kind, gmina_code, is_owes FROM organisation WHERE {' AND '.join(node_where)}",
+        node_params,
+    )
+    nodes = [
+        NodeRow(i, name, kind, sector_of(kind), gmina, bool(owes)) for i, name, kind, gmina, owes in node_rows
+    ]
+    # Dates are read only when the job filters by them itself (change between two dates); otherwise
+    # the query has already kept exactly the ties active in the scope, and EdgeRow leaves them None.
+    dates = "r.valid_from, r.valid_to" if all_dates else "NULL, NULL"
+    edge_rows = await _fetch(
+        f"SELECT r.id, r.source, r.target, r.relation_type, r.directed, r.weight, {dates}, r.origin"
+        f" FROM {edge_from}" + (f" WHERE {' AND '.join(edge_where)}" if edge_where else ""),
+        edge_params,
+    )
+    # Both drivers already give bool, float and date (Piccolo registers SQLite converters by
+    # declared column type), so each row becomes an EdgeRow as it is.
+    edges = list(map(EdgeRow._make, edge_rows))
     founder_query = Organisation.select(
         Organisation.id, Organisation.founder, Organisation.registered_on
     ).where(Organisation.founder.is_not_null(), Organisation.activity_state != "retired")
     if scope.territory:
-        edge_query = edge_query.where(
-            _territory_condition(Relation.source, scope.territory),
-            _territory_condition(Relation.target, scope.territory),
-        )
         founder_query = founder_query.where(_territory_condition(Organisation, scope.territory))
-    if scope.types:
-        edge_query = edge_query.where(Relation.relation_type.is_in(list(scope.types)))
-    if scope.as_of is not None and not all_dates:
-        edge_query = edge_query.where(
-            (Relation.valid_from.is_null()) | (Relation.valid_from <= scope.as_of),
-            (Relation.valid_to.is_null()) | (Relation.valid_to >= scope.as_of),
-        )
-    elif not all_dates:
-        edge_query = edge_query.where(Relation.valid_to.is_null())
-    nodes = [
-        NodeRow(r["id"], r["name"], r["kind"], sector_of(r["kind"]), r["gmina_code"], bool(r["is_owes"]))
-        for r in await node_query
-    ]
-    edges = [
-        EdgeRow(
-            r["id"],
-            r["source"],
-            r["target"],
-            r["relation_type"],
-            bool(r["directed"]),
-            float(r["weight"]),
-            r["valid_from"],
-            r["valid_to"],
-            r["origin"],
-        )  # fmt: skip
-        for r in await edge_query
-    ]
     if not scope.types or RelationType.FOUNDS_RUNS.value in scope.types:
         # The register's own fact: a reintegration unit and the body that runs it.
         edges += [
@@ -856,8 +910,9 @@ def scope_dict(scope: Scope) -> dict[str, Any]:
             "types": list(scope.types), "ego": scope.ego}  # fmt: skip
 
 
-async def network_metrics(scope: Scope) -> dict[str, Any]:
-    result, cached, version = await _cached("metrics", scope)
+async def network_metrics(scope: Scope, with_communities: bool = False) -> dict[str, Any]:
+    """Graph-level metrics; Louvain communities (the costliest part) only when asked for."""
+    result, cached, version = await _cached("metrics", scope, with_communities)
     return {"scope": scope_dict(scope), "version": version, "cached": cached, "summary": result.summary}
 
 
@@ -872,12 +927,14 @@ NODE_SORTS = (
 )
 
 
-async def node_metrics(scope: Scope, sort: str, page: int, page_size: int) -> dict[str, Any]:
+async def node_metrics(
+    scope: Scope, sort: str, page: int, page_size: int, with_communities: bool = False
+) -> dict[str, Any]:
     if sort.lstrip("-") not in NODE_SORTS and sort.lstrip("-") != "id":
         raise ValidationFailed(
             "Niepoprawne sortowanie.", [FieldError("sort", f"Dozwolone: id, {', '.join(NODE_SORTS)}.")]
         )
-    result, _, _ = await _cached("metrics", scope)
+    result, _, _ = await _cached("metrics", scope, with_communities)
     key = sort.lstrip("-")
     descending = not sort.startswith("-") and key != "id"
     rows = sorted(
@@ -889,7 +946,7 @@ async def node_metrics(scope: Scope, sort: str, page: int, page_size: int) -> di
 
 
 async def communities(scope: Scope, page: int, page_size: int) -> dict[str, Any]:
-    result, _, _ = await _cached("metrics", scope)
+    result, _, _ = await _cached("metrics", scope, True)
     start = (page - 1) * page_size
     items = [
         {"index": start + i, "size": len(members), "members": members[:200]}

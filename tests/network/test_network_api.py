@@ -193,6 +193,51 @@ async def test_communities_recommendations_and_register_ties(client, staff, revi
     assert metrics["summary"]["ties"] == 1
 
 
+async def test_communities_only_when_asked_for(client, staff, committee):
+    # Two triangles in powiat 0414 joined by one tie, one tie to Toruń (another powiat).
+    ids = [await org(client, staff, f"Stowarzyszenie T{i}", gmina=DRAGACZ) for i in range(6)]
+    far = await org(client, staff, "Fundacja spoza powiatu", gmina=TORUN)
+    for a, b in [(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5), (2, 3)]:
+        await tie(client, staff, ids[a], ids[b], valid_from="2024-01-01")
+    await tie(client, staff, ids[0], far, valid_from="2024-01-01")
+    await tie(client, staff, ids[1], ids[4], valid_from="2023-01-01", valid_to="2023-12-31")
+    params = {"territory": "0414"}
+    plain = (await client.get(f"{BASE}/metrics", params=params, headers=committee.headers)).json()
+    assert plain["summary"]["communities"] is None
+    assert (plain["summary"]["ties"], plain["summary"]["bridges"]) == (7, 1)
+    full = await client.get(
+        f"{BASE}/metrics", params={**params, "communities": "true"}, headers=committee.headers
+    )
+    assert full.status_code == 200 and full.json()["cached"] is False
+    found = full.json()["summary"]["communities"]
+    # Modularity of the split (m = 7, each side 3 inner ties and degree sum 7): 5/14.
+    assert (found["count"], found["sizes"], found["seed"]) == (2, [3, 3], 42)
+    assert found["modularity"] == pytest.approx(5 / 14, abs=1e-6)
+    rows = (await client.get(f"{BASE}/metrics/nodes", params=params, headers=committee.headers)).json()[
+        "items"
+    ]
+    assert {r["community"] for r in rows} == {None}
+    rows = (
+        await client.get(
+            f"{BASE}/metrics/nodes", params={**params, "communities": "true"}, headers=committee.headers
+        )
+    ).json()["items"]
+    assert {r["community"] for r in rows} == {0, 1}
+    # A past date inside a territory: the tie of 2023 existed, the triangles did not yet.
+    past = (
+        await client.get(
+            f"{BASE}/metrics", params={**params, "as_of": "2023-06-01"}, headers=committee.headers
+        )
+    ).json()
+    assert (past["summary"]["nodes"], past["summary"]["ties"]) == (6, 1)
+    typed = (
+        await client.get(
+            f"{BASE}/metrics", params={**params, "types": "owes_supports"}, headers=committee.headers
+        )
+    ).json()
+    assert typed["summary"]["ties"] == 0
+
+
 async def test_exports_graphml_gexf_json(client, staff, committee):
     import io
 
