@@ -3,6 +3,7 @@ upload, and the follow-up table for 70 OWES × 8 quarters.
 
     .venv/bin/python -m benchmarks.reporting [--engine postgres|sqlite] [--clients 64] [--periods 40]
                                              [--workers 2]
+    .venv/bin/python -m benchmarks.reporting --profile 300 [--cprofile /tmp/submit.prof]
 
 A fresh database, `ses migrate`, 70 OWES with API tokens and one PS (made through the real
 services), then a real uvicorn server. 64 clients (asyncio + httpx, one OWES each) send every
@@ -417,6 +418,93 @@ def follow_up_timing(base: str, world: dict[str, Any], repeat: int = 50) -> dict
     }
 
 
+# --- CPU of one submission, in-process (how the waste was found) -------------------------------
+
+
+async def _profile(count: int, stats_path: str | None) -> None:
+    """CPU per submission of the service call and of the whole app over ASGI (no server, no wrk).
+
+    `time.process_time()` (user + system of this process) over `count` submissions after 70 warm-up
+    ones; the ASGI figure includes the in-process httpx client. With `stats_path`, cProfile stats
+    of the ASGI run are written there (read them with `python -m pstats`).
+    """
+    import cProfile
+
+    from ses.app import create_app
+    from ses.audit.services import Actor
+    from ses.auth.policy import Principal, Role
+    from ses.db import db_lifespan
+    from ses.register.vocab import Channel
+    from ses.reporting import services
+    from ses.reporting.idempotency import make_key
+    from ses.reporting.schemas import ReportCreate
+
+    world = await _setup()
+    periods = quarters(1 + 2 * ((count + OWES_COUNT - 1) // OWES_COUNT))
+    jobs = [(index, period) for period in periods[1:] for index in range(OWES_COUNT)]
+    direct, via_http = jobs[: len(jobs) // 2][:count], jobs[len(jobs) // 2 :][:count]
+    app = create_app()
+    async with db_lifespan(app):
+
+        async def call_service(index: int, period: str) -> None:
+            owes = world["owes"][index]
+            body = report_body(period, world["ps"])
+            data = ReportCreate.model_validate_json(body)
+            viewer = Principal(
+                account_id=owes["id"], username=f"owes-{index}", role=Role.OWES, organisation_id=owes["id"]
+            )
+            key = make_key(owes["id"], f"svc-{period}", "POST", "/api/v1/reports", data.model_dump_json())
+            actor = Actor(label=f"owes-{index}", channel=Channel.API, account_id=owes["id"])
+            answer = await services.create_report(services.Draft(**data.model_dump()), viewer, actor, key)
+            assert answer.status == 201
+
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+
+            async def call_http(index: int, period: str) -> None:
+                owes = world["owes"][index]
+                headers = {"Authorization": f"Bearer {owes['token']}", "Idempotency-Key": f"http-{period}"}
+                response = await http.post(
+                    "/api/v1/reports", content=report_body(period, world["ps"]), headers=headers
+                )
+                assert response.status_code == 201, response.text
+
+            for index in range(OWES_COUNT):  # warm-up: definition published and parsed, pools filled
+                await call_http(index, periods[0])
+            started = time.process_time()
+            for index, period in direct:
+                await call_service(index, period)
+            service_ms = (time.process_time() - started) / len(direct) * 1000
+            profiler = cProfile.Profile()
+            started = time.process_time()
+            if stats_path:
+                profiler.enable()
+            for index, period in via_http:
+                await call_http(index, period)
+            profiler.disable()
+            http_ms = (time.process_time() - started) / len(via_http) * 1000
+    if stats_path:
+        profiler.dump_stats(stats_path)
+    print(f"services.create_report: {service_ms:.2f} ms CPU per submission ({len(direct)} submissions)")
+    print(
+        f"POST /api/v1/reports over ASGI, with the httpx client: {http_ms:.2f} ms CPU per submission "
+        f"({len(via_http)} submissions{', under cProfile' if stats_path else ''})"
+    )
+
+
+def profile(engine: str, count: int, stats_path: str | None) -> None:
+    url = fresh_database(engine, "bench_reporting_profile")
+    try:
+        ses(url, "migrate", capture=True)
+        command = [sys.executable, "-m", "benchmarks.reporting", "--profile-child", str(count)]
+        if stats_path:
+            command += ["--cprofile", stats_path]
+        env = {**os.environ, "SES_DATABASE_URL": url, "SES_LOG_LEVEL": "WARNING"}
+        subprocess.run(command, env=env, check=True)
+    finally:
+        drop_database(url)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--engine", default="postgres", choices=["postgres", "sqlite"])
@@ -426,9 +514,20 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--xlsx-rows", type=int, default=10_000)
     parser.add_argument("--setup-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--profile", type=int, metavar="N", help="only: CPU per submission in-process over N submissions"
+    )
+    parser.add_argument("--cprofile", metavar="PATH", help="with --profile: write cProfile stats to PATH")
+    parser.add_argument("--profile-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.setup_only:
         print(json.dumps(asyncio.run(_setup())))
+        return 0
+    if args.profile_child:
+        asyncio.run(_profile(args.profile_child, args.cprofile))
+        return 0
+    if args.profile:
+        profile(args.engine, args.profile, args.cprofile)
         return 0
 
     url = fresh_database(args.engine, "bench_reporting")
@@ -488,7 +587,8 @@ def main() -> int:
         )
         print(f"| **accepted submissions/s (new reports)** | **{fast['created_per_s']:.0f}** |")
         print(
-            f"| server CPU (all workers) | {wrk_cpu:.1f} s of {args.seconds * (os.cpu_count() or 1)} core-s |"
+            f"| server CPU (all workers) | {wrk_cpu:.1f} s of {args.seconds * (os.cpu_count() or 1)} core-s "
+            f"({wrk_cpu / max(fast['requests'], 1) * 1000:.1f} ms/request) |"
         )
         print(f"| latency p50 / p99 | {fast['p50_ms']:.0f} ms / {fast['p99_ms']:.0f} ms |")
         print(

@@ -16,7 +16,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ses.db import is_sqlite, write_transaction
+from piccolo.engine.sqlite import SQLiteEngine
+
+from ses.db import write_transaction
 from ses.errors import Conflict, DomainError, FieldError, ValidationFailed
 from ses.reporting.tables import IdempotencyKey
 
@@ -49,7 +51,7 @@ def _plain(value: Any) -> Any:
 
 def to_json(body: Any) -> Any:
     """The body exactly as a replay will give it (so the first answer and a replay are equal)."""
-    return json.loads(json.dumps(body, default=_plain, ensure_ascii=False))
+    return json.loads(answer_json(body))
 
 
 def make_key(account_id: int, header: str | None, *parts: bytes | str) -> Key | None:
@@ -80,42 +82,77 @@ def _replay(row: dict[str, Any], key: Key) -> Answer:
     return Answer(row["status_code"], json.loads(response) if isinstance(response, str) else response, True)
 
 
+# Hand-written SQL (Table.raw, `{}` placeholders, both engines): on the submission path the query
+# builder's Python cost more than these statements take in the database.
+_LOOKUP = (
+    "SELECT fingerprint, status_code, response FROM report_idempotency_key WHERE scope = {} AND key = {}"
+)
+_CLAIM = (
+    "INSERT INTO report_idempotency_key (scope, key, fingerprint, report, status_code, response, created_at) "
+    "VALUES ({}, {}, {}, NULL, 0, 'null', {}) ON CONFLICT DO NOTHING RETURNING id"
+)
+_ANSWER = "UPDATE report_idempotency_key SET status_code = {}, response = {}, report = {} WHERE id = {}"
+_RELEASE = "DELETE FROM report_idempotency_key WHERE id = {}"
+
+
 async def lookup(key: Key | None) -> Answer | None:
     """The stored answer for `key`, if a first request with it already finished."""
     if key is None:
         return None
-    row = await (
-        IdempotencyKey.select(IdempotencyKey.fingerprint, IdempotencyKey.status_code, IdempotencyKey.response)
-        .where((IdempotencyKey.scope == key.scope) & (IdempotencyKey.key == key.key))
-        .first()
-    )
-    return _replay(row, key) if row else None
+    rows = await IdempotencyKey.raw(_LOOKUP, key.scope, key.key)
+    return _replay(rows[0], key) if rows else None
 
 
 Work = Callable[[], Awaitable[tuple[int, Any, int | None]]]
 """Does the change inside the open transaction; returns (status, body, report id)."""
 
 
-async def checked_once(key: Key | None, prepare: Callable[[], Awaitable[Work]]) -> Answer:
+@dataclass
+class Claim:
+    """The key row claimed by this request's transaction."""
+
+    id: int
+    answer: str | None = None
+    """The answer's JSON, when the work stored it itself (in its own statement, to save a round trip)."""
+
+
+ClaimedWork = Callable[[Claim | None], Awaitable[tuple[int, Any, int | None]]]
+"""As `Work`, given the claim (None without a key) so it may store the answer itself."""
+
+
+def answer_json(body: Any) -> str:
+    """The body as stored for replays (the first answer and a replay are equal)."""
+    return json.dumps(body, default=_plain, ensure_ascii=False)
+
+
+async def checked_once(key: Key | None, prepare: Callable[[], Awaitable[ClaimedWork]]) -> Answer:
     """`prepare()` reads and validates, and returns the work to do; then as `once`.
 
     SQLite: the checks run before the IMMEDIATE transaction, so the single writer's lock is held
     only for the writes. PostgreSQL: checks and writes share one transaction, i.e. one pooled
     connection (each separate pool checkout costs a reset round trip).
     """
-    if is_sqlite():
+    if isinstance(IdempotencyKey._meta.db, SQLiteEngine):  # (ses.db.is_sqlite costs an engine look-up)
         if (stored := await lookup(key)) is not None:
             return stored
-        return await once(key, await prepare())
+        return await _guarded(key, await prepare())
 
-    async def both() -> tuple[int, Any, int | None]:
-        return await (await prepare())()
+    async def both(claim: Claim | None) -> tuple[int, Any, int | None]:
+        return await (await prepare())(claim)
 
-    return await once(key, both)
+    return await _guarded(key, both)
 
 
 async def once(key: Key | None, work: Work) -> Answer:
     """Run `work` in one write transaction, at most once per key."""
+
+    async def claimed(_claim: Claim | None) -> tuple[int, Any, int | None]:
+        return await work()
+
+    return await _guarded(key, claimed)
+
+
+async def _guarded(key: Key | None, work: ClaimedWork) -> Answer:
     try:
         return await _once(key, work)
     except Exception as exc:
@@ -128,43 +165,25 @@ async def once(key: Key | None, work: Work) -> Answer:
         raise
 
 
-async def _once(key: Key | None, work: Work) -> Answer:
+async def _once(key: Key | None, work: ClaimedWork) -> Answer:
     async with write_transaction():
+        claim = None
         if key is not None:
-            claimed = await (
-                IdempotencyKey.insert(
-                    IdempotencyKey(
-                        scope=key.scope,
-                        key=key.key,
-                        fingerprint=key.fingerprint,
-                        status_code=0,
-                        response="null",
-                        created_at=datetime.now(UTC),
-                    )
-                )
-                .on_conflict(action="DO NOTHING")
-                .returning(IdempotencyKey.id)
-            )
+            claimed = await IdempotencyKey.raw(_CLAIM, key.scope, key.key, key.fingerprint, datetime.now(UTC))
             if not claimed:
                 stored = await lookup(key)
                 assert stored is not None
                 return stored
-            claim_id = claimed[0]["id"]
+            claim = Claim(int(claimed[0]["id"]))
         try:
-            status, body, report_id = await work()
+            status, body, report_id = await work(claim)
         except DomainError:
-            if key is not None:
+            if claim is not None:
                 # Outside tests the transaction rolls back anyway; inside a caller's transaction
                 # (tests) the claim must not outlive the failed work.
-                await IdempotencyKey.delete().where(IdempotencyKey.id == claim_id)
+                await IdempotencyKey.raw(_RELEASE, claim.id)
             raise
-        body = to_json(body)
-        if key is not None:
-            await IdempotencyKey.update(
-                {
-                    IdempotencyKey.status_code: status,
-                    IdempotencyKey.response: json.dumps(body, ensure_ascii=False),
-                    IdempotencyKey.report: report_id,
-                }
-            ).where(IdempotencyKey.id == claim_id)
-        return Answer(status, body)
+        text = claim.answer if claim is not None and claim.answer is not None else answer_json(body)
+        if claim is not None and claim.answer is None:
+            await IdempotencyKey.raw(_ANSWER, status, text, report_id, claim.id)
+        return Answer(status, json.loads(text))  # the body exactly as a replay will give it

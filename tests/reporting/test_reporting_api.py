@@ -315,3 +315,44 @@ async def test_follow_up_counts_received_late_missing_and_returned(client, world
     ).json()
     pairs = {(row["owes_id"], row["period"]) for row in overdue["items"]}
     assert (world["owes_b"]["id"], "2025-Q1") in pairs and (world["owes_a"]["id"], "2025-Q1") not in pairs
+
+
+async def test_submission_writes_version_events_audit_and_key_answer_together(client, world, staff):
+    from ses.audit.tables import AuditRecord
+    from ses.reporting.tables import IdempotencyKey, ReportVersion
+
+    headers = {**world["a"].headers, "Idempotency-Key": "together-1"}
+    body = {"period": PERIOD, "data": content(world["ps"]["id"]), "submit": True, "comment": "Pierwsza"}
+    created = await client.post("/api/v1/reports", json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    report = created.json()
+    assert report["state"] == "submitted" and report["late"] is True and report["owes_name"] == "OWES Alfa"
+    assert created.headers["etag"] == f'"report-{report["id"]}-v1"'
+    read = await client.get(f"/api/v1/reports/{report['id']}", headers=world["a"].headers)
+    assert read.json() == report
+    events = (await client.get(f"/api/v1/reports/{report['id']}/events", headers=staff.headers)).json()
+    assert [(e["action"], e["from_state"], e["to_state"], e["comment"]) for e in events] == [
+        ("create", None, "draft", "Pierwsza"),
+        ("submit", "draft", "submitted", None),
+    ]
+    versions = await ReportVersion.select(ReportVersion.number, ReportVersion.comment).where(
+        ReportVersion.report == report["id"]
+    )
+    assert versions == [{"number": 1, "comment": "Pierwsza"}]
+    audit = await AuditRecord.select(AuditRecord.action, AuditRecord.actor).where(
+        (AuditRecord.entity_type == "report") & (AuditRecord.entity_id == report["id"])
+    )
+    assert audit == [{"action": "report.submit", "actor": audit[0]["actor"]}] and audit[0]["actor"]
+    key = await IdempotencyKey.select(IdempotencyKey.status_code, IdempotencyKey.report).where(
+        IdempotencyKey.key == "together-1"
+    )
+    assert key == [{"status_code": 201, "report": report["id"]}]
+
+    # The same report again under a new key: refused, and neither the key nor any row is left.
+    again = await client.post(
+        "/api/v1/reports", json=body, headers={**world["a"].headers, "Idempotency-Key": "together-2"}
+    )
+    assert again.status_code == 409
+    assert not await IdempotencyKey.exists().where(IdempotencyKey.key == "together-2")
+    assert await ReportVersion.count() == 1
+    assert await AuditRecord.count().where(AuditRecord.entity_type == "report") == 1
