@@ -36,6 +36,7 @@ log = logging.getLogger("ses")
 ROUTE_MODULES = (
     "ses.web.pages",
     "ses.web.admin_pages",
+    "ses.web.register_pages",
     "ses.auth.api",
     "ses.reporting.api",
     "accreditation.api",

@@ -88,7 +88,8 @@ async def home(request: Request[Any, Any, Any]) -> Template:
     user = principal(request)
     links = []
     if user:
-        links = [{"href": href, "label": label} for href, label in ROLE_LINKS.get(user.role, []) + COMMON_LINKS]
+        own = [(f"/rejestr/{user.organisation_id}", "Moja organizacja w rejestrze")] if user.organisation_id else []
+        links = [{"href": href, "label": label} for href, label in own + ROLE_LINKS.get(user.role, []) + COMMON_LINKS]
     return page(request, "home.html.j2", links=links)
 
 
