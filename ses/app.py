@@ -15,6 +15,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from ses.db import db_lifespan
+from ses.scheduler import scheduler_lifespan
 from ses.logging import configure_logging
 from ses.register.api import OrganisationController
 from ses.settings import Settings, get_settings
@@ -65,7 +66,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     configure_logging(settings.log_level)
     return Litestar(
         route_handlers=route_handlers(),
-        lifespan=[db_lifespan],
+        lifespan=[db_lifespan, scheduler_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/schema"]),

@@ -126,6 +126,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from ses.demo.load import load_demo
 
+    os.environ.setdefault("SES_SCHEDULER", "1")  # the demo's one process runs the scheduled jobs
+
     _run(migrate(territories=True))
     summary = _run(load_demo())
     url = f"http://{args.host}:{args.port}"
