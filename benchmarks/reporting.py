@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.harness import drop_database, fresh_database, machine, server, ses
+from benchmarks.harness import drop_database, fresh_database, machine, server, ses, tree_cpu_seconds
 
 OWES_COUNT = 70
 TORUN = "0463011"
@@ -208,25 +208,6 @@ async def load(base: str, world: dict[str, Any], clients: int, periods: list[str
         "p50_ms": latencies[len(latencies) // 2] * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000,
     }
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and its children (uvicorn workers) so far."""
-    from pathlib import Path
-
-    tick = os.sysconf("SC_CLK_TCK")
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    total = 0
-    for one in pids:
-        try:
-            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / tick
 
 
 WRK_SCRIPT = r"""
@@ -542,13 +523,13 @@ def main() -> int:
                 f"{base}/api/v1/report-definitions", headers={"Authorization": f"Bearer {world['staff']}"}
             )
             warm.raise_for_status()
-            cpu_before, client_before = cpu_seconds(pid), time.process_time()
+            cpu_before, client_before = tree_cpu_seconds(pid), time.process_time()
             result = asyncio.run(load(base, world, args.clients, periods))
-            server_cpu, client_cpu = cpu_seconds(pid) - cpu_before, time.process_time() - client_before
+            server_cpu, client_cpu = tree_cpu_seconds(pid) - cpu_before, time.process_time() - client_before
             total, dupes = count_reports(url)
-            cpu_before = cpu_seconds(pid)
+            cpu_before = tree_cpu_seconds(pid)
             fast = wrk_load(base, world, args.clients, args.seconds)
-            wrk_cpu = cpu_seconds(pid) - cpu_before
+            wrk_cpu = tree_cpu_seconds(pid) - cpu_before
             load_average = os.getloadavg()[0]
             after_wrk, dupes_after = count_reports(url)
             upload = upload_timing(base, world, args.xlsx_rows)

@@ -15,8 +15,8 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,34 +39,20 @@ from ses.audit.services import Actor  # noqa: E402
 from ses.auth.policy import Role  # noqa: E402
 
 
-def _create_postgres_database() -> None:
+def _on_postgres(statement: str) -> None:
+    """Run one statement (CREATE/DROP DATABASE) on the PostgreSQL server's admin database."""
     import asyncio
 
     import asyncpg
 
-    async def create() -> None:
+    async def run() -> None:
         conn = await asyncpg.connect(_admin_dsn)
         try:
-            await conn.execute(f'CREATE DATABASE "{_db_name}"')
+            await conn.execute(statement)
         finally:
             await conn.close()
 
-    asyncio.run(create())
-
-
-def _drop_postgres_database() -> None:
-    import asyncio
-
-    import asyncpg
-
-    async def drop() -> None:
-        conn = await asyncpg.connect(_admin_dsn)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{_db_name}" WITH (FORCE)')
-        finally:
-            await conn.close()
-
-    asyncio.run(drop())
+    asyncio.run(run())
 
 
 def _migrate_and_seed() -> None:
@@ -88,13 +74,13 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if ENGINE == "postgres":
-        _create_postgres_database()
+        _on_postgres(f'CREATE DATABASE "{_db_name}"')
     _migrate_and_seed()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if ENGINE == "postgres":
-        _drop_postgres_database()
+        _on_postgres(f'DROP DATABASE IF EXISTS "{_db_name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -200,20 +186,8 @@ def live_server() -> Any:
     import httpx
 
     if ENGINE == "postgres":
-        import asyncio
-
-        import asyncpg
-
         name = f"ses_live_{_run_id}"
-
-        async def create() -> None:
-            conn = await asyncpg.connect(_admin_dsn)
-            try:
-                await conn.execute(f'CREATE DATABASE "{name}"')
-            finally:
-                await conn.close()
-
-        asyncio.run(create())
+        _on_postgres(f'CREATE DATABASE "{name}"')
         url = _admin_dsn.rsplit("/", 1)[0] + f"/{name}"
     else:
         url = str(Path(tempfile.mkdtemp(prefix="ses-live-")) / "live.sqlite")
@@ -241,15 +215,4 @@ def live_server() -> Any:
         process.terminate()
         process.wait(timeout=20)
         if ENGINE == "postgres":
-            import asyncio
-
-            import asyncpg
-
-            async def drop() -> None:
-                conn = await asyncpg.connect(_admin_dsn)
-                try:
-                    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                finally:
-                    await conn.close()
-
-            asyncio.run(drop())
+            _on_postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

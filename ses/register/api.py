@@ -13,8 +13,7 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.response import Stream
 
 from ses.audit.services import history
-from ses.auth.policy import Principal, Role, allow
-from ses.errors import NotFound
+from ses.auth.policy import Role, allow
 from ses.register import importer, queries, services, status_services
 from ses.register.export import csv_chunks, xlsx_file
 from ses.register.schemas import (
@@ -75,10 +74,7 @@ def _filters(
 
 
 def _visible(request: Request[Any, Any, Any], org_id: int) -> None:
-    """An OWES sees only its own register record; for others the record does not exist."""
-    user: Principal | None = principal(request)
-    if user is not None and user.is_owes and user.organisation_id != org_id:
-        raise NotFound(f"Nie ma w rejestrze organizacji o id {org_id}.")
+    services.ensure_visible(principal(request), org_id)
 
 
 def _with_etag(org: dict[str, Any], status_code: int = 200) -> Response[Any]:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from ses.audit.services import Actor, diff, record_event
+from ses.auth.policy import Principal
 from ses.db import write_transaction
 from ses.errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
 from ses.register.tables import Organisation
@@ -61,6 +62,12 @@ def now() -> datetime:
 
 def etag(org: Mapping[str, Any]) -> str:
     return f'"org-{org["id"]}-v{org["version"]}"'
+
+
+def ensure_visible(viewer: Principal | None, org_id: int) -> None:
+    """An OWES sees only its own register record; for others the record does not exist."""
+    if viewer is not None and viewer.is_owes and viewer.organisation_id != org_id:
+        raise NotFound(f"Nie ma w rejestrze organizacji o id {org_id}.")
 
 
 async def get(org_id: int) -> dict[str, Any]:

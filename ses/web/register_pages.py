@@ -15,7 +15,6 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from ses.auth.policy import Role, allow
-from ses.errors import NotFound
 from ses.register import services, status_services
 from ses.register.statuses import MACHINES, STATE_LABELS
 from ses.register.vocab import ACTIVITY_STATE_LABELS, KIND_LABELS, LEGAL_FORM_LABELS
@@ -40,9 +39,7 @@ def _label(labels: dict[Any, str], value: Any) -> str:
 
 @get("/rejestr/{org_id:int}", guards=[allow(Role.REVIEWER, Role.STAFF, Role.OWES)], include_in_schema=False)
 async def record_page(request: Request[Any, Any, Any], org_id: FromPath[int]) -> Template:
-    user = principal(request)
-    if user is not None and user.is_owes and user.organisation_id != org_id:
-        raise NotFound(f"Nie ma w rejestrze organizacji o id {org_id}.")
+    services.ensure_visible(principal(request), org_id)
     org = await services.get(org_id)
     facts = [
         ("Rodzaj", _label(KIND_LABELS, org["kind"])),
