@@ -40,6 +40,7 @@ ROUTE_MODULES = (
     "ses.web.register_pages",
     "ses.auth.api",
     "ses.reporting.api",
+    "ses.reporting.pages",
     "accreditation.api",
     "network.api",
 )
