@@ -66,6 +66,26 @@ async def load_accreditation_demo(
         # Periods spread so that some expire within 90 days and the deadline page has content.
         decision = today - timedelta(days=200 + (i * 37) % 500)
         valid_to = decision + timedelta(days=729)  # within 2 years of the decision in any calendar
+        # The accreditation before this one, now expired: the OWES has reported for two years.
+        start = decision - timedelta(days=730)
+        previous = await services.create_accreditation(
+            {
+                "organisation_id": owes_id,
+                "call_edition": f"nabór {start.year}",
+                "decision_number": f"DES-V.5021.{i + 1}.{start.year}",
+                "decision_date": start,
+                "valid_from": start,
+                "valid_to": decision - timedelta(days=1),
+                "state": "accredited",
+            },
+            actor,
+        )
+        await services.transition_accreditation(
+            previous["id"],
+            {"to_state": "expired", "reason": "Upływ okresu akredytacji."},
+            previous["version"],
+            actor,
+        )
         row = await services.create_accreditation(
             {
                 "organisation_id": owes_id,

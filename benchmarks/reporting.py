@@ -4,6 +4,7 @@ upload, and the follow-up table for 70 OWES × 8 quarters.
     .venv/bin/python -m benchmarks.reporting [--engine postgres|sqlite] [--clients 64] [--periods 40]
                                              [--workers 2]
     .venv/bin/python -m benchmarks.reporting --profile 300 [--cprofile /tmp/submit.prof]
+    .venv/bin/python -m benchmarks.reporting --follow-up-only [--engine postgres|sqlite]
 
 A fresh database, `ses migrate`, 70 OWES with API tokens and one PS (made through the real
 services), then a real uvicorn server. 64 clients (asyncio + httpx, one OWES each) send every
@@ -12,6 +13,12 @@ second time with the same key (a retry) and every 25th twice at once (a racing r
 the reports in the database are counted: duplicates and lost reports must both be zero. Then a
 draft receives a 10,000-row XLSX of jobs (dry run = validation only, then stored), and the
 follow-up table (70 × 8, with cells) is fetched 50 times. Prints a Markdown table.
+
+The OWES get accreditation records (through the accreditation service) so that the follow-up
+counts only the periods within accreditation: of every ten OWES seven are accredited for the
+whole of 2024-2025, one from mid-2024, one withdrawn in March 2025 and one has no record.
+`--follow-up-only` skips the load phases: 64 clients send the 8 quarters' reports once, then
+the follow-up table is timed.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -73,8 +81,50 @@ async def _setup() -> dict[str, Any]:
         username="bench-staff", role=Role.STAFF, password=None, organisation_id=None, actor=actor
     )
     staff_token, _ = await create_token(account_id=staff, name="bench", valid_days=5, actor=actor)
+    await _accredit([o["id"] for o in owes], actor)
     await release_connections()
     return {"owes": owes, "ps": ps["id"], "staff": staff_token}
+
+
+async def _accredit(owes_ids: list[int], actor: Any) -> None:
+    """Accreditation windows for the follow-up: 7 in 10 whole 2024-2025, 1 from mid-2024,
+    1 withdrawn on 15 March 2025, 1 with no record at all."""
+    from datetime import date
+
+    from accreditation.services import create_accreditation, transition_accreditation
+
+    for index, owes_id in enumerate(owes_ids):
+        kind = index % 10
+        if kind == 9:
+            continue
+        start, decision = (
+            (date(2024, 7, 1), date(2024, 6, 28)) if kind == 7 else (date(2024, 1, 1), date(2023, 12, 20))
+        )
+        record = await create_accreditation(
+            {
+                "organisation_id": owes_id,
+                "call_edition": "nabór benchmarkowy",
+                "decision_number": f"BENCH.{index}",
+                "decision_date": decision,
+                "valid_from": start,
+                "valid_to": date(decision.year + 2, decision.month, decision.day),
+                "powiat_codes": ["0463"],
+            },
+            actor,
+        )
+        if kind == 8:
+            moved = await transition_accreditation(
+                record["id"],
+                {"to_state": "under_verification", "reason": "benchmark"},
+                record["version"],
+                actor,
+            )
+            await transition_accreditation(
+                record["id"],
+                {"to_state": "withdrawn", "reason": "benchmark", "on_date": date(2025, 3, 15)},
+                moved["version"],
+                actor,
+            )
 
 
 def setup(url: str) -> dict[str, Any]:
@@ -399,6 +449,87 @@ def follow_up_timing(base: str, world: dict[str, Any], repeat: int = 50) -> dict
     }
 
 
+async def _compare_windows(repeat: int) -> dict[str, float]:
+    """In-process: the follow-up with the accreditation windows and without a provider (the
+    behaviour before), alternating, on the same database."""
+    from ses.db import db_lifespan
+    from ses.reporting import followup
+
+    chosen = quarters(8)
+    timings: dict[bool, list[float]] = {True: [], False: []}
+    saved = followup.WINDOW_MODULES
+    async with db_lifespan():
+        for index in range(2 * (repeat + 3)):
+            windows = index % 2 == 0
+            followup.WINDOW_MODULES = saved if windows else ()
+            started = time.perf_counter()
+            await followup.follow_up(None, chosen, None, with_cells=True)
+            if index >= 6:
+                timings[windows].append(time.perf_counter() - started)
+    followup.WINDOW_MODULES = saved
+    return {
+        f"{name}_{stat}": value * 1000
+        for windows, name in ((True, "windows"), (False, "none"))
+        for stat, value in (
+            ("p50", statistics.median(timings[windows])),
+            ("p95", sorted(timings[windows])[int(len(timings[windows]) * 0.95)]),
+        )
+    }
+
+
+def compare_windows(url: str) -> dict[str, float]:
+    env = {**os.environ, "SES_DATABASE_URL": url}
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.reporting", "--compare-child"],
+        env=env,
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def follow_up_only(engine: str, workers: int) -> int:
+    url = fresh_database(engine, "bench_reporting_follow_up")
+    try:
+        ses(url, "migrate", capture=True)
+        world = setup(url)
+        with server(url, workers=workers) as (base, _pid):
+            sent = asyncio.run(load(base, world, 64, quarters(8)))
+            load_before = Path("/proc/loadavg").read_text().strip()
+            follow = follow_up_timing(base, world)
+            load_after = Path("/proc/loadavg").read_text().strip()
+            compared = compare_windows(url)
+            totals = httpx.get(
+                f"{base}/api/v1/reports/follow-up?periods={','.join(quarters(8))}",
+                headers={"Authorization": f"Bearer {world['staff']}"},
+            ).json()["totals"]
+        print(f"\nMachine: {machine()}; engine {engine}, {workers} uvicorn worker(s)\n")
+        print("| measure | value |")
+        print("|---|---|")
+        print(f"| reports sent by 64 of the 70 OWES for 8 quarters | {sent['created']} |")
+        print(
+            f"| follow-up totals: expected / received / missing | {totals['expected']} / "
+            f"{totals['received']} / {totals['missing']} |"
+        )
+        print(
+            f"| **follow-up {follow['owes']} OWES × 8 periods ({follow['cells']} cells) p50 / p95** | "
+            f"**{follow['p50_ms']:.1f} ms / {follow['p95_ms']:.1f} ms** |"
+        )
+        print(f"| /proc/loadavg before / after the timing | {load_before} / {load_after} |")
+        print(
+            "| in-process `follow_up()` p50 / p95: with accreditation windows | "
+            f"{compared['windows_p50']:.1f} ms / {compared['windows_p95']:.1f} ms |"
+        )
+        print(
+            "| in-process `follow_up()` p50 / p95: no provider (every OWES expected, as before) | "
+            f"{compared['none_p50']:.1f} ms / {compared['none_p95']:.1f} ms |"
+        )
+        return 0
+    finally:
+        drop_database(url)
+
+
 # --- CPU of one submission, in-process (how the waste was found) -------------------------------
 
 
@@ -500,6 +631,10 @@ def main() -> int:
     )
     parser.add_argument("--cprofile", metavar="PATH", help="with --profile: write cProfile stats to PATH")
     parser.add_argument("--profile-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--compare-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--follow-up-only", action="store_true", help="only: 8 quarters of reports, then the follow-up timing"
+    )
     args = parser.parse_args()
     if args.setup_only:
         print(json.dumps(asyncio.run(_setup())))
@@ -510,6 +645,12 @@ def main() -> int:
     if args.profile:
         profile(args.engine, args.profile, args.cprofile)
         return 0
+
+    if args.compare_child:
+        print(json.dumps(asyncio.run(_compare_windows(50))))
+        return 0
+    if args.follow_up_only:
+        return follow_up_only(args.engine, args.workers if args.engine == "postgres" else 1)
 
     url = fresh_database(args.engine, "bench_reporting")
     try:

@@ -78,7 +78,8 @@ async def publish(raw: Any, actor: Actor) -> dict[str, Any]:
                     version=definition.version,
                     title=definition.title,
                     period_type=definition.period_type,
-                    body=_canonical(raw),
+                    # Stored as written: the order of tables and fields is the order of the form.
+                    body=json.dumps(raw, ensure_ascii=False),
                     published_at=datetime.now(UTC),
                     published_by=actor.label[:120],
                 )

@@ -1,7 +1,18 @@
 """Follow-up for ROPS: per OWES and period, expected / received / on time / late / missing /
 returned, with completeness and timeliness rates — counted in SQL, not in Python.
 
-Expected: every active OWES of the register for every requested period that has ended.
+Expected: every active OWES of the register for every requested period that has ended and in
+which it was accredited. Accreditation lives outside `ses` (the `accreditation` package), so the
+accredited date ranges come from the modules named in `WINDOW_MODULES` (imported by name at run
+time, like the route and panel modules): each exposes `windows_sql() -> str`, a parameterless
+SELECT of (owes_id, starts_on, ends_on) — one row per date range in which that OWES was accredited;
+a row with NULL dates says "this OWES is known to the provider but was never accredited". A period
+is owed when it overlaps a range by at least one day (the OWES worked, and reports, for that part).
+An OWES of the register the providers know nothing about (no accreditation records at all, or no
+provider installed) is expected for every ended period, as before: ROPS would rather see a report
+listed as missing than have it silently dropped from the table because a record was not entered.
+Periods outside the accredited ranges are `not_expected` cells: counted nowhere (a report sent for
+one anyway stays visible in the cells and its returned state still counts).
 Received: a report that has been submitted at least once. On time: first submitted by the deadline.
 Missing: not received and the deadline has passed (overdue); pending: not received, still in time.
 Returned: currently returned or in correction. Completeness = received / expected; timeliness =
@@ -10,41 +21,113 @@ on time / expected (as in DHIS2).
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from typing import Any
 
+from ses.db import is_sqlite
 from ses.errors import FieldError, ValidationFailed
 from ses.reporting import catalogue, periods
 from ses.reporting.tables import Report
 
 MAX_PERIODS = 24
 
+# Providers of accredited date ranges per OWES (see the module docstring).
+WINDOW_MODULES = ("accreditation.reporting_windows",)
+
+# Without a provider: no OWES is known, so every OWES is expected for every ended period.
+NO_WINDOWS = (
+    "SELECT CAST(NULL AS INTEGER) AS owes_id, CAST(NULL AS DATE) AS starts_on, CAST(NULL AS DATE) AS ends_on "
+    "WHERE 1 = 0"
+)
+
+
+def windows_sql() -> str:
+    """The (owes_id, starts_on, ends_on) rows of every installed provider, as one SELECT."""
+    parts = []
+    for name in WINDOW_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            # Skipped only when the module itself (or its package) is not installed; a module that
+            # exists but imports something missing fails loudly.
+            if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
+                raise
+            continue
+        parts.append(f"SELECT owes_id, starts_on, ends_on FROM ({module.windows_sql()}) AS w_{len(parts)}")
+    return " UNION ALL ".join(parts) or NO_WINDOWS
+
+
+async def accredited_windows(owes_ids: list[int]) -> dict[int, list[tuple[date, date]]]:
+    """The accredited date ranges of the OWES the providers know (an empty list: known, never
+    accredited); OWES they do not know are left out. For callers that plan reports (the demo)."""
+    if not owes_ids:
+        return {}
+    marks = ", ".join("{}" for _ in owes_ids)
+    rows = await Report.raw(
+        f"SELECT owes_id, starts_on, ends_on FROM ({windows_sql()}) AS w WHERE owes_id IN ({marks})",
+        *owes_ids,
+    )
+    out: dict[int, list[tuple[date, date]]] = {}
+    for row in rows:
+        ranges = out.setdefault(int(row["owes_id"]), [])
+        if row["starts_on"] is not None and row["ends_on"] is not None:
+            ranges.append((_day(row["starts_on"]), _day(row["ends_on"])))
+    return out
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 CELLS = """
-WITH wanted(period, due, ended) AS (VALUES {values}),
+WITH wanted(period, due, ended, starts, ends) AS (VALUES {values}),
+windows AS ({windows}),
+known AS (SELECT DISTINCT owes_id FROM windows),
+covered AS (
+    SELECT x.owes_id, w.period FROM windows x
+    JOIN wanted w ON x.starts_on <= w.ends AND x.ends_on >= w.starts
+    GROUP BY x.owes_id, w.period
+),
 cells AS (
     SELECT o.id AS owes_id, o.name AS owes_name, w.period AS period, r.id AS report_id, r.state AS state,
         CASE
             WHEN w.ended = 0 THEN 'not_due'
+            WHEN k.owes_id IS NOT NULL AND c.owes_id IS NULL THEN 'not_expected'
             WHEN r.submitted_at IS NULL THEN CASE WHEN w.due = 1 THEN 'missing' ELSE 'pending' END
             WHEN r.late THEN 'late'
             ELSE 'on_time'
         END AS status,
-        CASE WHEN r.state IN ('returned', 'corrected') THEN 1 ELSE 0 END AS returned
+        CASE WHEN r.state IN ('returned', 'corrected') THEN 1 ELSE 0 END AS returned,
+        CASE WHEN k.owes_id IS NULL THEN 0 ELSE 1 END AS known
     FROM organisation o
     CROSS JOIN wanted w
+    LEFT JOIN known k ON k.owes_id = o.id
+    LEFT JOIN covered c ON c.owes_id = o.id AND c.period = w.period
     LEFT JOIN report r ON r.owes = o.id AND r.period = w.period AND r.definition_code = {code}
     WHERE o.is_owes = {yes} AND o.activity_state <> 'retired' {owes_filter}
 )
 """
 
 COUNTS = """
-    COUNT(CASE WHEN status <> 'not_due' THEN 1 END) AS expected,
+    COUNT(CASE WHEN status NOT IN ('not_due', 'not_expected') THEN 1 END) AS expected,
     COUNT(CASE WHEN status IN ('on_time', 'late') THEN 1 END) AS received,
     COUNT(CASE WHEN status = 'on_time' THEN 1 END) AS on_time,
     COUNT(CASE WHEN status = 'late' THEN 1 END) AS late,
     COUNT(CASE WHEN status = 'missing' THEN 1 END) AS missing,
     COUNT(CASE WHEN status = 'pending' THEN 1 END) AS pending,
     SUM(returned) AS returned
+"""
+
+
+AGGREGATES = f"""
+SELECT 'all' AS level, NULL AS owes_id, NULL AS owes_name, NULL AS period, 0 AS accreditation_known, {COUNTS}
+FROM cells
+UNION ALL
+SELECT 'owes', owes_id, owes_name, NULL, MAX(known), {COUNTS} FROM cells GROUP BY owes_id, owes_name
+UNION ALL
+SELECT 'period', NULL, NULL, period, 0, {COUNTS} FROM cells GROUP BY period
+ORDER BY 1, 3, 2, 4
 """
 
 
@@ -78,16 +161,33 @@ async def _cells_query(
 ) -> list[dict[str, Any]]:
     args: list[Any] = []
     values = []
+    # SQLite keeps dates as ISO text (compared as text); PostgreSQL compares real dates.
+    day = "TEXT" if is_sqlite() else "DATE"
+    as_day = (lambda d: d.isoformat()) if day == "TEXT" else (lambda d: d)  # noqa: E731
     for period in chosen:
-        values.append("(CAST({} AS TEXT), CAST({} AS INTEGER), CAST({} AS INTEGER))")
-        args += [period.code, int(today > period.deadline(deadline_days)), int(today > period.end)]
+        values.append(
+            f"(CAST({{}} AS TEXT), CAST({{}} AS INTEGER), CAST({{}} AS INTEGER), CAST({{}} AS {day}), "
+            f"CAST({{}} AS {day}))"
+        )
+        args += [
+            period.code,
+            int(today > period.deadline(deadline_days)),
+            int(today > period.end),
+            as_day(period.start),
+            as_day(period.end),
+        ]
     args.append(code)
     args.append(True)
     owes_filter = ""
     if owes_id is not None:
         owes_filter = "AND o.id = {}"
         args.append(owes_id)
-    sql = CELLS.format(values=", ".join(values), code="{}", yes="{}", owes_filter=owes_filter) + tail
+    sql = (
+        CELLS.format(
+            values=", ".join(values), windows=windows_sql(), code="{}", yes="{}", owes_filter=owes_filter
+        )
+        + tail
+    )
     return list(await Report.raw(sql, *args))
 
 
@@ -104,12 +204,22 @@ async def follow_up(
     chosen = _periods(definition.period_type, requested or [], today)
     deadlines = {p.code: p.deadline(definition.deadline_days) for p in chosen}
     run = lambda tail: _cells_query(code, chosen, definition.deadline_days, today, owes_id, tail)  # noqa: E731
-    totals = await run(f"SELECT {COUNTS} FROM cells")
-    per_owes = await run(
-        f"SELECT owes_id, owes_name, {COUNTS} FROM cells "
-        "GROUP BY owes_id, owes_name ORDER BY owes_name, owes_id"
-    )
-    per_period = await run(f"SELECT period, {COUNTS} FROM cells GROUP BY period ORDER BY period")
+    # The three aggregations in one statement (one plan of the CTE, one round trip), ordered by
+    # the database so OWES names sort by its collation as before.
+    rows = await run(AGGREGATES)
+    totals = [row for row in rows if row["level"] == "all"]
+    per_owes = [row for row in rows if row["level"] == "owes"]
+    per_period = [row for row in rows if row["level"] == "period"]
+    for row in rows:
+        row.pop("level")
+    for row in totals:
+        for key in ("owes_id", "owes_name", "period", "accreditation_known"):
+            row.pop(key)
+    for row in per_owes:
+        row.pop("period")
+    for row in per_period:
+        for key in ("owes_id", "owes_name", "accreditation_known"):
+            row.pop(key)
     out: dict[str, Any] = {
         "definition_code": code,
         "today": today,
@@ -117,7 +227,9 @@ async def follow_up(
             {"period": p.code, "deadline": deadlines[p.code], **_rates(row)}
             for p, row in zip(chosen, _align(chosen, per_period), strict=True)
         ],
-        "owes": [_rates(row) for row in per_owes],
+        "owes": [
+            _rates({**row, "accreditation_known": bool(row["accreditation_known"])}) for row in per_owes
+        ],
         "totals": _rates(totals[0]),
     }
     if with_cells:

@@ -7,6 +7,7 @@ the audit record together. POSTs go through `idempotency.once`, so a retry never
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from ses.errors import Conflict, FieldError, InvalidTransition, NotFound, Permis
 from ses.register import services as register
 from ses.register.tables import Organisation
 from ses.register.validation import clean_organisation
-from ses.reporting import catalogue, idempotency, periods, rules, uploads
+from ses.reporting import catalogue, idempotency, periods, register_feed, rules, uploads
 from ses.reporting.idempotency import Answer, Key
 from ses.reporting.model import Definition
 from ses.reporting.tables import Report, ReportEvent, ReportVersion
@@ -775,9 +776,13 @@ async def transition(
         if action == "accept":
             values[Report.accepted_at] = stamp
             values[Report.accepted_by] = actor.label[:120]
-            links = await _feed_register(current, actor)
+            data = (await _version(report_id, current["current_version"]))["data"]
+            links = await _feed_register(current, actor, data)
+            links |= await _acceptance_hooks({**current, "register_links": links}, data, actor)
             values[Report.register_links] = json.dumps(links)
         if action == "reopen":
+            await register_feed.withdraw(current, actor)
+            await _withdrawal_hooks(report_id, actor)
             values[Report.accepted_at] = None
             values[Report.accepted_by] = None
         await _bump(report_id, current["row_version"], values)
@@ -870,28 +875,86 @@ async def correct(
     return await idempotency.once(key, work)
 
 
-async def _feed_register(report: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
-    """On acceptance: new PES named by NIP/KRS are found in the register or added to it.
+async def _feed_register(
+    report: Mapping[str, Any], actor: Actor, data: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """On acceptance: what the report brings into the register, through its audited services.
 
-    Additions go through the register's own audited `create`, in this transaction, so an error
-    there leaves the report unaccepted. Returns {"new_entities": {row index: organisation id}}.
+    New PES and PS (`new_entities`) named by NIP/KRS are found in the register or added to it by
+    the register's own `create`; employment figures from `jobs` go into the PS's year figures
+    (`register_feed`, which explains why that is idempotent and never overwrites figures a person
+    entered). Everything runs in the acceptance transaction and is checked before the first write,
+    so an error leaves the report unaccepted and the register untouched. Returns the report's
+    register_links: {"new_entities": {row index: organisation id}, "new_ps": [ids],
+    "figures": [per PS and year: the report's contribution and what the register holds now]}.
     """
-    version = await _version(report["id"], report["current_version"])
+    if data is None:
+        data = (await _version(report["id"], report["current_version"]))["data"]
+    await register_feed.check(data)
     links: dict[str, int] = {}
-    for index, row in enumerate(version["data"].get("new_entities") or []):
-        if row.get("organisation_id"):
-            links[str(index)] = int(row["organisation_id"])
+    new_ps: list[int] = []
+    for index, row in enumerate(data.get("new_entities") or []):
+        org_id = await _entity_id(row, actor)
+        if org_id is None:
             continue
-        match = None
-        for column in ("nip", "krs"):
-            if row.get(column):
-                column_ref = Organisation._meta.get_column_by_name(column)
-                match = await Organisation.select(Organisation.id).where(column_ref == row[column]).first()
-                if match:
-                    break
-        if match is not None:
-            links[str(index)] = int(match["id"])
-        elif row.get("entity") == "pes" and row.get("name"):
-            created = await register.create(_organisation_values(row), actor)
-            links[str(index)] = int(created["id"])
-    return {"new_entities": links} if links else {}
+        links[str(index)] = org_id
+        if row.get("entity") == "ps":
+            new_ps.append(org_id)
+    out: dict[str, Any] = {"new_entities": links} if links else {}
+    if new_ps:
+        out["new_ps"] = sorted(set(new_ps))
+    return out | await register_feed.feed(report, data, actor)
+
+
+async def _entity_id(row: Mapping[str, Any], actor: Actor) -> int | None:
+    """The register id of a new PES/PS row: given, found by NIP/KRS, or created (with a name)."""
+    if row.get("organisation_id"):
+        return int(row["organisation_id"])
+    for column in ("nip", "krs"):
+        if row.get(column):
+            column_ref = Organisation._meta.get_column_by_name(column)
+            match = await Organisation.select(Organisation.id).where(column_ref == row[column]).first()
+            if match:
+                return int(match["id"])
+    if row.get("entity") in ("pes", "ps") and row.get("name"):
+        # A new PS is a PES whose PS status the voivode grants by decision; the report is not that
+        # decision, so the record is added (and linked) without a legal status.
+        created = await register.create(_organisation_values(row), actor)
+        return int(created["id"])
+    return None
+
+
+# Packages that act on an accepted report (composition by name: `ses` imports none of them).
+# Each module exposes `async report_accepted(report, data, actor) -> dict`, called inside the
+# acceptance transaction after the register is fed (the report carries the links just made); the
+# dict is merged into register_links. A module may also expose `async report_withdrawn(report_id,
+# actor)`, called when an accepted report is reopened, so what it brought leaves with it.
+ACCEPTANCE_MODULES = ("network.report_ties",)
+
+
+def _hook_modules() -> list[Any]:
+    modules = []
+    for name in ACCEPTANCE_MODULES:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            # Skipped only when the module itself (or its package) is not installed; a module that
+            # exists but imports something missing fails loudly.
+            if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
+                raise
+    return modules
+
+
+async def _acceptance_hooks(
+    report: Mapping[str, Any], data: Mapping[str, Any], actor: Actor
+) -> dict[str, Any]:
+    links: dict[str, Any] = {}
+    for module in _hook_modules():
+        links.update(await module.report_accepted(dict(report), data, actor) or {})
+    return links
+
+
+async def _withdrawal_hooks(report_id: int, actor: Actor) -> None:
+    for module in _hook_modules():
+        if (withdrawn := getattr(module, "report_withdrawn", None)) is not None:
+            await withdrawn(report_id, actor)

@@ -38,10 +38,13 @@ FIELD_LABELS = {
     "valid_days": "Ważność",
 }
 DEADLINES = ("/accreditation/terminy", "Terminy akredytacji i weryfikacji")
+REPORTS = ("/raporty", "Sprawozdania OWES")
+FOLLOW_UP = ("/raporty/monitoring", "Monitoring sprawozdań (kompletność, terminowość)")
 ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
-    Role.ADMIN: [("/admin/accounts", "Konta i tokeny API"), DEADLINES],
-    Role.STAFF: [DEADLINES],
-    Role.REVIEWER: [DEADLINES],
+    Role.ADMIN: [("/admin/accounts", "Konta i tokeny API"), REPORTS, FOLLOW_UP, DEADLINES],
+    Role.STAFF: [REPORTS, FOLLOW_UP, DEADLINES],
+    Role.REVIEWER: [REPORTS, FOLLOW_UP, DEADLINES],
+    Role.OWES: [REPORTS],
 }
 COMMON_LINKS = [("/schema", "API — dokumentacja (OpenAPI)"), ("/account/password", "Zmiana hasła")]
 

@@ -287,7 +287,11 @@ async def test_acceptance_adds_new_pes_to_register_through_audited_service(clien
     found = (await client.get(f"/api/v1/organisations?nip={NEW_PES_NIP}", headers=staff.headers)).json()
     assert found["total"] == 1
     new_id = found["items"][0]["id"]
-    assert accepted.json()["register_links"] == {"new_entities": {"0": new_id}}
+    links = accepted.json()["register_links"]
+    assert links["new_entities"] == {"0": new_id}
+    assert [(f["organisation_id"], f["outcome"]) for f in links["figures"]] == [
+        (world["ps"]["id"], "written")
+    ]
     history = (await client.get(f"/api/v1/organisations/{new_id}/history", headers=staff.headers)).json()
     assert history[0]["action"] == "organisation.create"
 

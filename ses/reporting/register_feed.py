@@ -1,0 +1,277 @@
+"""Employment figures that accepted OWES reports bring into the register.
+
+What a report contributes. Each row of the report's `jobs` table is one job created in a PS
+(`ps_organisation_id`) with a person category, an FTE and a contract type. Per PS and calendar
+year (of `started_on`, which the definition keeps inside the report's period) the report
+contributes to the register's year figures:
+
+- `employees`: jobs on an employment relationship (`employment`, `cooperative_employment`);
+  civil-law contracts are not employment (a PS needs people on employment contracts, DOMAIN.md),
+  so they are shown in the contribution but never counted as employees;
+- `employees_at_risk`: of those, persons at risk of social exclusion (`at_risk` and `disabled`, as
+  the report's own rule `jobs-at-risk-matches-list` counts them);
+- `employees_disabled`: of those, `disabled`.
+The FTE sum is kept with the contribution for display only (the year figures have no FTE column).
+These are jobs created with OWES support, i.e. a floor of the PS's employment that year.
+
+Idempotence. The contribution of a report is stored in its `register_links["figures"]`. The
+figures of a PS and year are recomputed as the sum of the contributions of every report that is
+accepted *now*, so accepting a report again after a reopen and a correction replaces its own
+contribution instead of adding it twice; a reopen withdraws the contribution (the figures go back
+to what the other accepted reports say). Organisations a previous acceptance wrote to are
+recomputed too, so a correction that moves jobs from one PS to another leaves nothing behind.
+
+Whose figures win. The register keeps one row per organisation and year, with a `source`. A row
+written from reports has source `owes_report` and belongs to this feed: its three employment
+columns are recomputed (revenue columns are carried over untouched). A row from any other source
+(`manual` — a person entered it, the PS's own annual report —, `demo`, an import) is authoritative:
+reports never change it. The contribution is then recorded as `kept` with the register's own
+numbers next to the reports' total, so ROPS can see the difference on the report page. Once a
+person enters figures for a year by hand the row becomes `manual` and reports stop touching it.
+
+Every write goes through `status_services.put_figures` (validated, audited, in the caller's
+transaction); a second audit record on the organisation names the report the figures came from.
+All checks run before the first write, so a refused acceptance writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ses.audit.services import Actor, record_event
+from ses.db import is_sqlite
+from ses.errors import FieldError, ValidationFailed
+from ses.register import status_services
+from ses.register.tables import Organisation, YearFigures
+from ses.reporting.tables import Report
+from ses.reporting.workflow import State
+
+SOURCE = "owes_report"
+EMPLOYMENT_CONTRACTS = frozenset({"employment", "cooperative_employment"})
+AT_RISK = frozenset({"at_risk", "disabled"})
+COUNTS = ("employees", "employees_at_risk", "employees_disabled")
+REVENUE = ("revenue_pln", "market_revenue_pln")
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one report says about one PS in one year."""
+
+    organisation_id: int
+    year: int
+    jobs: int = 0
+    employees: int = 0
+    employees_at_risk: int = 0
+    employees_disabled: int = 0
+    fte: Decimal = Decimal(0)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.organisation_id, self.year)
+
+    def counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in COUNTS}
+
+    def plain(self) -> dict[str, Any]:
+        return {
+            "organisation_id": self.organisation_id,
+            "year": self.year,
+            "jobs": self.jobs,
+            **self.counts(),
+            "fte": str(self.fte),
+        }
+
+
+def contributions(data: Mapping[str, Any]) -> list[Contribution]:
+    """The per-PS, per-year contribution of a report's `jobs` table (pure)."""
+    totals: dict[tuple[int, int], dict[str, Any]] = {}
+    for row in data.get("jobs") or []:
+        key = (int(row["ps_organisation_id"]), date.fromisoformat(str(row["started_on"])).year)
+        total = totals.setdefault(key, {"jobs": 0, "fte": Decimal(0), **dict.fromkeys(COUNTS, 0)})
+        total["jobs"] += 1
+        total["fte"] += Decimal(str(row.get("fte") or 0))
+        if row.get("contract_type") in EMPLOYMENT_CONTRACTS:
+            total["employees"] += 1
+            total["employees_at_risk"] += row.get("person_category") in AT_RISK
+            total["employees_disabled"] += row.get("person_category") == "disabled"
+    return [Contribution(org, year, **values) for (org, year), values in sorted(totals.items())]
+
+
+def recorded(links: Mapping[str, Any] | None) -> list[Contribution]:
+    """The contributions stored in a report's register_links (pure)."""
+    out = []
+    for item in (links or {}).get("figures") or []:
+        out.append(
+            Contribution(
+                int(item["organisation_id"]),
+                int(item["year"]),
+                int(item.get("jobs", 0)),
+                *(int(item.get(name, 0)) for name in COUNTS),
+                Decimal(str(item.get("fte", "0"))),
+            )
+        )
+    return out
+
+
+def add(items: Iterable[Contribution]) -> dict[tuple[int, int], dict[str, int]]:
+    """Employment counts summed per (organisation, year) (pure)."""
+    out: dict[tuple[int, int], dict[str, int]] = {}
+    for item in items:
+        total = out.setdefault(item.key, dict.fromkeys(COUNTS, 0))
+        for name in COUNTS:
+            total[name] += getattr(item, name)
+    return out
+
+
+def _links(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        return dict(json.loads(value or "{}"))
+    return dict(value or {})
+
+
+async def check(data: Mapping[str, Any], prefix: str = "data") -> None:
+    """Every PS the jobs name is in the register and not retired (before anything is written)."""
+    rows = list(enumerate(data.get("jobs") or []))
+    wanted = sorted({int(row["ps_organisation_id"]) for _, row in rows})
+    if not wanted:
+        return
+    found = {
+        row["id"]: row
+        for row in await Organisation.select(
+            Organisation.id, Organisation.name, Organisation.activity_state
+        ).where(Organisation.id.is_in(wanted))
+    }
+    problems = []
+    for index, row in rows:
+        org_id = int(row["ps_organisation_id"])
+        path = f"{prefix}.jobs.{index}.ps_organisation_id"
+        if org_id not in found:
+            problems.append(FieldError(path, f"Nie ma w rejestrze organizacji o id {org_id}."))
+        elif found[org_id]["activity_state"] == "retired":
+            problems.append(
+                FieldError(
+                    path,
+                    f"Organizacja „{found[org_id]['name']}” (id {org_id}) została wycofana z rejestru; "
+                    "nie można przypisać jej zatrudnienia ze sprawozdania.",
+                )
+            )
+    if problems:
+        raise ValidationFailed(
+            "Nie można przyjąć sprawozdania: zatrudnienia nie da się wpisać do rejestru; nic nie zapisano.",
+            problems,
+        )
+
+
+async def _lock(org_ids: list[int]) -> None:
+    """PostgreSQL: serialise acceptances that touch the same PS (SQLite has one writer anyway)."""
+    if org_ids and not is_sqlite():
+        placeholders = ", ".join("{}" for _ in org_ids)
+        await Organisation.raw(
+            f"SELECT id FROM organisation WHERE id IN ({placeholders}) ORDER BY id FOR UPDATE", *org_ids
+        )
+
+
+async def _others(report_id: int, years: set[int]) -> list[Contribution]:
+    """Contributions of the other reports accepted now whose period touches one of the years."""
+    if not years:
+        return []
+    rows = await Report.select(Report.register_links).where(
+        (Report.state == State.ACCEPTED.value)
+        & (Report.id != report_id)
+        & (Report.period_start <= date(max(years), 12, 31))
+        & (Report.period_end >= date(min(years), 1, 1))
+    )
+    return [item for row in rows for item in recorded(_links(row["register_links"])) if item.year in years]
+
+
+async def recompute(
+    report: Mapping[str, Any], own: list[Contribution], actor: Actor, *, reason: str
+) -> list[dict[str, Any]]:
+    """Bring the figures of every (PS, year) this report touches, now or before, to the sum of
+    the accepted reports' contributions (with `own` counted for this report). Returns one entry
+    per (PS, year) of `own` saying what the register holds now."""
+    previous = recorded(_links(report.get("register_links")))
+    keys = sorted({item.key for item in [*own, *previous]})
+    if not keys:
+        return []
+    org_ids = sorted({org for org, _ in keys})
+    await _lock(org_ids)
+    years = {year for _, year in keys}
+    totals = add([*own, *(item for item in await _others(int(report["id"]), years) if item.key in set(keys))])
+    names = {
+        row["id"]: row["name"]
+        for row in await Organisation.select(Organisation.id, Organisation.name).where(
+            Organisation.id.is_in(org_ids)
+        )
+    }
+    existing = {
+        (row["organisation"], row["year"]): row
+        for row in await YearFigures.select(
+            YearFigures.organisation,
+            YearFigures.year,
+            YearFigures.source,
+            YearFigures.employees,
+            YearFigures.employees_at_risk,
+            YearFigures.employees_disabled,
+            YearFigures.revenue_pln,
+            YearFigures.market_revenue_pln,
+        ).where(YearFigures.organisation.is_in(org_ids) & YearFigures.year.is_in(sorted(years)))
+    }
+    outcome: dict[tuple[int, int], tuple[str, dict[str, Any] | None]] = {}
+    for key in keys:
+        org_id, year = key
+        total = totals.get(key, dict.fromkeys(COUNTS, 0))
+        row = existing.get(key)
+        if row is not None and row["source"] != SOURCE:
+            outcome[key] = ("kept", row)
+            continue
+        if row is None and not any(total.values()):
+            outcome[key] = ("none", None)
+            continue
+        if row is not None and all(row[name] == total[name] for name in COUNTS):
+            outcome[key] = ("unchanged", row)
+            continue
+        values = {**total, **{name: (row or {}).get(name) for name in REVENUE}}
+        written = await status_services.put_figures(org_id, year, values, actor, source=SOURCE)
+        await record_event(
+            actor,
+            "figures.from_report",
+            "organisation",
+            org_id,
+            {
+                f"{year}.source": [row["source"] if row else None, SOURCE],
+                **{f"{year}.{name}": [(row or {}).get(name), total[name]] for name in COUNTS},
+            },
+            reason=f"{reason} (sprawozdanie id {report['id']}, {report.get('owes_name') or 'OWES'}, "
+            f"okres {report['period']})",
+        )
+        outcome[key] = ("written", written)
+    entries = []
+    for item in own:
+        state, row = outcome[item.key]
+        entry: dict[str, Any] = {
+            **item.plain(),
+            "organisation_name": names.get(item.organisation_id),
+            "outcome": state,
+        }
+        if row is not None:
+            entry["register"] = {"source": row["source"], **{name: row[name] for name in COUNTS}}
+        entries.append(entry)
+    return entries
+
+
+async def feed(report: Mapping[str, Any], data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
+    """On acceptance: this report's contribution into the year figures; the register_links part."""
+    own = contributions(data)
+    entries = await recompute(report, own, actor, reason="Zatrudnienie z przyjętego sprawozdania OWES")
+    return {"figures": entries} if entries else {}
+
+
+async def withdraw(report: Mapping[str, Any], actor: Actor) -> None:
+    """On reopen: the report no longer counts; the figures it fed are recomputed without it."""
+    await recompute(report, [], actor, reason="Ponowne otwarcie sprawozdania OWES")
