@@ -5,7 +5,9 @@
 A fresh database gets one voivodeship's organisations (deterministic generator, seed 2026) and ties
 that mostly stay inside a powiat, dated over three years. A real uvicorn server then answers:
 the full metrics suite for the region with communities (cold), the same request again (cached), one
-powiat's subnetwork (cold, several powiats; the default answer, then with `communities=true`), and
+powiat's subnetwork (cold, several powiats; the default answer, then with `communities=true`; the
+first metrics request has started the in-memory region index in the background, see
+network/region_index.py), the yearly timeline, and
 wrk measures another API request's latency alone and while a full computation runs in the
 server's worker process. The plain networkx baseline is timed in
 this process on the same graph. Every figure printed is measured.
@@ -133,6 +135,7 @@ def main() -> None:
     parser.add_argument("--ties", type=int, default=200_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--powiats", type=int, default=5)
+    parser.add_argument("--no-index", action="store_true", help="server without the in-memory region index")
     args = parser.parse_args()
     url = fresh_database("sqlite", "network_bench")
     ses(url, "migrate", "--territories", capture=True)
@@ -145,7 +148,11 @@ def main() -> None:
     token = staff_token(url)
     headers = {"Authorization": f"Bearer {token}"}
     results: dict[str, object] = {}
-    with server(url) as (base, _pid), httpx.Client(base_url=base, headers=headers) as client:
+    extra_env = {"SES_NETWORK_INDEX": "0"} if args.no_index else None
+    with (
+        server(url, extra_env=extra_env) as (base, _pid),
+        httpx.Client(base_url=base, headers=headers) as client,
+    ):
         other = f"{base}/api/v1/organisations/1"
         alone = wrk(other, seconds=args.seconds, connections=8, threads=1, headers=headers)
         results["other_alone"] = alone
@@ -183,6 +190,10 @@ def main() -> None:
             computed = (summary["computed_in_ms"], body_c["summary"]["computed_in_ms"])
             powiat_ms.append((powiat, took, summary["nodes"], summary["ties"], took_c, *computed))
         results["powiat"] = powiat_ms
+        took, body = timed_get(client, "/api/v1/network/timeline")
+        results["timeline"] = (took, len(body["points"]), timed_get(client, "/api/v1/network/timeline")[0])
+        took, body = timed_get(client, "/api/v1/network/articulation-points", territory=powiats[0])
+        results["cut_points"] = (took, body["total"])
     results["baseline"] = baseline(url, 8)
     report(args, results)
 
@@ -205,6 +216,14 @@ def report(args: argparse.Namespace, r: dict) -> None:
         print(f"| one powiat {powiat} ({nodes:,} orgs, {ties:,} ties), cold | {took:.0f} ms (computation "
               f"{compute:.0f} ms); with `communities=true` {took_c:.0f} ms (computation {compute_c:.0f} ms) "
               "| ≤ 200 ms |")  # fmt: skip
+    took, points, cached = r["timeline"]
+    print(
+        f"| yearly timeline of the region ({points} points), cold | {took:.0f} ms "
+        f"(cached {cached:.1f} ms) | — |"
+    )
+    took, total = r["cut_points"]
+    print(f"| articulation points of powiat {r['powiat'][0][0]} ({total}), from the powiat's cached metrics "
+          f"| {took:.1f} ms | — |")  # fmt: skip
     print(f"| other request p99 alone (wrk 8 conn, {args.seconds} s) | {alone.p99_ms:.1f} ms "
           f"(p50 {alone.p50_ms:.1f}, {alone.rps:.0f} req/s) | unchanged |")  # fmt: skip
     print(f"| other request p99 during a full computation | {during.p99_ms:.1f} ms "

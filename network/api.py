@@ -32,6 +32,7 @@ from ses.auth.policy import Role, allow
 from ses.register.schemas import ImportReport
 from ses.register.tabular import read_table
 from ses.register.vocab import Channel
+from ses.reporting.idempotency import make_key
 from ses.settings import get_settings
 from ses.web.context import actor_of, expected_version, page_window, principal, split_values
 
@@ -72,13 +73,16 @@ class RelationController(Controller):
         relation_type: FromQuery[list[str] | None] = None,
         origin: FromQuery[list[str] | None] = None,
         active_on: FromQuery[date | None] = None,
+        owes_report_id: FromQuery[int | None] = None,
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
     ) -> RelationPage:
         page, page_size = _page(page, page_size)
         return await services.list_relations(  # type: ignore[return-value]
-            viewer=principal(request), organisation_id=organisation_id, relation_type=split_values(relation_type),
+            viewer=principal(request), organisation_id=organisation_id,
+            relation_type=split_values(relation_type),
             origin=split_values(origin), active_on=active_on, page=page, page_size=page_size,
+            owes_report_id=owes_report_id,
         )  # fmt: skip
 
     @post("/", guards=[allow(Role.STAFF)], summary="Record a relation between two organisations")
@@ -161,13 +165,23 @@ class SurveyController(Controller):
         "/{survey_id:int}/responses",
         guards=[allow(Role.STAFF, Role.OWES)],
         summary="Answer of an invited organisation: partners rated on trust and value (1–4)",
+        description="With an `Idempotency-Key` header a retried request gets the first answer back"
+        " (header `Idempotent-Replayed: true`) and records nothing twice; the same key with another"
+        " body is refused (422).",
     )
     async def respond(
         self, request: Request[Any, Any, Any], survey_id: FromPath[int], data: JSONBody[ResponseIn]
     ) -> ResponseOut:
-        return await services.submit_response(  # type: ignore[return-value]
-            survey_id, data.model_dump(), actor_of(request), principal(request)
+        viewer = principal(request)
+        key = make_key(
+            viewer.account_id if viewer else 0, request.headers.get("idempotency-key"),
+            request.method, request.url.path, data.model_dump_json(),
+        )  # fmt: skip
+        answer = await services.submit_response_once(
+            survey_id, data.model_dump(), actor_of(request), viewer, key
         )
+        headers = {"Idempotent-Replayed": "true"} if answer.replayed else {}
+        return Response(answer.body, status_code=answer.status, headers=headers)  # type: ignore[return-value]
 
     @get(
         "/{survey_id:int}/scores", guards=[allow(*ANALYSTS)], summary="Trust and value scores, response rate"
@@ -285,6 +299,67 @@ class AnalysisController(Controller):
         types: FromQuery[list[str] | None] = None,
     ) -> dict[str, Any]:
         return await services.change(_scope(request, None, territory, types, None), from_date, to_date)
+
+    @get(
+        "/timeline",
+        guards=[allow(*ANALYSTS)],
+        summary="The network year by year: size, ties, density, components, new and ended ties",
+        description="Points one year apart from `from_date` (default: 31 December three years before"
+        " `to_date`) to `to_date` (default: today, always the last point). Ties are counted once per"
+        " connected pair; `new_ties` and `ended_ties` compare with the previous point (null at the"
+        " first). Computed off the event loop and cached per network version like the metrics.",
+    )
+    async def timeline(
+        self,
+        request: Request[Any, Any, Any],
+        from_date: FromQuery[date | None] = None,
+        to_date: FromQuery[date | None] = None,
+        territory: FromQuery[str | None] = None,
+        types: FromQuery[list[str] | None] = None,
+    ) -> dict[str, Any]:
+        return await services.timeline(_scope(request, None, territory, types, None), from_date, to_date)
+
+    @get(
+        "/articulation-points",
+        guards=[allow(*ANALYSTS, Role.OWES)],
+        summary="Organisations that hold the network together (articulation points), paged",
+        description="Each with name, kind, degree, betweenness and `cut_off`: how many organisations"
+        " would lose their path to the largest remaining part if it left. Most cut off first.",
+    )
+    async def articulation_points(
+        self,
+        request: Request[Any, Any, Any],
+        as_of: FromQuery[date | None] = None,
+        territory: FromQuery[str | None] = None,
+        types: FromQuery[list[str] | None] = None,
+        ego: FromQuery[int | None] = None,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 50,
+    ) -> NodeMetricsPage:
+        page, page_size = _page(page, page_size)
+        scope = _scope(request, as_of, territory, types, ego)
+        return await services.articulation_points(scope, page, page_size)  # type: ignore[return-value]
+
+    @get(
+        "/bridges",
+        guards=[allow(*ANALYSTS, Role.OWES)],
+        summary="Ties whose loss would split the network (bridges), paged",
+        description="Each with both organisations' ids and names and `cut_off`: the size of the smaller"
+        " side the network would fall into without it. Most cut off first.",
+    )
+    async def bridges(
+        self,
+        request: Request[Any, Any, Any],
+        as_of: FromQuery[date | None] = None,
+        territory: FromQuery[str | None] = None,
+        types: FromQuery[list[str] | None] = None,
+        ego: FromQuery[int | None] = None,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 50,
+    ) -> NodeMetricsPage:
+        page, page_size = _page(page, page_size)
+        scope = _scope(request, as_of, territory, types, ego)
+        return await services.bridges(scope, page, page_size)  # type: ignore[return-value]
 
     @get("/export.graphml", guards=[allow(*ANALYSTS, Role.OWES)], summary="GraphML (Gephi, yEd)")
     async def export_graphml(

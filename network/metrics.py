@@ -540,15 +540,31 @@ def louvain(
 
 
 def cut_points(adjacency: sparse.csr_matrix) -> tuple[int, np.ndarray]:
-    """Bridges (count) and articulation points (mask) of a simple undirected graph: one iterative
-    depth-first search with Tarjan's low points."""
+    """Bridges (count) and articulation points (mask) of a simple undirected graph."""
+    bridges, cut, _ = cut_structure(adjacency)
+    return len(bridges), cut
+
+
+def cut_structure(
+    adjacency: sparse.csr_matrix,
+) -> tuple[list[tuple[int, int, int]], np.ndarray, np.ndarray]:
+    """Bridges as (u, v, cut_off), articulation points (mask) and each node's cut_off: one
+    iterative depth-first search with Tarjan's low points.
+
+    A bridge's `cut_off` is how many nodes its smaller side holds; an articulation point's is how
+    many nodes lose their path to the largest remaining piece if it goes (0 for other nodes), as
+    in `critical_organisations`."""
     n = adjacency.shape[0]
     indptr, indices = adjacency.indptr.tolist(), adjacency.indices.tolist()
     disc = [-1] * n
     low = [0] * n
     parent = [-1] * n
+    size = [1] * n
     cut = [False] * n
-    bridges = 0
+    found: list[tuple[int, int, int]] = []  # (parent, child, root of the component)
+    separated: dict[int, list[int]] = defaultdict(list)  # articulation point → sizes of cut subtrees
+    cut_off = np.zeros(n, dtype=np.int64)
+    bridges: list[tuple[int, int, int]] = []
     clock = 0
     for root in range(n):
         if disc[root] >= 0:
@@ -558,6 +574,8 @@ def cut_points(adjacency: sparse.csr_matrix) -> tuple[int, np.ndarray]:
         children = 0
         stack = [root]
         position = [indptr[root]]
+        found.clear()
+        separated.clear()
         while stack:
             v = stack[-1]
             i = position[-1]
@@ -577,17 +595,28 @@ def cut_points(adjacency: sparse.csr_matrix) -> tuple[int, np.ndarray]:
                 position.pop()
                 if stack:
                     p = stack[-1]
+                    size[p] += size[v]
                     if low[v] < low[p]:
                         low[p] = low[v]
                     if low[v] > disc[p]:
-                        bridges += 1
+                        found.append((p, v, root))
                     if p == root:
                         children += 1
+                        separated[p].append(size[v])
                     elif low[v] >= disc[p]:
                         cut[p] = True
+                        separated[p].append(size[v])
         if children > 1:
             cut[root] = True
-    return bridges, np.array(cut, dtype=bool)
+        total = size[root]
+        bridges += [(min(p, v), max(p, v), min(size[v], total - size[v])) for p, v, _ in found]
+        for p, pieces in separated.items():
+            if not cut[p]:
+                continue
+            rest = total - 1 - sum(pieces)
+            sizes = sorted(pieces + ([rest] if rest > 0 else []), reverse=True)
+            cut_off[p] = sum(sizes[1:])
+    return bridges, np.array(cut, dtype=bool), cut_off
 
 
 # ---------------------------------------------------------------- the suite
@@ -598,6 +627,8 @@ class NetworkMetrics:
     summary: dict[str, Any]
     nodes: list[dict[str, Any]]
     communities: list[list[int]] = field(default_factory=list)
+    bridges: list[dict[str, Any]] = field(default_factory=list)
+    """Ties whose loss would split their component, most organisations cut off first."""
 
 
 def _round(value: float | None) -> float | None:
@@ -679,7 +710,8 @@ def compute(
         community_summary = {"count": len(communities), "modularity": _round(modularity), "seed": seed,
                              "sizes": [len(c) for c in communities[:top]]}  # fmt: skip
     lap("communities")
-    bridges, articulation = cut_points(binary)
+    bridge_list, articulation, cut_off_of = cut_structure(binary)
+    bridges = len(bridge_list)
     _, component = csgraph.connected_components(binary, directed=False) if n else (0, np.zeros(0, int))
     sizes = sorted(np.bincount(component).tolist(), reverse=True) if n else []
     lap("bridges_articulation_components")
@@ -698,6 +730,7 @@ def compute(
             "clustering": _round(float(clustering[i])),
             "community": int(community_of[i]) if community_of is not None else None,
             "articulation_point": bool(articulation[i]),
+            "cut_off": int(cut_off_of[i]),
         }
         for i in range(n)
     ]
@@ -747,7 +780,13 @@ def compute(
     lap("rows_summary")
     summary["timings_ms"] = timings
     summary["computed_in_ms"] = round((time.perf_counter() - started) * 1000, 1)
-    return NetworkMetrics(summary=summary, nodes=rows, communities=communities)
+    bridge_rows = [
+        {"source_id": net.ids[u], "source_name": net.attrs[u].get("name"), "target_id": net.ids[v],
+         "target_name": net.attrs[v].get("name"), "cut_off": cut_off}
+        for u, v, cut_off in bridge_list
+    ]  # fmt: skip
+    bridge_rows.sort(key=lambda r: (-r["cut_off"], r["source_id"], r["target_id"]))
+    return NetworkMetrics(summary=summary, nodes=rows, communities=communities, bridges=bridge_rows)
 
 
 # ---------------------------------------------------------------- change over time
@@ -780,6 +819,81 @@ def change(edges: Sequence[EdgeRow], node_count: int, first: date, second: date)
         "density_to": dens(after),
         "density_change": round(dens(after) - dens(before), 6),
     }
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (np.unique's hash path took ~90 ms on 160,000 keys; sorting ~10 ms)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
+def _count(values: np.ndarray) -> int:
+    return int(len(_distinct(values)))
+
+
+def _count_missing(these: np.ndarray, other: np.ndarray) -> int:
+    return int(len(np.setdiff1d(these, other, assume_unique=True)))
+
+
+def timeline(
+    node_ids: Sequence[int], edges: Sequence[EdgeRow], points: Sequence[date]
+) -> list[dict[str, Any]]:
+    """The network at each date of `points` (ascending): size, ties (once per connected pair),
+    density, components; since the previous date (None at the first): `new_ties` and `ended_ties`
+    as in `change` (pairs tied at one date and not at the other), `started` and `ended` (pairs with
+    a tie that began, or ended, in between — also those that began and ended within the year)."""
+    index = {node: i for i, node in enumerate(node_ids)}
+    kept = [e for e in edges if e.source != e.target and e.source in index and e.target in index]
+    return timeline_arrays(
+        len(node_ids),
+        np.array([index[e.source] for e in kept], dtype=np.int64),
+        np.array([index[e.target] for e in kept], dtype=np.int64),
+        np.array([e.valid_from.toordinal() if e.valid_from else 0 for e in kept], dtype=np.int64),
+        np.array([e.valid_to.toordinal() if e.valid_to else 10**7 for e in kept], dtype=np.int64),
+        points,
+    )
+
+
+def timeline_arrays(
+    n: int, a: np.ndarray, b: np.ndarray, starts: np.ndarray, ends: np.ndarray, points: Sequence[date]
+) -> list[dict[str, Any]]:
+    """As `timeline`, on ties given as node indices (0 … n − 1) and first/last days as ordinals."""
+    lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+    keys = lo * max(n, 1) + hi
+    possible = n * (n - 1) / 2
+    out: list[dict[str, Any]] = []
+    previous: np.ndarray | None = None
+    previous_density = 0.0
+    previous_day = 0
+    for on in points:
+        day = on.toordinal()
+        pairs = _distinct(keys[(starts <= day) & (ends >= day)])
+        u, v = (pairs // n, pairs % n) if n else (pairs, pairs)
+        density = round(len(pairs) / possible, 6) if possible else 0.0
+        if n:
+            matrix = sparse.csr_matrix((np.ones(len(u)), (u, v)), shape=(n, n))
+            _, labels = csgraph.connected_components(matrix, directed=False)
+            sizes = sorted(np.bincount(labels).tolist(), reverse=True)
+        else:
+            sizes = []
+        first = previous is None
+        out.append({
+            "on": on.isoformat(),
+            "organisations": n,
+            "active_organisations": int(len(_distinct(np.concatenate([u, v])))),
+            "ties": int(len(pairs)),
+            "density": density,
+            "components": _components(sizes),
+            "new_ties": None if first else _count_missing(pairs, previous),
+            "ended_ties": None if first else _count_missing(previous, pairs),
+            "density_change": None if first else round(density - previous_density, 6),
+            "started": None if first else _count(keys[(starts > previous_day) & (starts <= day)]),
+            "ended": None if first else _count(keys[(ends >= previous_day) & (ends < day)]),
+        })  # fmt: skip
+        previous, previous_density, previous_day = pairs, density, day
+    return out
 
 
 # ---------------------------------------------------------------- recommendations
@@ -903,6 +1017,14 @@ def change_job(
     return change(
         [e for e in edges if e.source in kept and e.target in kept], graph.number_of_nodes(), first, second
     )
+
+
+def timeline_job(
+    nodes: list[NodeRow], edges: list[EdgeRow], scope: Scope, points: tuple[date, ...]
+) -> list[dict[str, Any]]:
+    types = set(scope.types)
+    kept = [node.id for node in nodes if in_territory(node.gmina_code, scope.territory)]
+    return timeline(kept, [e for e in edges if not types or e.relation_type in types], points)
 
 
 EXPORTERS = {"graphml": graphml, "gexf": gexf, "json": node_link}

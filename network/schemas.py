@@ -67,6 +67,8 @@ class Relation(BaseModel):
     confidence: float
     origin: str
     survey_response_id: int | None
+    owes_report_id: int | None = None
+    source_row: str | None = None
     note: str | None
     version: int
     created_at: datetime
@@ -151,6 +153,8 @@ class Metrics(BaseModel):
 
 class NodeMetricsPage(BaseModel):
     scope: dict[str, Any]
+    version: int | None = None
+    cached: bool | None = None
     items: list[dict[str, Any]]
     page: int
     page_size: int

@@ -21,8 +21,9 @@ import anyio.to_thread
 from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query.functions.aggregate import Avg, Count, Max
 
-from network import worker
+from network import metrics, worker
 from network.metrics import EdgeRow, NodeRow, Scope
+from network.region_index import INDEX
 from network.tables import (
     NetworkState,
     PartnerRating,
@@ -37,6 +38,8 @@ from ses.auth.policy import Principal
 from ses.db import engine, write_transaction
 from ses.errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
 from ses.register.tables import Organisation
+from ses.reporting import idempotency
+from ses.reporting.idempotency import Answer, Key
 
 RELATION_COLUMNS = (
     Relation.id,
@@ -55,6 +58,8 @@ RELATION_COLUMNS = (
     Relation.confidence,
     Relation.origin,
     Relation.survey_response.as_alias("survey_response_id"),
+    Relation.owes_report.as_alias("owes_report_id"),
+    Relation.source_row,
     Relation.note,
     Relation.version,
     Relation.created_at,
@@ -186,7 +191,8 @@ async def update_relation(
         current = await get_relation(relation_id)
         if current["version"] != expected:
             raise PreconditionFailed(
-                f"Relacja zmieniła się od czasu, gdy ją pobrano (wersja {current['version']}). Pobierz ją ponownie."
+                f"Relacja zmieniła się od czasu, gdy ją pobrano (wersja {current['version']}). "
+                "Pobierz ją ponownie."
             )
         values = {key: (value.value if hasattr(value, "value") else value) for key, value in data.items()}
         merged_from = values.get("valid_from", current["valid_from"])
@@ -360,8 +366,11 @@ async def list_relations(
     active_on: date | None,
     page: int,
     page_size: int,
+    owes_report_id: int | None = None,
 ) -> dict[str, Any]:
     where: list[Any] = []
+    if owes_report_id is not None:
+        where.append(Relation.owes_report == owes_report_id)
     problems: list[FieldError] = []
     for name, values, allowed in (("relation_type", relation_type, RelationType), ("origin", origin, Origin)):
         unknown = [v for v in values if v not in {a.value for a in allowed}]
@@ -525,6 +534,19 @@ def _rating_errors(answers: list[Mapping[str, Any]], respondent_id: int) -> list
                         )
                     )
     return errors
+
+
+async def submit_response_once(
+    survey_id: int, data: Mapping[str, Any], actor: Actor, viewer: Principal | None, key: Key | None
+) -> Answer:
+    """As submit_response, at most once per `Idempotency-Key`: a retry with the same key and body
+    gets the first answer back (nothing is written twice); the same key with another body is refused.
+    The key is claimed in the same transaction as the answer (ses/reporting/idempotency.py)."""
+
+    async def work() -> tuple[int, Any, int | None]:
+        return 201, await submit_response(survey_id, data, actor, viewer), None
+
+    return await idempotency.once(key, work)
 
 
 async def submit_response(
@@ -889,7 +911,40 @@ async def tie_count(scope: Scope) -> int:
     return int(await query)
 
 
-async def _off_loop(what: str, scope: Scope, extra: tuple[Any, ...], all_dates: bool) -> Any:
+INDEX_MIN_TIES = PROCESS_THRESHOLD
+"""Networks with more ties than this are also held in memory (network/region_index.py) for
+territory and type-subset answers; smaller ones are read from the database fast enough."""
+
+
+async def _indexed(what: str, scope: Scope, extra: tuple[Any, ...], stamp: tuple[Any, ...] | None) -> Any:
+    """The answer computed from the in-memory index of this very data stamp, or None.
+
+    Used for the metrics of a territory or a type subset small enough to measure in a thread, and
+    for timelines (not for ego networks). Any metrics or timeline request that finds the index
+    missing or stale starts a fresh one in the background (so the region's first request prepares
+    the powiats' answers) and is answered from the database as before.
+    """
+    if what not in ("metrics", "timeline") or stamp is None or scope.ego is not None:
+        return None
+    index = INDEX.current(stamp)
+    if index is None:
+        if await Relation.count() > INDEX_MIN_TIES:
+            INDEX.refresh(stamp)
+        return None
+    if what == "timeline":
+        return await anyio.to_thread.run_sync(index.timeline, scope, extra[0])
+    if not (scope.territory or scope.types) or index.count(scope) > PROCESS_THRESHOLD:
+        return None
+    net = index.net(scope)
+    return await anyio.to_thread.run_sync(functools.partial(metrics.compute, net, with_communities=extra[0]))
+
+
+async def _off_loop(
+    what: str, scope: Scope, extra: tuple[Any, ...], all_dates: bool, stamp: tuple[Any, ...] | None = None
+) -> Any:
+    answer = await _indexed(what, scope, extra, stamp)
+    if answer is not None:
+        return answer
     if await tie_count(scope) > PROCESS_THRESHOLD:
         return await anyio.to_process.run_sync(worker.run, what, scope, extra, all_dates, cancellable=True)
     nodes, edges = await load_rows(scope, all_dates=all_dates)
@@ -899,8 +954,10 @@ async def _off_loop(what: str, scope: Scope, extra: tuple[Any, ...], all_dates: 
 
 async def _cached(what: str, scope: Scope, *extra: Any, all_dates: bool = False) -> tuple[Any, bool, int]:
     version, token, register_stamp = await data_stamp()
+    stamp = (token, register_stamp)
     value, cached = await CACHE.get_or_compute(
-        (what, token, register_stamp, scope.key(), extra), lambda: _off_loop(what, scope, extra, all_dates)
+        (what, token, register_stamp, scope.key(), extra),
+        lambda: _off_loop(what, scope, extra, all_dates, stamp),
     )
     return value, cached, version
 
@@ -917,6 +974,7 @@ async def network_metrics(scope: Scope, with_communities: bool = False) -> dict[
 
 
 NODE_SORTS = (
+    "cut_off",
     "degree",
     "in_degree",
     "out_degree",
@@ -953,8 +1011,9 @@ async def communities(scope: Scope, page: int, page_size: int) -> dict[str, Any]
         for i, members in enumerate(result.communities[start : start + page_size])
     ]
     info = result.summary["communities"]
-    return {"scope": scope_dict(scope), "modularity": info["modularity"], "seed": info["seed"], "items": items,
-            "page": page, "page_size": page_size, "total": len(result.communities)}  # fmt: skip
+    return {"scope": scope_dict(scope), "modularity": info["modularity"], "seed": info["seed"],
+            "items": items, "page": page, "page_size": page_size,
+            "total": len(result.communities)}  # fmt: skip
 
 
 async def recommendations(scope: Scope) -> dict[str, Any]:
@@ -969,6 +1028,63 @@ async def change(scope: Scope, first: date, second: date) -> dict[str, Any]:
         )
     result, cached, version = await _cached("change", scope, first, second, all_dates=True)
     return {"scope": scope_dict(scope), "version": version, "cached": cached, **result}
+
+
+def _paged(
+    scope: Scope, rows: list[dict[str, Any]], page: int, page_size: int, **extra: Any
+) -> dict[str, Any]:
+    start = (page - 1) * page_size
+    return {"scope": scope_dict(scope), **extra, "items": rows[start : start + page_size], "page": page,
+            "page_size": page_size, "total": len(rows)}  # fmt: skip
+
+
+async def articulation_points(scope: Scope, page: int, page_size: int) -> dict[str, Any]:
+    """Organisations whose loss would split the network, most organisations cut off first."""
+    result, cached, version = await _cached("metrics", scope, False)
+    keys = ("id", "name", "kind", "sector", "degree", "betweenness", "cut_off")
+    rows = sorted(
+        ({key: r[key] for key in keys} for r in result.nodes if r["articulation_point"]),
+        key=lambda r: (-r["cut_off"], -(r["betweenness"] or 0), r["id"]),
+    )
+    return _paged(scope, rows, page, page_size, version=version, cached=cached)
+
+
+async def bridges(scope: Scope, page: int, page_size: int) -> dict[str, Any]:
+    """Ties whose loss would split the network (both organisations named), most cut off first."""
+    result, cached, version = await _cached("metrics", scope, False)
+    return _paged(scope, result.bridges, page, page_size, version=version, cached=cached)
+
+
+MAX_TIMELINE_POINTS = 50
+
+
+def timeline_points(first: date | None, last: date | None, today: date) -> tuple[date, ...]:
+    """Yearly steps from `first` (default: the end of the year three years before `last`) to `last`
+    (default: today); `last` is always the final point."""
+    last = last or today
+    first = first or date(last.year - 3, 12, 31)
+    if last < first:
+        raise ValidationFailed(
+            "Niepoprawny okres.", [FieldError("to_date", "Data końcowa jest wcześniejsza niż początkowa.")]
+        )
+    if last.year - first.year > MAX_TIMELINE_POINTS:
+        raise ValidationFailed(
+            "Za długi okres.", [FieldError("from_date", f"Najwyżej {MAX_TIMELINE_POINTS} lat naraz.")]
+        )
+    points = []
+    for step in range(last.year - first.year + 1):
+        year = first.year + step
+        day = min(first.day, 28) if first.month == 2 else first.day
+        point = date(year, first.month, day)
+        if point < last:
+            points.append(point)
+    return (*points, last)
+
+
+async def timeline(scope: Scope, first: date | None, last: date | None) -> dict[str, Any]:
+    points = timeline_points(first, last, date.today())
+    result, cached, version = await _cached("timeline", scope, points, all_dates=True)
+    return {"scope": scope_dict(scope), "version": version, "cached": cached, "points": result}
 
 
 async def export(scope: Scope, fmt: str) -> Any:

@@ -32,6 +32,10 @@ class Relation(Table, tablename="network_relation"):
     confidence = Float(default=1.0)
     origin = Varchar(length=16, index=True)
     survey_response = Integer(null=True, default=None, index=True)
+    owes_report = Integer(null=True, default=None, index=True)
+    """The accepted OWES report the tie was read from (origin `owes_report`); see report_ties.py."""
+    source_row = Varchar(length=80, null=True, default=None)
+    """Where in that report: table and row index, e.g. `cooperation_events.3`."""
     note = Text(null=True, default=None)
     version = Integer(default=1)
     created_at = Timestamptz()

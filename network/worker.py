@@ -9,6 +9,7 @@ It sees committed data, which is what any other request would see.
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 from network import metrics
@@ -18,11 +19,26 @@ JOBS = {
     "metrics": metrics.metrics_job,
     "recommendations": metrics.recommendations_job,
     "change": metrics.change_job,
+    "timeline": metrics.timeline_job,
     "export": metrics.export_job,
 }
 
 
+NICENESS = 10
+"""Worker processes run network computations at a lower CPU priority: background work that must
+yield the CPU to request handling (measured on the loaded 2-core machine: with the region index
+built beside the region's computation at normal priority, other requests' p99 rose to 916 ms)."""
+
+
+def lower_priority() -> None:
+    """Once per worker process (anyio's worker processes serve only the network's jobs)."""
+    current = os.nice(0)
+    if current < NICENESS:
+        os.nice(NICENESS - current)
+
+
 def run(what: str, scope: Scope, extra: tuple[Any, ...], all_dates: bool) -> Any:
+    lower_priority()
     return asyncio.run(_run(what, scope, extra, all_dates))
 
 
@@ -37,4 +53,23 @@ async def _run(what: str, scope: Scope, extra: tuple[Any, ...], all_dates: bool)
     return JOBS[what](nodes, edges, scope, *extra)
 
 
+def build_index() -> Any:
+    lower_priority()
+    return asyncio.run(_build_index())
 
+
+async def _build_index() -> Any:
+    """The region index, or None when the data changed while it was read (no stamp to trust)."""
+    from network.region_index import RegionIndex
+    from network.services import data_stamp, load_rows
+    from ses.db import release_connections
+
+    try:
+        before = await data_stamp()
+        nodes, edges = await load_rows(Scope(), all_dates=True)
+        after = await data_stamp()
+    finally:
+        await release_connections()
+    if before != after:
+        return None
+    return RegionIndex.build(before[1:], nodes, edges)

@@ -178,6 +178,7 @@ CLI_MODULES = (
     "ses.auth_cli",
     "accreditation.cli",
     "ses.reporting.cli",
+    "network.cli",
 )
 
 

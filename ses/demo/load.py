@@ -102,7 +102,11 @@ async def _load_activity() -> list[str]:
     owes_ids = [row["id"] for row in rows]
     accreditation = await load_accreditation_demo(owes_ids)
     reports = await load_reporting_demo(owes_ids)
+    from network.demo import load_network_demo
+
+    network = await load_network_demo()
     return [
+        f"Sieć współpracy: {network['ties']} relacji z lat 2024–2026 (zakończonych: {network['ended']}).",
         f"Akredytacje OWES: {len(owes_ids)} (z weryfikacjami i opinią: {len(accreditation.get('verifications', []))}).",
         "Sprawozdania OWES z ośmiu kwartałów: "
         + ", ".join(f"{name} {count}" for name, count in reports.items()) + ".",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from network import metrics
@@ -252,3 +253,52 @@ def test_without_communities_everything_else_is_the_same() -> None:
     # Rows straight from the database rows equal rows of the networkx graph of the same scope.
     from_graph = metrics.compute_metrics(metrics.build_graph(nodes, edges), with_communities=False)
     assert from_graph.nodes == cheap.nodes
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_bridges_and_cut_offs_match_networkx(seed):
+    graph = nx.gnm_random_graph(60, 70, seed=seed)
+    graph.add_edges_from([(60, 61), (61, 62)])  # a separate path: both ties are bridges
+    net = metrics.Net.from_digraph(graph.to_directed())
+    found, cut, cut_off = metrics.cut_structure(net.matrix())
+    as_ids = {tuple(sorted((net.ids[u], net.ids[v]))) for u, v, _ in found}
+    assert as_ids == {tuple(sorted(e)) for e in nx.bridges(graph)}
+    for u, v, off in found:
+        rest = graph.copy()
+        rest.remove_edge(net.ids[u], net.ids[v])
+        assert off == min(len(c) for c in nx.connected_components(rest) if net.ids[u] in c or net.ids[v] in c)
+    assert {net.ids[i] for i in np.flatnonzero(cut)} == set(nx.articulation_points(graph))
+    for i in np.flatnonzero(cut):
+        node = net.ids[i]
+        component = nx.node_connected_component(graph, node)
+        pieces = sorted(
+            (len(c) for c in nx.connected_components(graph.subgraph(component - {node}))), reverse=True
+        )
+        assert cut_off[i] == sum(pieces[1:])
+    assert all(cut_off[i] == 0 for i in np.flatnonzero(~cut))
+
+
+def test_timeline_counts_ties_per_date_with_new_and_ended():
+    edges = [
+        metrics.EdgeRow(1, 1, 2, "cooperates", False, 1.0, date(2024, 3, 1), None),
+        metrics.EdgeRow(
+            2, 2, 1, "contracts_service", True, 1.0, date(2024, 5, 1), date(2025, 6, 1)
+        ),  # same pair
+        metrics.EdgeRow(3, 2, 3, "cooperates", False, 1.0, date(2025, 2, 1), date(2025, 8, 1)),
+        metrics.EdgeRow(4, 3, 4, "cooperates", False, 1.0, None, None),
+        metrics.EdgeRow(5, 4, 9, "cooperates", False, 1.0, None, None),  # 9 is outside the scope
+    ]
+    points = (date(2023, 12, 31), date(2024, 12, 31), date(2025, 12, 31))
+    rows = metrics.timeline([1, 2, 3, 4], edges, points)
+    assert [r["ties"] for r in rows] == [1, 2, 2]
+    assert [r["new_ties"] for r in rows] == [None, 1, 0]
+    assert [r["ended_ties"] for r in rows] == [None, 0, 0]
+    assert rows[1]["components"] == {"count": 2, "largest": 2, "isolates": 0}
+    assert rows[1]["density"] == round(2 / 6, 6) and rows[1]["active_organisations"] == 4
+    mid = metrics.timeline([1, 2, 3, 4], edges, (date(2024, 12, 31), date(2025, 3, 1), date(2025, 9, 1)))
+    assert [(r["ties"], r["new_ties"], r["ended_ties"]) for r in mid] == [
+        (2, None, None),
+        (3, 1, 0),
+        (2, 0, 1),
+    ]
+    assert mid[1]["components"]["count"] == 1

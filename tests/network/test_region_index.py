@@ -1,0 +1,158 @@
+"""The in-memory region index gives exactly the network the database read gives, for any scope."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pytest
+
+from network import metrics, services
+from network.metrics import EdgeRow, Net, NodeRow, Scope
+from network.region_index import INDEX, RegionIndex
+
+GMINAS = ["0414012", "0414022", "0414033", "0463011", "0402011", "1465011"]
+TYPES = ["cooperates", "contracts_service", "owes_supports", "member_of", "owes_partner"]
+
+
+def random_network(seed: int = 7) -> tuple[list[NodeRow], list[EdgeRow]]:
+    rng = random.Random(seed)
+    nodes = [
+        NodeRow(i, f"Org {i}", "association", "social_economy", rng.choice(GMINAS), i % 17 == 0)
+        for i in range(1, 151)
+    ]
+    edges = []
+    for i in range(1, 901):
+        a, b = rng.randint(1, 152), rng.randint(1, 152)  # 151, 152: not in the register (dropped)
+        kind = rng.choice(TYPES)
+        begins = date(2024, 1, 1) + timedelta(days=rng.randint(0, 900)) if rng.random() < 0.9 else None
+        ends = (
+            (begins or date(2024, 1, 1)) + timedelta(days=rng.randint(30, 500))
+            if rng.random() < 0.3
+            else None
+        )
+        edges.append(
+            EdgeRow(
+                i,
+                a,
+                b,
+                kind,
+                kind not in ("cooperates", "owes_partner"),
+                rng.choice([1.0, 2.5]),
+                begins,
+                ends,
+                "import",
+            )
+        )
+    return nodes, edges
+
+
+def same(a: Net, b: Net) -> bool:
+    return (
+        a.ids == b.ids
+        and a.attrs == b.attrs
+        and np.array_equal(a.tie_u, b.tie_u)
+        and np.array_equal(a.tie_v, b.tie_v)
+        and np.allclose(a.tie_w, b.tie_w)
+        and np.array_equal(a.in_degree, b.in_degree)
+        and np.array_equal(a.out_degree, b.out_degree)
+        and a.arcs == b.arcs
+    )
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        Scope(),
+        Scope(territory="04"),
+        Scope(territory="0414"),
+        Scope(territory="0414022"),
+        Scope(territory="041402"),
+        Scope(types=("cooperates",)),
+        Scope(types=("member_of", "owes_supports"), territory="0414"),
+        Scope(as_of=date(2025, 6, 30)),
+        Scope(as_of=date(2024, 1, 1), territory="0463"),
+        Scope(as_of=date(2030, 1, 1), types=("unknown_type",)),
+    ],
+)
+def test_index_slice_equals_the_rows_read_for_the_scope(scope):
+    nodes, edges = random_network()
+    index = RegionIndex.build(("token", None), nodes, edges)
+    assert same(index.net(scope), Net.from_rows(nodes, edges, scope))
+
+
+@pytest.mark.parametrize(
+    "scope", [Scope(), Scope(territory="0414"), Scope(territory="0463", types=("cooperates", "member_of"))]
+)
+def test_index_timeline_equals_the_timeline_of_the_rows(scope):
+    nodes, edges = random_network()
+    index = RegionIndex.build(("token", None), nodes, edges)
+    points = (date(2023, 12, 31), date(2024, 12, 31), date(2025, 12, 31), date(2026, 5, 1))
+    expected = metrics.timeline_job(nodes, edges, scope, points)
+    assert index.timeline(scope, points) == expected
+    assert expected[-1]["ties"] > 0 and expected[-1]["ended"] is not None
+
+
+def test_index_is_used_only_for_the_stamp_it_was_built_from():
+    nodes, edges = random_network()
+    holder_index = RegionIndex.build(("a", 1), nodes, edges)
+    INDEX.index = holder_index
+    try:
+        assert INDEX.current(("a", 1)) is holder_index
+        assert INDEX.current(("b", 1)) is None
+        assert INDEX.current(("a", 2)) is None
+    finally:
+        INDEX.clear()
+
+
+@pytest.mark.anyio
+async def test_api_answer_from_the_index_equals_the_database_answer(client, staff):
+    async def org(name: str, gmina: str, kind: str = "association") -> int:
+        body = {"name": name, "kind": kind, "gmina_code": gmina}
+        response = await client.post("/api/v1/organisations", json=body, headers=staff.headers)
+        assert response.status_code == 201, response.text
+        return int(response.json()["id"])
+
+    ids = [await org(f"Stowarzyszenie {i}", GMINAS[i % 2]) for i in range(8)]
+    for a, b in [(0, 1), (1, 2), (2, 3), (3, 0), (4, 5), (5, 6), (0, 6), (7, 1)]:
+        body = {"source_id": ids[a], "target_id": ids[b], "relation_type": "cooperates"}
+        assert (
+            await client.post("/api/v1/network/relations", json=body, headers=staff.headers)
+        ).status_code == 201
+
+    async def answer() -> dict[str, Any]:
+        response = await client.get(
+            "/api/v1/network/metrics", params={"territory": "0414"}, headers=staff.headers
+        )
+        assert response.status_code == 200, response.text
+        summary = response.json()["summary"]
+        summary.pop("timings_ms")
+        summary.pop("computed_in_ms")
+        return summary
+
+    async def timeline() -> list[dict[str, Any]]:
+        params = {"territory": "0414", "from_date": "2024-12-31", "to_date": "2026-06-30"}
+        response = await client.get("/api/v1/network/timeline", params=params, headers=staff.headers)
+        assert response.status_code == 200, response.text
+        return response.json()["points"]
+
+    services.CACHE.clear()
+    from_database = await answer()
+    timeline_from_database = await timeline()
+    _, token, register = await services.data_stamp()
+    nodes, edges = await services.load_rows(Scope(), all_dates=True)
+    INDEX.index = RegionIndex.build((token, register), nodes, edges)
+    try:
+        services.CACHE.clear()
+        assert (
+            await services._indexed("metrics", Scope(territory="0414"), (False,), (token, register))
+            is not None
+        )
+        assert await answer() == from_database
+        assert await timeline() == timeline_from_database
+        assert from_database["nodes"] >= 8 and from_database["ties"] >= 7
+    finally:
+        INDEX.clear()
+        services.CACHE.clear()
