@@ -2,8 +2,9 @@
 
 Bearer-token clients are not exposed to CSRF (a browser never attaches their token on its own), so
 the check applies to requests authenticated by the session cookie: every unsafe method must carry
-the session's CSRF token, either in the `X-SES-CSRF` header or, for HTML forms, in the `_csrf` field.
-The form body is read here and handed on unchanged to the route.
+the session's CSRF token, either in the `X-SES-CSRF` header or, for HTML forms, in the `_csrf` field
+(for file forms, `multipart/form-data`, as the first field). The body is read here and handed on
+unchanged to the route.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = b"x-ses-csrf"
 CSRF_FIELD = "_csrf"
 MAX_FORM_BYTES = 1024 * 1024
+MULTIPART_HEAD_BYTES = 64 * 1024
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -61,7 +63,10 @@ async def _refuse(send: Any) -> None:
         {
             "type": "http.response.start",
             "status": 403,
-            "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())],
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -86,21 +91,14 @@ class CSRFMiddleware:
             else:
                 await _refuse(send)
             return
-        if not headers.get(b"content-type", b"").startswith(b"application/x-www-form-urlencoded"):
-            await _refuse(send)
-            return
-        body, messages = b"", []
-        while True:
-            message = await receive()
-            messages.append(message)
-            body += message.get("body", b"")
-            if len(body) > MAX_FORM_BYTES:
-                await _refuse(send)
-                return
-            if not message.get("more_body"):
-                break
-        token = parse_qs(body.decode("latin-1")).get(CSRF_FIELD, [""])[0].encode("latin-1")
-        if not hmac.compare_digest(token, expected):
+        content_type = headers.get(b"content-type", b"")
+        if content_type.startswith(b"application/x-www-form-urlencoded"):
+            messages, token = await _urlencoded_token(receive)
+        elif content_type.startswith(b"multipart/form-data"):
+            messages, token = await _multipart_token(receive, content_type)
+        else:
+            messages, token = [], None
+        if token is None or not hmac.compare_digest(token, expected):
             await _refuse(send)
             return
 
@@ -110,6 +108,52 @@ class CSRFMiddleware:
         await self.app(scope, replay, send)
 
 
+async def _urlencoded_token(receive: Any) -> tuple[list[Any], bytes | None]:
+    """The whole (small) form body is read; the messages are kept to be replayed to the route."""
+    body, messages = b"", []
+    while True:
+        message = await receive()
+        messages.append(message)
+        body += message.get("body", b"")
+        if len(body) > MAX_FORM_BYTES:
+            return messages, None
+        if not message.get("more_body"):
+            break
+    return messages, parse_qs(body.decode("latin-1")).get(CSRF_FIELD, [""])[0].encode("latin-1")
+
+
+async def _multipart_token(receive: Any, content_type: bytes) -> tuple[list[Any], bytes | None]:
+    """A file form (multipart) must carry `_csrf` as its FIRST part, so only the start of the body
+    is read here (an upload of many megabytes is not buffered); the rest streams on to the route."""
+    boundary = next(
+        (
+            p.split(b"=", 1)[1].strip().strip(b'"')
+            for p in content_type.split(b";")
+            if p.strip().startswith(b"boundary=")
+        ),
+        b"",
+    )
+    if not boundary:
+        return [], None
+    delimiter = b"--" + boundary
+    body, messages = b"", []
+    while True:
+        message = await receive()
+        messages.append(message)
+        body += message.get("body", b"")
+        start = body.find(delimiter)
+        end = body.find(b"\r\n" + delimiter, start + len(delimiter)) if start >= 0 else -1
+        if end >= 0:
+            break
+        if len(body) > MULTIPART_HEAD_BYTES or not message.get("more_body"):
+            return messages, None
+    part = body[start + len(delimiter) : end]
+    head, _, value = part.lstrip(b"\r\n").partition(b"\r\n\r\n")
+    if f'name="{CSRF_FIELD}"'.encode() not in head.split(b"\r\n", 1)[0]:
+        return messages, None
+    return messages, value
+
+
 async def refuse_nul_characters(request: Any) -> None:
     """A `before_request` hook: NUL characters have no place in any text SES keeps, and PostgreSQL
     cannot store them, so a request carrying one anywhere is refused with a clear 422."""
@@ -117,10 +161,16 @@ async def refuse_nul_characters(request: Any) -> None:
 
     query = request.scope.get("query_string", b"")
     if b"%00" in query or b"\x00" in query or "\x00" in request.scope.get("path", ""):
-        raise ValidationFailed("Adres zawiera niedozwolony znak NUL.", [FieldError("query", "Usuń znak NUL (\\0).")])
+        raise ValidationFailed(
+            "Adres zawiera niedozwolony znak NUL.", [FieldError("query", "Usuń znak NUL (\\0).")]
+        )
     content_type = request.headers.get("content-type", "")
-    if request.method in SAFE_METHODS or not content_type.startswith(("application/json", "application/x-www-form")):
+    if request.method in SAFE_METHODS or not content_type.startswith(
+        ("application/json", "application/x-www-form")
+    ):
         return
     body = await request.body()
     if b"\\u0000" in body or b"\x00" in body or b"%00" in body:
-        raise ValidationFailed("Dane zawierają niedozwolony znak NUL.", [FieldError("body", "Usuń znak NUL (\\0) z tekstu.")])
+        raise ValidationFailed(
+            "Dane zawierają niedozwolony znak NUL.", [FieldError("body", "Usuń znak NUL (\\0) z tekstu.")]
+        )

@@ -114,7 +114,8 @@ def test_owes_fills_in_and_submits_the_report_in_a_browser(live_server, browser)
 def test_a_table_file_is_uploaded_from_the_report_page_in_a_browser(live_server, browser, tmp_path):
     owes_account(live_server, "owes.plik")
     period = periods.last_ended(date.today(), "quarter", 1)[0].previous()
-    page = browser.new_page()
+    # Scripts off: the file form is plain HTML (the CSRF token is its first multipart field).
+    page = browser.new_page(java_script_enabled=False)
     csp_violations: list[str] = []
     page.on(
         "console", lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None
@@ -138,7 +139,7 @@ def test_a_table_file_is_uploaded_from_the_report_page_in_a_browser(live_server,
     )
     page.select_option("#upload-table", "cooperation_events")
     page.set_input_files("#upload-file", str(events))
-    page.click("form[data-upload] button[type=submit]")
+    page.click('form[enctype="multipart/form-data"] button[type=submit]')
     page.wait_for_url("**komunikat=plik**")
     assert "wierszy: 1" in page.inner_text("main")
     assert "Urząd Gminy Lubicz" in page.inner_text("main")
