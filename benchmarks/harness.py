@@ -43,12 +43,17 @@ def fresh_database(engine: str, name: str) -> str:
 def drop_database(url: str) -> None:
     if url.startswith("postgresql://"):
         db = url.rsplit("/", 1)[1]
-        subprocess.run(["psql", f"{PG_ADMIN}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'], check=False)
+        subprocess.run(
+            ["psql", f"{PG_ADMIN}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'],
+            check=False,
+        )
 
 
 def ses(url: str, *args: str, capture: bool = False) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SES_DATABASE_URL": url}
-    return subprocess.run([str(BIN / "ses"), *args], env=env, check=True, text=True, capture_output=capture, cwd=ROOT)
+    return subprocess.run(
+        [str(BIN / "ses"), *args], env=env, check=True, text=True, capture_output=capture, cwd=ROOT
+    )
 
 
 def free_port() -> int:
@@ -65,7 +70,17 @@ def server(url: str, workers: int = 1, extra_env: dict[str, str] | None = None) 
     port = free_port()
     env = {**os.environ, "SES_DATABASE_URL": url, "SES_LOG_LEVEL": "WARNING", **(extra_env or {})}
     process = subprocess.Popen(
-        [str(BIN / "ses"), "serve", "--no-migrate", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        [
+            str(BIN / "ses"),
+            "serve",
+            "--no-migrate",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         cwd=ROOT,
         start_new_session=True,
@@ -161,10 +176,54 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def wrk(url: str, *, seconds: int = 20, connections: int = 32, threads: int = 2, headers: dict[str, str] | None = None) -> LoadResult:
+def wrk_paths_script(paths: list[str], seed: int = 0, unique_param: str | None = None) -> Path:
+    """A wrk Lua script that asks for `paths` in turn (each wrk thread from its own starting point),
+    so a run spreads over many distinct requests instead of repeating one. With `unique_param`,
+    every request also carries `&<unique_param>=<a number never used before>`, so no two requests
+    are the same (what a server-side answer cache sees as a miss every time)."""
+    import json
+    import random
+    import tempfile
+
+    order = list(paths)
+    random.Random(seed).shuffle(order)
+    lines = [
+        "paths = {" + ", ".join(json.dumps(path) for path in order) + "}",
+        "counter = 0",
+        "thread_no = 0",
+        "function setup(thread) thread:set('offset', thread_no * 997) thread_no = thread_no + 1 end",
+        "function init(args) counter = offset or 0 end",
+        "function request()",
+        "  counter = counter + 1",
+        "  local path = paths[(counter % #paths) + 1]",
+        *(
+            [f"  path = path .. '&{unique_param}=' .. (offset or 0) * 1000000 + counter"]
+            if unique_param
+            else []
+        ),
+        "  return wrk.format(nil, path)",
+        "end",
+    ]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write("\n".join(lines) + "\n")
+    return Path(handle.name)
+
+
+def wrk(
+    url: str,
+    *,
+    seconds: int = 20,
+    connections: int = 32,
+    threads: int = 2,
+    headers: dict[str, str] | None = None,
+    script: Path | None = None,
+) -> LoadResult:
+    """Drive `url` (or, with `script`, the paths the Lua script asks for on its host)."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if script is not None:
+        command += ["-s", str(script)]
     for key, value in (headers or {}).items():
         command += ["-H", f"{key}: {value}"]
     out = subprocess.run([*command, url], check=True, text=True, capture_output=True).stdout

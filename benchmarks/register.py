@@ -15,6 +15,7 @@ import argparse
 import csv
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -33,11 +34,27 @@ from benchmarks.harness import (
     ses,
     tree_cpu_seconds,
     wrk,
+    wrk_paths_script,
 )
 
 WORK = Path(os.environ.get("SES_BENCH_DIR", "/tmp/ses-bench"))
 LIST_QUERY = {"kind": "association", "territory": "14", "sort": "name", "page": "3", "page_size": "50"}
 SEARCH_QUERY = {"q": "przyjaciol", "page_size": "50"}
+VOIVODESHIPS = [f"{code:02d}" for code in range(2, 33, 2)]
+
+
+def list_mix_paths() -> list[str]:
+    """480 distinct list pages: 16 voivodeships × (all, associations, foundations) × 2 sorts × pages
+    1–5, asked in a shuffled cycle — what a server-side answer cache meets with many users."""
+    paths = []
+    for code in VOIVODESHIPS:
+        for kind in (None, "association", "foundation"):
+            for sort in ("name", "-updated_at"):
+                for page in range(1, 6):
+                    query = {"territory": code, "sort": sort, "page": str(page), "page_size": "50"}
+                    query |= {"kind": kind} if kind else {}
+                    paths.append("/api/v1/organisations?" + urlencode(query))
+    return paths
 
 
 def national_csv(total: int) -> tuple[Path, float]:
@@ -108,8 +125,13 @@ def run_engine(engine: str, csv_path: Path, seconds: int, workers: int) -> dict[
     try:
         ses(url, "migrate", capture=True)
         started = time.perf_counter()
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         printed = ses(url, "import", str(csv_path), capture=True).stdout
         took = time.perf_counter() - started
+        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU of the whole `ses import` process (all threads): unlike wall time, not stretched by
+        # other work on the machine. PostgreSQL's own CPU is not in it.
+        out["import_cpu_s"] = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("ru_utime", "ru_stime"))
         rows = sum(1 for _ in csv_path.open(encoding="utf-8")) - 1
         # The command's wall time includes starting Python and checking migrations; the command
         # also prints the time of the import itself (validation, audit records, commit).
@@ -125,16 +147,33 @@ def run_engine(engine: str, csv_path: Path, seconds: int, workers: int) -> dict[
             out["search_total"] = httpx.get(
                 f"{base}/api/v1/organisations?{urlencode(SEARCH_QUERY)}", headers=headers
             ).json()["total"]
+            list_url = f"{base}/api/v1/organisations?{urlencode(LIST_QUERY)}"
+            mix_script = wrk_paths_script(list_mix_paths(), seed=2026)
             shapes = {
-                "list": (f"{base}/api/v1/organisations?{urlencode(LIST_QUERY)}", headers),
+                "list": (list_url, headers),
+                # 480 distinct pages in a cycle: the first run starts with none of them cached, the
+                # second ("warm") repeats the cycle once the cache holds them.
+                "list_mix": (list_url, headers, mix_script),
+                "list_mix_warm": (list_url, headers, mix_script),
+                # The same page, but every request distinct (an ignored `_cold` parameter): each
+                # one misses the list cache — the page's cost when computed.
+                "list_cold": (
+                    list_url, headers, wrk_paths_script([list_url.removeprefix(base)], unique_param="_cold")
+                ),
                 "search": (f"{base}/api/v1/organisations?{urlencode(SEARCH_QUERY)}", headers),
+                # The same search with every request distinct, so no answer cache serves it: the
+                # cost of the search itself (the count stays cached per register stamp).
+                "search_cold": (
+                    f"{base}/api/v1/organisations?{urlencode(SEARCH_QUERY)}", headers,
+                    wrk_paths_script([f"/api/v1/organisations?{urlencode(SEARCH_QUERY)}"], unique_param="_cold"),
+                ),
                 "by_id": (f"{base}/api/v1/organisations/{page['items'][0]['id']}", headers),
                 "public": (f"{base}/api/v1/territories/04", None),
             }
-            for shape, (target, shape_headers) in shapes.items():
+            for shape, (target, shape_headers, *script) in shapes.items():
                 # Server CPU per request does not depend on what else runs on the machine.
                 cpu_before = tree_cpu_seconds(pid)
-                out[shape] = wrk(target, seconds=seconds, headers=shape_headers)
+                out[shape] = wrk(target, seconds=seconds, headers=shape_headers, script=(script or [None])[0])
                 out[f"{shape}_cpu_ms"] = (tree_cpu_seconds(pid) - cpu_before) * 1000 / max(out[shape].requests, 1)
             started = time.perf_counter()
             size = 0
@@ -163,20 +202,20 @@ def report(results: list[dict[str, object]], total: int, gen_s: float, seconds: 
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for res in results:
-        for shape in ("list", "search", "by_id", "public", "datasette"):
+        for shape in ("list", "list_mix", "list_mix_warm", "list_cold", "search", "search_cold", "by_id", "public", "datasette"):
             if shape in res:
                 r = res[shape]
-                cpu = f"{res[shape + '_cpu_ms']:.1f}" if shape + "_cpu_ms" in res else "–"
+                cpu = f"{res[shape + '_cpu_ms']:.2f}" if shape + "_cpu_ms" in res else "–"
                 lines.append(
                     f"| {res['engine']} | {shape} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p90_ms:.1f} | {r.p99_ms:.1f} "
                     f"| {r.errors + r.non_2xx} | {cpu} |"
                 )
-    lines += ["", "| engine | import rows/s | import s (whole command s) | CSV export s (rows, MB) | peak server RSS MB | SES/Datasette req/s |",
+    lines += ["", "| engine | import rows/s | import s (whole command s; its CPU s) | CSV export s (rows, MB) | peak server RSS MB | SES/Datasette req/s |",
               "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
     for res in results:
         ratio = f"{res['list'].rps / res['datasette'].rps:.2f}" if "datasette" in res else "–"
         lines.append(
-            f"| {res['engine']} | {res['import_rows_per_s']:,.0f} | {res['import_s']:.1f} ({res['import_command_s']:.1f}) "
+            f"| {res['engine']} | {res['import_rows_per_s']:,.0f} | {res['import_s']:.1f} ({res['import_command_s']:.1f}; {res['import_cpu_s']:.1f}) "
             f"| {res['export_s']:.2f} "
             f"({res['export_rows']:,}, {res['export_mb']:.1f}) | {res['peak_rss_mb']:.0f} | {ratio} |"
         )

@@ -8,12 +8,36 @@ import unicodedata
 _EXTRA_FOLDS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
 
 
+class _FoldedChars(dict[int, str]):
+    """What each character becomes in `fold`, worked out the first time it is met.
+
+    NFKD decomposes character by character and the combining marks it may reorder are all
+    dropped, so folding each character alone gives the same text as folding the whole string.
+    """
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code).translate(_EXTRA_FOLDS))
+        folded = self[code] = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        return folded
+
+
+_FOLDED = _FoldedChars()
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a name: "Łódź" and "LODZ" both become "lodz".
 
     SQLite's LIKE folds ASCII letters only, so the register stores this form of every name in a
     search column and matches queries folded the same way, identically on both engines.
     """
+    lowered = text.casefold()
+    if not lowered.isascii():
+        lowered = lowered.translate(_FOLDED)  # one dict lookup per character (imports fold 100,000 names)
+    return " ".join(lowered.split())
+
+
+def _fold_by_string(text: str) -> str:
+    """The definition `fold` implements character by character (kept for the tests)."""
     lowered = text.casefold().translate(_EXTRA_FOLDS)
     decomposed = unicodedata.normalize("NFKD", lowered)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -112,6 +114,7 @@ async def revoke_token(token_id: int, *, actor: Actor) -> None:
         if token["revoked_at"] is None:
             await ApiToken.update({ApiToken.revoked_at: _now()}).where(ApiToken.id == token_id)
             await record_event(actor, "token.revoke", "api_token", token_id, {})
+    TOKENS.forget(token_id=token_id)
 
 
 # Hand-written once: building this join through Piccolo's query builder costs ~2 ms of Python per
@@ -124,11 +127,65 @@ TOKEN_LOOKUP = (
 )
 
 
+TOKEN_CACHE_SECONDS = 2.0
+"""How long a process trusts a token it has looked up. A token revoked (or an account switched off,
+or its role changed) through this process's services stops working at once; through another
+process (another server worker, the `ses token` command) within this many seconds."""
+
+
+@dataclass(frozen=True)
+class _Known:
+    principal: Principal
+    expires_at: datetime | None
+    trusted_until: float
+
+
+class TokenCache:
+    """Token hash → the principal behind it, for `TOKEN_CACHE_SECONDS`.
+
+    Every API request is authenticated; looking the token up costs a statement (and on SQLite a
+    thread hop) per request, more than the rest of a cached list page. Lookups inside a database
+    transaction (tests, a caller's own transaction) neither read nor fill the cache, so rows
+    nobody committed never outlive their transaction here.
+    """
+
+    def __init__(self, seconds: float = TOKEN_CACHE_SECONDS, size: int = 4096) -> None:
+        self.seconds, self.size = seconds, size
+        self.known: dict[str, _Known] = {}
+
+    def get(self, digest: str) -> Principal | None:
+        known = self.known.get(digest)
+        if known is None:
+            return None
+        expired = known.expires_at is not None and known.expires_at <= _now()
+        if expired or time.monotonic() >= known.trusted_until:
+            del self.known[digest]
+            return None
+        return known.principal
+
+    def put(self, digest: str, principal: Principal, expires_at: datetime | None) -> None:
+        if len(self.known) >= self.size:
+            self.known.clear()
+        self.known[digest] = _Known(principal, expires_at, time.monotonic() + self.seconds)
+
+    def forget(self, *, token_id: int | None = None, account_id: int | None = None) -> None:
+        for digest, known in list(self.known.items()):
+            if known.principal.token_id == token_id or known.principal.account_id == account_id:
+                del self.known[digest]
+
+
+TOKENS = TokenCache()
+
+
 async def principal_for_token(secret: str) -> Principal | None:
     """The caller behind a bearer token, or None when the token is unknown, expired or revoked."""
     if not looks_like_token(secret):
         return None
-    rows = await ApiToken.raw(TOKEN_LOOKUP, token_hash(secret))
+    digest = token_hash(secret)
+    cacheable = ApiToken._meta.db.current_transaction.get() is None
+    if cacheable and (known := TOKENS.get(digest)) is not None:
+        return known
+    rows = await ApiToken.raw(TOKEN_LOOKUP, digest)
     row = rows[0] if rows else None
     now = _now()
     if row is None or row["revoked_at"] is not None or not row["account.active"]:
@@ -137,13 +194,16 @@ async def principal_for_token(secret: str) -> Principal | None:
         return None
     if row["last_used_at"] is None or now - row["last_used_at"] > LAST_USED_RESOLUTION:
         await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
-    return Principal(
+    principal = Principal(
         account_id=row["account.id"],
         username=row["account.username"],
         role=Role(row["account.role"]),
         organisation_id=row["account.organisation"],
         token_id=row["id"],
     )
+    if cacheable:
+        TOKENS.put(digest, principal, row["expires_at"])
+    return principal
 
 
 async def list_accounts(page: int, page_size: int) -> dict[str, Any]:
@@ -213,6 +273,7 @@ async def update_account(account_id: int, *, role: Role, active: bool, actor: Ac
         await Account.update(values).where(Account.id == account_id)
         action = "account.role_change" if "role" in changes else "account.update"
         await record_event(actor, action, "account", account_id, changes)
+    TOKENS.forget(account_id=account_id)
 
 
 async def issue_token(

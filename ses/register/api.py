@@ -9,12 +9,13 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.middleware.base import DefineMiddleware
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.response import Stream
 
 from ses.audit.services import history
 from ses.auth.policy import Role, allow
-from ses.register import importer, queries, services, status_services
+from ses.register import importer, page_cache, queries, services, status_services
 from ses.register.export import csv_chunks, xlsx_file
 from ses.register.schemas import (
     HistoryEntry,
@@ -37,6 +38,12 @@ from ses.web.context import actor_of, expected_version, page_window, principal, 
 
 READERS = (Role.REVIEWER, Role.STAFF)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LIST_POLICY = allow(*READERS)
+LIST_PARAMS = frozenset(
+    ("kind", "pes_letter", "legal_form", "activity_state", "ps_state", "unit_state", "role", "territory", "q",
+     "krs", "nip", "regon", "modified_after", "include_retired", "sort", "page", "page_size", "facets")
+)  # fmt: skip
+"""The query parameters `search` reads (kept next to it; a test checks the two agree)."""
 
 
 def _filters(
@@ -85,9 +92,15 @@ class OrganisationController(Controller):
     path = "/api/v1/organisations"
     tags = ["Rejestr"]
 
-    @get("/", guards=[allow(*READERS)], summary="Search the register")
+    @get(
+        "/",
+        guards=[LIST_POLICY],
+        middleware=[DefineMiddleware(page_cache.ServeCachedPages, roles=LIST_POLICY.roles)],  # type: ignore[attr-defined]
+        summary="Search the register",
+    )
     async def search(
         self,
+        request: Request[Any, Any, Any],
         kind: FromQuery[list[str] | None] = None,
         pes_letter: FromQuery[list[str] | None] = None,
         legal_form: FromQuery[list[str] | None] = None,
@@ -112,8 +125,16 @@ class OrganisationController(Controller):
             kind, pes_letter, legal_form, activity_state, ps_state, unit_state, role,
             territory, q, krs, nip, regon, modified_after, include_retired,
         )  # fmt: skip
-        return await queries.search(  # type: ignore[return-value]
-            filters, sort=sort, page=page, page_size=page_size, facets=split_values(facets)
+        # The same page asked again while the register is unchanged is the same bytes: see
+        # page_cache for the key (query, viewer scope, register stamp) and how fresh it is.
+        return await page_cache.list_page(  # type: ignore[return-value]
+            raw_query=request.scope["query_string"],
+            viewer=principal(request),
+            if_none_match=request.headers.get("if-none-match"),
+            compute=lambda: queries.search(
+                filters, sort=sort, page=page, page_size=page_size, facets=split_values(facets)
+            ),
+            known_params=LIST_PARAMS,
         )
 
     @get("/export.csv", guards=[allow(*READERS)], summary="The same query as CSV, streamed")
@@ -184,8 +205,11 @@ class OrganisationController(Controller):
         )
 
     @post("/", guards=[allow(Role.STAFF)], summary="Add an organisation to the register")
-    async def create(self, request: Request[Any, Any, Any], data: JSONBody[OrganisationCreate]) -> Organisation:
+    async def create(
+        self, request: Request[Any, Any, Any], data: JSONBody[OrganisationCreate]
+    ) -> Organisation:
         org = await services.create(data.model_dump(exclude_unset=True), actor_of(request))
+        page_cache.register_changed()
         return _with_etag(org, 201)  # type: ignore[return-value]
 
     @post(
@@ -204,6 +228,7 @@ class OrganisationController(Controller):
         content = await data.read()
         table = read_table(content, data.filename or "", encoding)
         result = await importer.import_table(table, actor_of(request, Channel.IMPORT), dry_run=dry_run)
+        page_cache.register_changed()
         return ImportReport(created=result.created, rows=result.rows, dry_run=result.dry_run)
 
     @get("/{org_id:int}", guards=[allow(*READERS, Role.OWES)], summary="One organisation (with ETag)")
@@ -217,14 +242,19 @@ class OrganisationController(Controller):
     ) -> Organisation:
         version = expected_version(request)
         org = await services.update(org_id, data.model_dump(exclude_unset=True), version, actor_of(request))
+        page_cache.register_changed()
         return _with_etag(org)  # type: ignore[return-value]
 
-    @post("/{org_id:int}/retire", guards=[allow(Role.STAFF)], status_code=200, summary="Retire (needs If-Match)")
+    @post(
+        "/{org_id:int}/retire", guards=[allow(Role.STAFF)], status_code=200, summary="Retire (needs If-Match)"
+    )
     async def retire(
         self, request: Request[Any, Any, Any], org_id: FromPath[int], data: JSONBody[Retirement]
     ) -> Organisation:
         version = expected_version(request)
-        return _with_etag(await services.retire(org_id, data.reason, version, actor_of(request)))  # type: ignore[return-value]
+        org = await services.retire(org_id, data.reason, version, actor_of(request))
+        page_cache.register_changed()
+        return _with_etag(org)  # type: ignore[return-value]
 
     @get("/{org_id:int}/history", guards=[allow(*READERS)], summary="Every change of the record")
     async def history(
@@ -234,7 +264,11 @@ class OrganisationController(Controller):
         page, page_size = page_window(page, page_size, get_settings().max_page_size)
         return await history("organisation", org_id, limit=page_size, offset=(page - 1) * page_size)  # type: ignore[return-value]
 
-    @get("/{org_id:int}/statuses", guards=[allow(*READERS, Role.OWES)], summary="Legal statuses with transitions")
+    @get(
+        "/{org_id:int}/statuses",
+        guards=[allow(*READERS, Role.OWES)],
+        summary="Legal statuses with transitions",
+    )
     async def statuses(self, request: Request[Any, Any, Any], org_id: FromPath[int]) -> list[LegalStatusOut]:
         _visible(request, org_id)
         return await status_services.list_statuses(org_id)  # type: ignore[return-value]
@@ -243,7 +277,9 @@ class OrganisationController(Controller):
     async def add_status(
         self, request: Request[Any, Any, Any], org_id: FromPath[int], data: JSONBody[StatusCreate]
     ) -> LegalStatusOut:
-        return await status_services.record_status(org_id, data.model_dump(), actor_of(request))  # type: ignore[return-value]
+        status = await status_services.record_status(org_id, data.model_dump(), actor_of(request))
+        page_cache.register_changed()
+        return status  # type: ignore[return-value]
 
     @post(
         "/{org_id:int}/statuses/{status_id:int}/transitions",
@@ -258,15 +294,29 @@ class OrganisationController(Controller):
         status_id: FromPath[int],
         data: JSONBody[StatusTransitionIn],
     ) -> LegalStatusOut:
-        return await status_services.transition(org_id, status_id, data.model_dump(), actor_of(request))  # type: ignore[return-value]
+        status = await status_services.transition(org_id, status_id, data.model_dump(), actor_of(request))
+        page_cache.register_changed()
+        return status  # type: ignore[return-value]
 
-    @get("/{org_id:int}/figures", guards=[allow(*READERS, Role.OWES)], summary="Per-year employment and revenue")
+    @get(
+        "/{org_id:int}/figures",
+        guards=[allow(*READERS, Role.OWES)],
+        summary="Per-year employment and revenue",
+    )
     async def figures(self, request: Request[Any, Any, Any], org_id: FromPath[int]) -> list[YearFiguresOut]:
         _visible(request, org_id)
         return await status_services.list_figures(org_id)  # type: ignore[return-value]
 
-    @put("/{org_id:int}/figures/{year:int}", guards=[allow(Role.STAFF)], summary="Set the figures of one year")
+    @put(
+        "/{org_id:int}/figures/{year:int}", guards=[allow(Role.STAFF)], summary="Set the figures of one year"
+    )
     async def put_figures(
-        self, request: Request[Any, Any, Any], org_id: FromPath[int], year: FromPath[int], data: JSONBody[YearFiguresIn]
+        self,
+        request: Request[Any, Any, Any],
+        org_id: FromPath[int],
+        year: FromPath[int],
+        data: JSONBody[YearFiguresIn],
     ) -> YearFiguresOut:
-        return await status_services.put_figures(org_id, year, data.model_dump(), actor_of(request))  # type: ignore[return-value]
+        figures = await status_services.put_figures(org_id, year, data.model_dump(), actor_of(request))
+        page_cache.register_changed()
+        return figures  # type: ignore[return-value]

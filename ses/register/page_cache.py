@@ -1,0 +1,299 @@
+"""Ready answers of register list pages: the JSON bytes of a page, kept while the register is unchanged.
+
+A list page costs a few milliseconds of Python (three statements, rows turned into dicts, JSON);
+the same page asked again while no organisation changed is the same bytes. Entries are keyed by
+
+- the register's stamp (`queries.register_stamp()`: MAX(updated_at), MAX(id) — every write of an
+  organisation moves one of them),
+- the viewer's scope (readers of the whole register share one scope; an OWES account would get its
+  own, keyed by its organisation — today the list route refuses OWES altogether),
+- the query string in canonical form (parameters ordered by name, repeated values in their order);
+  a query with a parameter the route does not read is answered but never stored.
+
+How fresh the stamp is, without paying a statement per request (`CommittedStamp`):
+
+- SQLite: `PRAGMA data_version` on a private read-only connection (8 µs, no thread hop) changes
+  whenever any other connection — of this process or any other — commits; only then is the stamp
+  read again. A write is visible to the very next list request in every process.
+- PostgreSQL: the stamp is read again when `STAMP_RECHECK_S` has passed since the last read, and at
+  once after a write through this process's register API (`register_changed()`). A write by another
+  process (another worker, `ses import`, a sync job) is visible within `STAMP_RECHECK_S` (0.25 s).
+  Concurrent PostgreSQL writers may commit out of stamp order: a transaction that took its
+  `updated_at` (or its new id) before another one but commits after it leaves MAX(updated_at) and
+  MAX(id) unchanged. The stamp cannot see that write, so on PostgreSQL no entry is served once it is
+  older than `MAX_ENTRY_AGE_S` (30 s): the bound for that race. (SQLite has no such race: writers
+  take the lock before they stamp.) A version row bumped inside every register write transaction
+  would close it; that belongs to the register services.
+
+Inside a database transaction (a test, or a caller's own transaction) the stamp is read through
+that transaction every time, and entries made there are kept apart from committed ones, so rows
+nobody committed can never be served to anyone else.
+
+Each answer carries a strong ETag (a hash of its bytes); `If-None-Match` with it gives 304.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import sqlite3
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, unquote
+
+from litestar import Response
+from litestar.serialization import encode_json
+from piccolo.engine.sqlite import SQLiteEngine
+
+from ses.auth.policy import Principal
+from ses.register import queries
+from ses.register.tables import Organisation
+
+STAMP_RECHECK_S = 0.25
+"""PostgreSQL: a write by another process reaches every list answer within this time."""
+MAX_ENTRY_AGE_S = 30.0
+"""PostgreSQL: no entry is served longer than this, whatever the stamp says (see module docs)."""
+CACHE_BYTES = 24 * 1024 * 1024
+"""Per process; a 50-row page is ~34 KB, so ~700 distinct pages."""
+JSON = "application/json"
+
+
+def _db() -> Any:
+    # The table's own engine: Piccolo's `engine_finder()` re-imports piccolo_conf on every call
+    # (~20 µs, a tenth of a cached answer).
+    return Organisation._meta.db
+
+
+def is_sqlite() -> bool:
+    return isinstance(_db(), SQLiteEngine)
+
+
+class CommittedStamp:
+    """The register's stamp as last committed, read from the database only when it may have moved."""
+
+    def __init__(self) -> None:
+        self.value: Any = None
+        self.generation = 0
+        """Moves when a change may have happened (a local write, a new SQLite data_version)."""
+        self.valid_generation = -1
+        self.read_at = 0.0
+        self.refreshing: asyncio.Future[Any] | None = None
+        self.refreshing_generation = -1
+        self.refreshing_loop: Any = None
+        self.refreshing_started = 0.0
+        self._probe: sqlite3.Connection | None = None
+        self._probe_key: tuple[int, str] | None = None
+        self._seen_version: int | None = None
+
+    def changed(self) -> None:
+        self.generation += 1
+
+    def _data_version(self) -> int:
+        path = _db().path  # type: ignore[union-attr]
+        key = (os.getpid(), path)
+        if self._probe is None or self._probe_key != key:
+            self._probe = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False)
+            self._probe_key = key
+            self._seen_version = None
+        return int(self._probe.execute("PRAGMA data_version").fetchone()[0])
+
+    def _fresh(self, now: float) -> bool:
+        if is_sqlite():
+            version = self._data_version()
+            if version != self._seen_version:
+                self._seen_version = version
+                self.generation += 1
+            return self.valid_generation == self.generation
+        return self.valid_generation == self.generation and now - self.read_at < STAMP_RECHECK_S
+
+    async def current(self) -> Any:
+        now = time.monotonic()
+        if self._fresh(now):
+            return self.value
+        loop = asyncio.get_running_loop()
+        task = self.refreshing
+        joinable = (
+            task is not None
+            and not task.done()
+            and self.refreshing_loop is loop
+            and self.refreshing_generation == self.generation
+            and now - self.refreshing_started < STAMP_RECHECK_S
+        )
+        if not joinable:
+            task = loop.create_task(self._read(self.generation, now))
+            self.refreshing, self.refreshing_loop = task, loop
+            self.refreshing_generation, self.refreshing_started = self.generation, now
+        return await asyncio.shield(task)  # type: ignore[arg-type]
+
+    async def _read(self, generation: int, started: float) -> Any:
+        # The generation and the time are taken before the statement: a change committed while it
+        # runs moves the generation again, so the next request reads once more.
+        value = await queries.register_stamp()
+        if generation >= self.valid_generation:
+            self.value, self.valid_generation, self.read_at = value, generation, started
+        return value
+
+
+@dataclass(frozen=True)
+class Entry:
+    body: bytes
+    etag: str
+    made_at: float
+
+
+class PageCache:
+    def __init__(self, budget: int = CACHE_BYTES) -> None:
+        self.budget = budget
+        self.size = 0
+        self.entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple[Any, ...], now: float) -> Entry | None:
+        entry = self.entries.get(key)
+        if entry is None or (not is_sqlite() and now - entry.made_at > MAX_ENTRY_AGE_S):
+            self.misses += 1
+            return None
+        self.entries.move_to_end(key)
+        self.hits += 1
+        return entry
+
+    def put(self, key: tuple[Any, ...], entry: Entry) -> None:
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.size -= len(old.body)
+        self.entries[key] = entry
+        self.size += len(entry.body)
+        while self.size > self.budget and self.entries:
+            _, dropped = self.entries.popitem(last=False)
+            self.size -= len(dropped.body)
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.size = 0
+
+
+STAMP = CommittedStamp()
+PAGES = PageCache()
+
+
+def register_changed() -> None:
+    """Called after a write to the register in this process: the next list request reads afresh."""
+    STAMP.changed()
+
+
+def canonical_query(raw: bytes) -> tuple[bytes, ...]:
+    """The query string's parameters ordered by name, kept as sent (no decoding: two spellings that
+    decode alike are merely two entries, never one entry for two different queries)."""
+    pairs = [pair for pair in raw.split(b"&") if pair]
+    return tuple(sorted(pairs, key=lambda pair: pair.partition(b"=")[0]))  # stable: repeats keep order
+
+
+def scope_of(viewer: Principal | None) -> tuple[Any, ...]:
+    """Who sees what: every reader of the whole register shares one scope; an OWES only its own."""
+    if viewer is not None and viewer.is_owes:
+        return ("owes", viewer.organisation_id)
+    return ("register",)
+
+
+def etag_of(body: bytes) -> str:
+    return '"reg-' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+def _not_modified(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    tags = [tag.strip() for tag in if_none_match.split(",")]
+    return "*" in tags or etag in tags or f"W/{etag}" in tags
+
+
+def _headers(entry: Entry, not_modified: bool) -> list[tuple[bytes, bytes]]:
+    headers = [(b"etag", entry.etag.encode()), (b"cache-control", b"private, no-cache")]
+    if not not_modified:
+        headers += [(b"content-type", JSON.encode()), (b"content-length", str(len(entry.body)).encode())]
+    return headers
+
+
+def respond(entry: Entry, if_none_match: str | None) -> Response[Any]:
+    headers = {"ETag": entry.etag, "Cache-Control": "private, no-cache"}
+    if _not_modified(if_none_match, entry.etag):
+        return Response(content=b"", status_code=304, headers=headers)
+    return Response(content=entry.body, media_type=JSON, headers=headers)
+
+
+def _key(stamp: Any, in_transaction: bool, viewer: Principal | None, raw_query: bytes) -> tuple[Any, ...]:
+    return (stamp, in_transaction, scope_of(viewer), canonical_query(raw_query))
+
+
+def _only_known(key: tuple[Any, ...], known: frozenset[str]) -> bool:
+    return all(unquote(pair.partition(b"=")[0].decode("latin-1")) in known for pair in key[-1])
+
+
+async def list_page(
+    *,
+    raw_query: bytes,
+    viewer: Principal | None,
+    if_none_match: str | None,
+    compute: Callable[[], Awaitable[Any]],
+    known_params: frozenset[str],
+) -> Response[Any]:
+    """The answer to one list request: from the cache when the register has not changed since.
+
+    A query carrying a parameter the route does not read (`known_params`) is answered but not
+    stored: endless junk parameters must not push the real pages out of the cache.
+    """
+    in_transaction = _db().current_transaction.get() is not None
+    stamp = await (queries.register_stamp() if in_transaction else STAMP.current())
+    key = _key(stamp, in_transaction, viewer, raw_query)
+    now = time.monotonic()
+    entry = PAGES.get(key, now)
+    if entry is None:
+        body = encode_json(await compute())
+        entry = Entry(body=body, etag=etag_of(body), made_at=now)
+        if _only_known(key, known_params):
+            PAGES.put(key, entry)
+    return respond(entry, if_none_match)
+
+
+class ServeCachedPages:
+    """Route middleware of the list route: a page already in the cache is sent from here.
+
+    It runs after authentication and before the route's guards, parameter parsing and response
+    building — a quarter of the time of a cached answer. It serves only what the route would
+    answer with the same bytes: a GET by a caller whose role the route's policy admits (`roles`,
+    taken from the route's own guard), an entry for the same canonical query, viewer scope and
+    current register stamp (an entry exists only for a query the route once answered with 200).
+    Everything else — a miss, a refused caller, a request inside a transaction — goes on to the
+    route unchanged.
+    """
+
+    def __init__(self, app: Any, roles: frozenset[Any]) -> None:
+        self.app, self.roles = app, roles
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        viewer = scope.get("user")
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "GET"
+            and isinstance(viewer, Principal)
+            and viewer.role in self.roles
+            and _db().current_transaction.get() is None
+        ):
+            now = time.monotonic()
+            entry = PAGES.get(_key(await STAMP.current(), False, viewer, scope["query_string"]), now)
+            if entry is not None:
+                if_none_match = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)
+                not_modified = _not_modified(
+                    if_none_match.decode("latin-1") if if_none_match else None, entry.etag
+                )
+                await send(
+                    {"type": "http.response.start", "status": 304 if not_modified else 200,
+                     "headers": _headers(entry, not_modified)}
+                )  # fmt: skip
+                await send({"type": "http.response.body", "body": b"" if not_modified else entry.body})
+                return
+        await self.app(scope, receive, send)
