@@ -26,6 +26,8 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 import networkx as nx
 
+LOAD_BEFORE = open("/proc/loadavg").read().split()[0] if __import__("os").path.exists("/proc/loadavg") else "?"
+
 from benchmarks.harness import fresh_database, machine, server, ses, wrk
 
 KINDS = [
@@ -202,7 +204,7 @@ def report(args: argparse.Namespace, r: dict) -> None:
     alone, during = r["other_alone"], r["other_during"]
     base = r["baseline"]
     print()
-    print(f"Machine: {machine()}; shared with four other agents working in parallel.")
+    print(f"Machine: {machine()}; load average before the run: {LOAD_BEFORE}.")
     print(f"Graph: {r['summary']}")
     print()
     print("| measure | result | target |")

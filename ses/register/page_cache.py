@@ -252,11 +252,53 @@ async def list_page(
     now = time.monotonic()
     entry = PAGES.get(key, now)
     if entry is None:
-        body = encode_json(await compute())
-        entry = Entry(body=body, etag=etag_of(body), made_at=now)
-        if _only_known(key, known_params):
-            PAGES.put(key, entry)
+        if in_transaction or not _only_known(key, known_params):
+            entry = await _made(compute, now)
+        else:
+            entry = await _made_once(key, compute, now)
     return respond(entry, if_none_match)
+
+
+async def _made(compute: Callable[[], Awaitable[Any]], now: float) -> Entry:
+    body = encode_json(await compute())
+    return Entry(body=body, etag=etag_of(body), made_at=now)
+
+
+IN_FLIGHT: dict[tuple[Any, ...], asyncio.Future[Entry]] = {}
+"""Pages being computed now. Concurrent requests for a page that is not cached wait for the one
+computation instead of each running it: 32 clients asking for a search the moment its entry went
+stale ran 32 searches at once and stalled every other request for half a second (measured on
+PostgreSQL, where entries also age out after MAX_ENTRY_AGE_S)."""
+
+
+async def _made_once(key: tuple[Any, ...], compute: Callable[[], Awaitable[Any]], now: float) -> Entry:
+    loop = asyncio.get_running_loop()
+    pending = IN_FLIGHT.get(key)
+    if pending is not None and pending.get_loop() is loop:
+        try:
+            return await asyncio.shield(pending)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if not pending.cancelled() or (task is not None and task.cancelling()):
+                raise  # this request itself was cancelled
+            # The computing request went away (its client left): compute here instead.
+    future: asyncio.Future[Entry] = loop.create_future()
+    IN_FLIGHT[key] = future
+    try:
+        entry = await _made(compute, now)
+    except asyncio.CancelledError:
+        future.cancel()
+        raise
+    except BaseException as exc:
+        future.set_exception(exc)  # the same query gets the same answer, errors included
+        future.exception()  # retrieved here, so an error nobody waited for is not logged as lost
+        raise
+    finally:
+        if IN_FLIGHT.get(key) is future:
+            del IN_FLIGHT[key]
+    future.set_result(entry)
+    PAGES.put(key, entry)
+    return entry
 
 
 class ServeCachedPages:

@@ -283,3 +283,54 @@ async def test_unknown_parameters_are_answered_but_not_stored(client, staff):
         junk = await client.get(LIST, params={"q": "zzjunk", "_cold": str(n)}, headers=staff.headers)
         assert junk.status_code == 200 and junk.content == plain.content
     assert len(page_cache.PAGES.entries) == entries + 1
+
+
+async def test_concurrent_misses_of_one_page_compute_it_once():
+    import asyncio
+
+    calls = 0
+
+    async def compute() -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.05)
+        return {"items": [], "total": calls}
+
+    key = ("stamp-single-flight", False, ("register",), (b"q=przyjaciol",))
+    entries = await asyncio.gather(*(page_cache._made_once(key, compute, 0.0) for _ in range(8)))
+    assert calls == 1
+    assert {entry.body for entry in entries} == {b'{"items":[],"total":1}'}
+    assert page_cache.IN_FLIGHT == {}
+
+
+async def test_an_error_reaches_every_waiter_and_a_leader_that_left_is_replaced():
+    import asyncio
+
+    async def refused() -> Any:
+        await asyncio.sleep(0.02)
+        raise ValueError("Nieznany wymiar")
+
+    key = ("stamp-single-flight-error", False, ("register",), (b"facets=x",))
+    outcomes = await asyncio.gather(
+        *(page_cache._made_once(key, refused, 0.0) for _ in range(3)), return_exceptions=True
+    )
+    assert [type(outcome) for outcome in outcomes] == [ValueError] * 3
+
+    started = asyncio.Event()
+
+    async def slow() -> dict[str, Any]:
+        started.set()
+        await asyncio.sleep(10)
+        return {}
+
+    async def quick() -> dict[str, Any]:
+        return {"total": 7}
+
+    key = ("stamp-single-flight-cancel", False, ("register",), (b"page=2",))
+    leader = asyncio.create_task(page_cache._made_once(key, slow, 0.0))
+    await started.wait()
+    waiter = asyncio.create_task(page_cache._made_once(key, quick, 0.0))
+    await asyncio.sleep(0.01)
+    leader.cancel()
+    assert (await waiter).body == b'{"total":7}'
+    assert page_cache.IN_FLIGHT == {}
