@@ -252,10 +252,13 @@ async def list_page(
     now = time.monotonic()
     entry = PAGES.get(key, now)
     if entry is None:
-        if in_transaction or not _only_known(key, known_params):
-            entry = await _made(compute, now)
-        else:
+        storable = _only_known(key, known_params)
+        if storable and not in_transaction:
             entry = await _made_once(key, compute, now)
+        else:
+            entry = await _made(compute, now)
+            if storable:
+                PAGES.put(key, entry)
     return respond(entry, if_none_match)
 
 
