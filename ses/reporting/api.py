@@ -273,8 +273,9 @@ class ReportController(Controller):
     ) -> Response[Report]:
         key = _key(request, data.model_dump_json())
         answer = await services.correct(
-            report_id, data.data, data.comment, data.submit, _viewer(request), actor_of(request), key
-        )
+            report_id, data.data, data.comment, data.submit, _viewer(request), actor_of(request), key,
+            expected=_optional_version(request),
+        )  # fmt: skip
         return _answer(answer)
 
     @get("/{report_id:int}/versions", guards=[allow(*READERS)], summary="Every version of a report")

@@ -284,7 +284,9 @@ async def save_report(
         if expected != report["row_version"]:
             raise PreconditionFailed(STALE)
         if report["state"] == State.RETURNED:
-            await services.correct(report_id, raw, comment or None, submit, viewer, actor, None)
+            await services.correct(
+                report_id, raw, comment or None, submit, viewer, actor, None, expected=expected
+            )
             return Redirect(
                 f"/raporty/{report_id}?komunikat={'submit' if submit else 'korekta'}", status_code=303
             )

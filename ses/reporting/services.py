@@ -817,8 +817,13 @@ async def correct(
     viewer: Principal,
     actor: Actor,
     key: Key | None,
+    *,
+    expected: int | None = None,
 ) -> Answer:
-    """After a return: a new version (a copy of the last one, or the content sent), state `corrected`."""
+    """After a return: a new version (a copy of the last one, or the content sent), state `corrected`.
+
+    With `expected` (If-Match, or the form's row_version) a report changed meanwhile is refused (412).
+    """
     if (stored := await idempotency.lookup(key)) is not None:
         return stored
     report = await _report(report_id, viewer)
@@ -834,6 +839,7 @@ async def correct(
 
     async def work() -> tuple[int, Any, int | None]:
         current = await _report(report_id, viewer)
+        _check_version(current, expected)
         if (problem := transition_problem("correct", current["state"])) is not None:
             raise InvalidTransition(problem)
         content = (

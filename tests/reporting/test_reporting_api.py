@@ -248,10 +248,17 @@ async def test_lifecycle_return_correct_resubmit_accept_and_versions(client, wor
         f"/api/v1/reports/{report_id}/return", json={"comment": "Popraw liczbę grup."}, headers=staff.headers
     )
     assert returned.status_code == 200 and returned.json()["state"] == "returned"
+    # A correction made against a version of the report that is no longer current: 412, nothing kept.
+    stale_correction = await client.post(
+        f"/api/v1/reports/{report_id}/corrections",
+        json={"data": content(ps_id, initiative_groups=3), "comment": "Poprawione", "submit": True},
+        headers={**world["a"].headers, "If-Match": draft.headers["etag"]},
+    )
+    assert stale_correction.status_code == 412
     corrected = await client.post(
         f"/api/v1/reports/{report_id}/corrections",
         json={"data": content(ps_id, initiative_groups=3), "comment": "Poprawione", "submit": True},
-        headers=world["a"].headers,
+        headers={**world["a"].headers, "If-Match": returned.headers["etag"]},
     )
     assert corrected.status_code == 201, corrected.text
     assert corrected.json()["state"] == "submitted" and corrected.json()["current_version"] == 2
