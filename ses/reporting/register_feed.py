@@ -128,7 +128,8 @@ def add(items: Iterable[Contribution]) -> dict[tuple[int, int], dict[str, int]]:
     return out
 
 
-def _links(value: Any) -> dict[str, Any]:
+def links_of(value: Any) -> dict[str, Any]:
+    """A report's register_links as stored (JSON text on both engines) or already decoded."""
     if isinstance(value, str):
         return dict(json.loads(value or "{}"))
     return dict(value or {})
@@ -186,7 +187,7 @@ async def _others(report_id: int, years: set[int]) -> list[Contribution]:
         & (Report.period_start <= date(max(years), 12, 31))
         & (Report.period_end >= date(min(years), 1, 1))
     )
-    return [item for row in rows for item in recorded(_links(row["register_links"])) if item.year in years]
+    return [item for row in rows for item in recorded(links_of(row["register_links"])) if item.year in years]
 
 
 async def recompute(
@@ -195,14 +196,15 @@ async def recompute(
     """Bring the figures of every (PS, year) this report touches, now or before, to the sum of
     the accepted reports' contributions (with `own` counted for this report). Returns one entry
     per (PS, year) of `own` saying what the register holds now."""
-    previous = recorded(_links(report.get("register_links")))
+    previous = recorded(links_of(report.get("register_links")))
     keys = sorted({item.key for item in [*own, *previous]})
     if not keys:
         return []
     org_ids = sorted({org for org, _ in keys})
     await _lock(org_ids)
     years = {year for _, year in keys}
-    totals = add([*own, *(item for item in await _others(int(report["id"]), years) if item.key in set(keys))])
+    touched = set(keys)
+    totals = add([*own, *(item for item in await _others(int(report["id"]), years) if item.key in touched)])
     names = {
         row["id"]: row["name"]
         for row in await Organisation.select(Organisation.id, Organisation.name).where(

@@ -89,8 +89,7 @@ async def _report(report_id: int, viewer: Principal) -> dict[str, Any]:
     row = await _scope(Report.select(*REPORT_COLUMNS).where(Report.id == report_id), viewer).first()
     if row is None:
         raise NotFound(f"Nie ma sprawozdania o id {report_id}.")
-    if isinstance(row["register_links"], str):
-        row["register_links"] = json.loads(row["register_links"])
+    row["register_links"] = register_feed.links_of(row["register_links"])
     return row
 
 
@@ -167,8 +166,7 @@ async def list_reports(
         .offset((page - 1) * page_size)
     )
     for row in rows:
-        if isinstance(row["register_links"], str):
-            row["register_links"] = json.loads(row["register_links"])
+        row["register_links"] = register_feed.links_of(row["register_links"])
     return {"items": rows, "page": page, "page_size": page_size, "total": total}
 
 
