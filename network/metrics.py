@@ -20,7 +20,6 @@ graph) scores 0. Closeness uses harmonic closeness, defined also for disconnecte
 
 from __future__ import annotations
 
-import heapq
 import random
 import time
 from collections import Counter, defaultdict, deque
@@ -33,6 +32,8 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
+
+from network.node_table import LABELS, NodeTable, TextColumn, rounded
 
 SEED = 42
 EXACT_LIMIT = 400
@@ -625,7 +626,7 @@ def cut_structure(
 @dataclass
 class NetworkMetrics:
     summary: dict[str, Any]
-    nodes: list[dict[str, Any]]
+    nodes: NodeTable
     communities: list[list[int]] = field(default_factory=list)
     bridges: list[dict[str, Any]] = field(default_factory=list)
     """Ties whose loss would split their component, most organisations cut off first."""
@@ -715,38 +716,32 @@ def compute(
     _, component = csgraph.connected_components(binary, directed=False) if n else (0, np.zeros(0, int))
     sizes = sorted(np.bincount(component).tolist(), reverse=True) if n else []
     lap("bridges_articulation_components")
-    rows = [
-        {
-            "id": net.ids[i],
-            "name": net.attrs[i].get("name"),
-            "kind": net.attrs[i].get("kind"),
-            "sector": net.attrs[i].get("sector"),
-            "degree": int(degree[i]),
-            "in_degree": int(net.in_degree[i]),
-            "out_degree": int(net.out_degree[i]),
-            "betweenness": _round(between[i]),
-            "harmonic_closeness": _round(closeness[i]),
-            "eigenvector": _round(float(eigen[i])) if eigen is not None else None,
-            "clustering": _round(float(clustering[i])),
-            "community": int(community_of[i]) if community_of is not None else None,
-            "articulation_point": bool(articulation[i]),
-            "cut_off": int(cut_off_of[i]),
-        }
-        for i in range(n)
-    ]
+    table = NodeTable(
+        ids=np.array(net.ids, dtype=np.int64),
+        labels={label: TextColumn.of([a.get(label) for a in net.attrs]) for label in LABELS},
+        measures={
+            "degree": degree,
+            "in_degree": np.asarray(net.in_degree, dtype=np.int64),
+            "out_degree": np.asarray(net.out_degree, dtype=np.int64),
+            "betweenness": rounded([between[i] for i in range(n)]),
+            "harmonic_closeness": rounded([closeness[i] for i in range(n)]),
+            "eigenvector": rounded(eigen) if eigen is not None else None,
+            "clustering": rounded(clustering),
+            "community": np.asarray(community_of, dtype=np.int64) if community_of is not None else None,
+            "articulation_point": np.asarray(articulation, dtype=bool),
+            "cut_off": np.asarray(cut_off_of, dtype=np.int64),
+        },
+    )
 
-    def ranked(metric: str) -> list[dict[str, Any]]:
-        return heapq.nsmallest(
-            top, (r for r in rows if r[metric] is not None), key=lambda r: (-r[metric], r["id"])
-        )
+    def leaders(metric: str, positions: np.ndarray | None = None) -> list[dict[str, Any]]:
+        chosen = table.leaders(metric, top) if positions is None else positions
+        return [{"id": r["id"], "name": r["name"], "value": r[metric]} for r in table.rows(chosen)]
 
-    def leaders(metric: str, of: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-        return [
-            {"id": r["id"], "name": r["name"], "value": r[metric]}
-            for r in (ranked(metric) if of is None else of)
-        ]
-
-    top_betweenness = ranked("betweenness")
+    top_betweenness = table.leaders("betweenness", top)
+    brokers = [
+        i for i in top_betweenness.tolist()
+        if table.measures["betweenness"][i] and table.measures["articulation_point"][i]
+    ]  # fmt: skip
     summary = {
         "nodes": n,
         "ties": ties,
@@ -773,9 +768,7 @@ def compute(
             "harmonic_closeness": leaders("harmonic_closeness"),
             "eigenvector": leaders("eigenvector"),
         },
-        "brokers": leaders(
-            "betweenness", [r for r in top_betweenness if r["betweenness"] and r["articulation_point"]]
-        ),
+        "brokers": leaders("betweenness", np.array(brokers, dtype=np.int64)),
     }
     lap("rows_summary")
     summary["timings_ms"] = timings
@@ -786,7 +779,7 @@ def compute(
         for u, v, cut_off in bridge_list
     ]  # fmt: skip
     bridge_rows.sort(key=lambda r: (-r["cut_off"], r["source_id"], r["target_id"]))
-    return NetworkMetrics(summary=summary, nodes=rows, communities=communities, bridges=bridge_rows)
+    return NetworkMetrics(summary=summary, nodes=table, communities=communities, bridges=bridge_rows)
 
 
 # ---------------------------------------------------------------- change over time

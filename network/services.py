@@ -16,13 +16,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-import anyio.to_process
 import anyio.to_thread
+import numpy as np
 from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query.functions.aggregate import Avg, Count, Max
 
 from network import metrics, worker
 from network.metrics import EdgeRow, NodeRow, Scope
+from network.node_table import NodeTable
 from network.region_index import INDEX
 from network.tables import (
     NetworkState,
@@ -946,10 +947,10 @@ async def _off_loop(
     if answer is not None:
         return answer
     if await tie_count(scope) > PROCESS_THRESHOLD:
-        return await anyio.to_process.run_sync(worker.run, what, scope, extra, all_dates, cancellable=True)
+        return await worker.in_worker(worker.run, what, scope, extra, all_dates)
     nodes, edges = await load_rows(scope, all_dates=all_dates)
     # networkx is pure Python: run it off the event loop so other requests keep being served.
-    return await anyio.to_thread.run_sync(functools.partial(worker.JOBS[what], nodes, edges, scope, *extra))
+    return await anyio.to_thread.run_sync(functools.partial(worker.job(what), nodes, edges, scope, *extra))
 
 
 async def _cached(what: str, scope: Scope, *extra: Any, all_dates: bool = False) -> tuple[Any, bool, int]:
@@ -994,13 +995,8 @@ async def node_metrics(
         )
     result, _, _ = await _cached("metrics", scope, with_communities)
     key = sort.lstrip("-")
-    descending = not sort.startswith("-") and key != "id"
-    rows = sorted(
-        result.nodes, key=lambda r: (r[key] is None, -(r[key] or 0) if descending else (r[key] or 0), r["id"])
-    )
-    start = (page - 1) * page_size
-    return {"scope": scope_dict(scope), "items": rows[start : start + page_size], "page": page,
-            "page_size": page_size, "total": len(rows)}  # fmt: skip
+    order = result.nodes.order(key, descending=not sort.startswith("-") and key != "id")
+    return _page(scope, _table_page(result.nodes, order, page, page_size), len(order), page, page_size)
 
 
 async def communities(scope: Scope, page: int, page_size: int) -> dict[str, Any]:
@@ -1034,19 +1030,29 @@ def _paged(
     scope: Scope, rows: list[dict[str, Any]], page: int, page_size: int, **extra: Any
 ) -> dict[str, Any]:
     start = (page - 1) * page_size
-    return {"scope": scope_dict(scope), **extra, "items": rows[start : start + page_size], "page": page,
-            "page_size": page_size, "total": len(rows)}  # fmt: skip
+    return _page(scope, rows[start : start + page_size], len(rows), page, page_size, **extra)
+
+
+def _page(
+    scope: Scope, items: list[dict[str, Any]], total: int, page: int, page_size: int, **extra: Any
+) -> dict[str, Any]:
+    return {"scope": scope_dict(scope), **extra, "items": items, "page": page, "page_size": page_size,
+            "total": total}  # fmt: skip
+
+
+def _table_page(table: NodeTable, order: np.ndarray, page: int, page_size: int) -> list[dict[str, Any]]:
+    """The rows of one page of `table` in the given order (dicts made for these rows only)."""
+    start = (page - 1) * page_size
+    return table.rows(order[start : start + page_size])
 
 
 async def articulation_points(scope: Scope, page: int, page_size: int) -> dict[str, Any]:
     """Organisations whose loss would split the network, most organisations cut off first."""
     result, cached, version = await _cached("metrics", scope, False)
+    order = result.nodes.cut_points()
     keys = ("id", "name", "kind", "sector", "degree", "betweenness", "cut_off")
-    rows = sorted(
-        ({key: r[key] for key in keys} for r in result.nodes if r["articulation_point"]),
-        key=lambda r: (-r["cut_off"], -(r["betweenness"] or 0), r["id"]),
-    )
-    return _paged(scope, rows, page, page_size, version=version, cached=cached)
+    items = [{key: row[key] for key in keys} for row in _table_page(result.nodes, order, page, page_size)]
+    return _page(scope, items, len(order), page, page_size, version=version, cached=cached)
 
 
 async def bridges(scope: Scope, page: int, page_size: int) -> dict[str, Any]:
