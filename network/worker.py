@@ -10,21 +10,34 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import gc
 import os
 import signal
 import sys
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-from network import metrics
-from network.metrics import Scope
+import anyio
+import anyio.to_process
 
-JOBS = {
-    "metrics": metrics.metrics_job,
-    "recommendations": metrics.recommendations_job,
-    "change": metrics.change_job,
-    "timeline": metrics.timeline_job,
-    "export": metrics.export_job,
-}
+if TYPE_CHECKING:
+    from network.metrics import Scope
+
+
+def job(what: str) -> Callable[..., Any]:
+    """The computation named `what`. numpy, scipy and networkx are imported here, not when this
+    module is: a new worker process imports this module at normal priority, then lowers it."""
+    from network import metrics
+
+    jobs: dict[str, Callable[..., Any]] = {
+        "metrics": metrics.metrics_job,
+        "recommendations": metrics.recommendations_job,
+        "change": metrics.change_job,
+        "timeline": metrics.timeline_job,
+        "export": metrics.export_job,
+    }
+    return jobs[what]
 
 
 PR_SET_PDEATHSIG = 1
@@ -32,6 +45,25 @@ NICENESS = 10
 """Worker processes run network computations at a lower CPU priority: background work that must
 yield the CPU to request handling (measured on the loaded 2-core machine: with the region index
 built beside the region's computation at normal priority, other requests' p99 rose to 916 ms)."""
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+SLOTS = int(os.environ.get("SES_NETWORK_SLOTS") or max(1, _cores() - 1))
+"""At most this many network computations run at once, so one core always stays free for the
+requests (on 2 cores the region's computation and the region index's build used to run side by side
+and took both)."""
+_slots: anyio.CapacityLimiter | None = None
+
+
+async def in_worker(func: Callable[..., Any], *args: Any) -> Any:
+    """`func(*args)` in a worker process, waiting for a free slot first."""
+    global _slots
+    if _slots is None:
+        _slots = anyio.CapacityLimiter(SLOTS)
+    return await anyio.to_process.run_sync(func, *args, cancellable=True, limiter=_slots)
 
 
 def lower_priority() -> None:
@@ -53,9 +85,22 @@ def end_with_parent() -> None:
         os._exit(0)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection during one job: reading 200,000 ties makes Python's collector walk the
+    growing heap again and again (measured: gen-2 passes of 60–110 ms, a dozen per job). A job makes
+    few reference cycles; they are collected when the collector is back on."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def run(what: str, scope: Scope, extra: tuple[Any, ...], all_dates: bool) -> Any:
     lower_priority()
-    return asyncio.run(_run(what, scope, extra, all_dates))
+    with collector_paused():
+        return asyncio.run(_run(what, scope, extra, all_dates))
 
 
 async def _run(what: str, scope: Scope, extra: tuple[Any, ...], all_dates: bool) -> Any:
@@ -66,16 +111,18 @@ async def _run(what: str, scope: Scope, extra: tuple[Any, ...], all_dates: bool)
         nodes, edges = await load_rows(scope, all_dates=all_dates)
     finally:
         await release_connections()
-    return JOBS[what](nodes, edges, scope, *extra)
+    return job(what)(nodes, edges, scope, *extra)
 
 
 def build_index() -> Any:
     lower_priority()
-    return asyncio.run(_build_index())
+    with collector_paused():
+        return asyncio.run(_build_index())
 
 
 async def _build_index() -> Any:
     """The region index, or None when the data changed while it was read (no stamp to trust)."""
+    from network.metrics import Scope
     from network.region_index import RegionIndex
     from network.services import data_stamp, load_rows
     from ses.db import release_connections
@@ -89,3 +136,21 @@ async def _build_index() -> Any:
     if before != after:
         return None
     return RegionIndex.build(before[1:], nodes, edges)
+
+
+def _in_worker_process() -> bool:
+    """True in a process anyio started for jobs (`python -m anyio.to_process`)."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return spec is not None and spec.name == "anyio.to_process"
+
+
+ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+"""A worker computes on one core: numpy's BLAS would otherwise start a thread per core (a worker was
+seen at 128% CPU), taking the core that SLOTS keeps for the requests."""
+
+if _in_worker_process():
+    # Unpickling a job imports this module first, then numpy, scipy and networkx for its
+    # arguments (~0.6 s of CPU): those imports already run single-threaded at the lower priority.
+    for variable in ONE_THREAD:
+        os.environ.setdefault(variable, "1")
+    lower_priority()

@@ -156,3 +156,60 @@ async def test_api_answer_from_the_index_equals_the_database_answer(client, staf
     finally:
         INDEX.clear()
         services.CACHE.clear()
+
+
+
+WORKER_SCRIPT = """
+import json, sys
+import numpy as np
+from network import worker
+from network.metrics import Scope
+
+ids = json.loads(sys.argv[1])
+index = worker.build_index()
+positions = [int(np.flatnonzero(index.node_ids == i)[0]) for i in ids]
+result = worker.run("metrics", Scope(), (False,), False)
+rows = {row["id"]: row for row in result.nodes}
+print(json.dumps({
+    "index_names": [index.node_text["name"][p] for p in positions],
+    "index_ties": index.ties,
+    "names": [rows[i]["name"] for i in ids],
+    "articulation": [rows[i]["articulation_point"] for i in ids],
+    "degree": [rows[i]["degree"] for i in ids],
+}))
+"""
+
+
+def test_the_worker_entry_points_read_committed_data_in_their_own_process(live_server):
+    """What the server runs in a worker process for big networks: the region index and the
+    metrics, each reading the database itself (here the live server's, with committed data)."""
+    import json
+    import subprocess
+    import sys
+
+    import httpx
+
+    live_server.ses("user", "create", "worker-test", "--role", "staff", "--no-password")
+    token = live_server.ses("token", "create", "worker-test", "--name", "t").strip().splitlines()[-1]
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=live_server.base_url, headers=headers) as http:
+        ids = []
+        for i in range(5):
+            body = {"name": f"Spółdzielnia robocza {i}", "kind": "social_cooperative", "gmina_code": GMINAS[0]}
+            response = http.post("/api/v1/organisations", json=body)
+            assert response.status_code == 201, response.text
+            ids.append(int(response.json()["id"]))
+        for a, b in [(0, 1), (1, 2), (2, 3), (3, 4)]:
+            body = {"source_id": ids[a], "target_id": ids[b], "relation_type": "cooperates"}
+            assert http.post("/api/v1/network/relations", json=body).status_code == 201
+
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER_SCRIPT, json.dumps(ids)],
+        env=live_server.env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    names = [f"Spółdzielnia robocza {i}" for i in range(5)]
+    assert out["index_names"] == names and out["names"] == names and out["index_ties"] >= 4
+    assert out["articulation"] == [False, True, True, True, False]  # a line of five
+    assert out["degree"] == [1, 2, 2, 2, 1]
