@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import importlib
 import logging
+from pathlib import Path
 from typing import Any
 
-from pathlib import Path
-
 from litestar import Litestar
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.middleware.base import DefineMiddleware
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from ses.auth.policy import Role, allow
 from ses.db import db_lifespan
-from ses.scheduler import scheduler_lifespan
+from ses.heap import heap_lifespan
 from ses.logging import configure_logging
 from ses.register.api import OrganisationController
+from ses.scheduler import scheduler_lifespan
 from ses.settings import Settings, get_settings
 from ses.territories.api import TerritoryController
-from ses.auth.policy import Role, allow
 from ses.web.auth import AuthenticationMiddleware
 from ses.web.docs import openapi_config, swagger_assets_router
 from ses.web.meta import health, vocab
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     configure_logging(settings.log_level)
     return Litestar(
         route_handlers=route_handlers(),
-        lifespan=[db_lifespan, scheduler_lifespan],
+        lifespan=[db_lifespan, scheduler_lifespan, heap_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/schema"]),
