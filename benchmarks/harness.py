@@ -209,6 +209,17 @@ def wrk_paths_script(paths: list[str], seed: int = 0, unique_param: str | None =
     return Path(handle.name)
 
 
+def wrk_paced_script(think_ms: int) -> Path:
+    """A wrk Lua script under which each connection waits `think_ms` before its next request, as a
+    person does between clicks: the server is then not saturated, and the latency wrk reports is
+    what such users wait (the waiting between requests is not counted)."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(f"function delay() return {int(think_ms)} end\n")
+    return Path(handle.name)
+
+
 def wrk(
     url: str,
     *,
