@@ -1,6 +1,6 @@
 """Cooperation-network benchmark: 20,000 organisations and 200,000 ties on SQLite.
 
-    .venv/bin/python -m benchmarks.network [--nodes 20000] [--ties 200000] [--seconds 10] [--during-seconds 5]
+    .venv/bin/python -m benchmarks.network [--nodes 20000] [--ties 200000] [--window 5]
 
 A fresh database gets one voivodeship's organisations (deterministic generator, seed 2026) and ties
 that mostly stay inside a powiat, dated over three years. A real uvicorn server then answers:
@@ -164,8 +164,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--nodes", type=int, default=20_000)
     parser.add_argument("--ties", type=int, default=200_000)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--during-seconds", type=int, default=5, help="wrk window during a computation")
+    parser.add_argument("--window", type=int, default=5, help="seconds of each wrk measurement")
     parser.add_argument("--powiats", type=int, default=5)
     parser.add_argument("--no-index", action="store_true", help="server without the in-memory region index")
     args = parser.parse_args()
@@ -188,17 +187,22 @@ def main() -> None:
         other = f"{base}/api/v1/organisations/1"
         paced = wrk_paced_script(THINK_MS)
 
-        def load(script: object, seconds: int = args.seconds) -> LoadResult:
-            return wrk(other, seconds=seconds, connections=8, threads=1, headers=headers, script=script)
+        def load(script: object) -> LoadResult:
+            return wrk(other, seconds=args.window, connections=8, threads=1, headers=headers, script=script)
+
+        def alone(script: object) -> list[LoadResult]:
+            """Three windows with nothing computing: how much p99 varies by itself."""
+            return [load(script) for _ in range(3)]
 
         def while_busy(script: object, **params: str) -> tuple[LoadResult, dict]:
-            """Measured for a shorter window than alone, so that the computation spans all of it."""
-            return while_computing(client, lambda: load(script, args.during_seconds), **params)
+            """A window short enough for the computation to span it (the answer says how much)."""
+            return while_computing(client, lambda: load(script), **params)
 
         # Other requests alone, then while a full computation runs in the server's worker process:
         # first the cold one (which also builds the region index), then two more of the whole region
         # as of today and yesterday (other cache keys, so computed again; the index already there).
-        results["paced_alone"] = load(paced)
+        wrk(other, seconds=2, connections=8, threads=1, headers=headers)  # warm-up, not measured
+        results["paced_alone"] = alone(paced)
         during, body = while_busy(paced)
         results["paced_during_cold"] = (during, body["overlap"])
         results["full_ms"], summary = body["ms"], body["summary"]
@@ -209,10 +213,9 @@ def main() -> None:
         today = date.today()
         during, body = while_busy(paced, as_of=today.isoformat())
         results["paced_during"] = (during, body["overlap"])
-        results["busy_alone"] = (load(None), None)
+        results["busy_alone"] = alone(None)
         during, body = while_busy(None, as_of=(today - timedelta(days=1)).isoformat())
         results["busy_during"] = (during, body["overlap"])
-        results["paced_alone"] = (results["paced_alone"], None)
         cached = [timed_get(client, "/api/v1/network/metrics", communities="true")[0] for _ in range(20)]
         results["cached_ms"] = (statistics.median(cached), max(cached))
         powiats = sorted(by_powiat, key=lambda p: -len(by_powiat[p]))[: args.powiats]
@@ -264,15 +267,21 @@ def report(args: argparse.Namespace, r: dict) -> None:
           f"| {took:.1f} ms | — |")  # fmt: skip
     def row(label: str, key: str) -> None:
         o, overlap = r[key]
-        covered = f"; the computation ran through {overlap:.0%} of the window" if overlap is not None else ""
-        print(f"| {label} | p99 {o.p99_ms:.1f} ms (p50 {o.p50_ms:.1f}, p90 {o.p90_ms:.1f}; "
-              f"{o.rps:.0f} req/s{covered}) | unchanged |")  # fmt: skip
+        print(f"| {label} | p99 {o.p99_ms:.1f} ms (p50 {o.p50_ms:.1f}, p90 {o.p90_ms:.1f}; {o.rps:.0f} req/s; "
+              f"the computation ran through {overlap:.0%} of the window) | unchanged |")  # fmt: skip
 
-    people = f"8 connections, each pausing {THINK_MS} ms between requests"
-    row(f"other request ({people}), alone", "paced_alone")
+    def alone_row(label: str, key: str) -> None:
+        windows = r[key]
+        p99 = " / ".join(f"{o.p99_ms:.1f}" for o in windows)
+        p50 = " / ".join(f"{o.p50_ms:.1f}" for o in windows)
+        print(f"| {label}, alone (three windows) | p99 {p99} ms (p50 {p50}; "
+              f"{windows[0].rps:.0f} req/s) | — |")  # fmt: skip
+
+    people = f"8 connections, each pausing {THINK_MS} ms between requests; {args.window} s windows"
+    alone_row(f"other request ({people})", "paced_alone")
     row("the same, during the cold full computation (and the region index build)", "paced_during_cold")
     row("the same, during a full computation (index already built)", "paced_during")
-    row("other request, 8 connections without pause (server saturated), alone", "busy_alone")
+    alone_row("other request, 8 connections without pause (server saturated)", "busy_alone")
     row("the same, during a full computation", "busy_during")
     print(f"| plain networkx betweenness, 8 sampled sources on the full graph | {base['nx_sampled_s']:.1f} s "
           f"({base['nx_per_source_s']:.2f} s per source; exact needs {base['nodes']:,} sources) | baseline |")  # fmt: skip

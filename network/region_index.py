@@ -51,6 +51,8 @@ class RegionIndex:
     gmina: np.ndarray
     src: np.ndarray
     dst: np.ndarray
+    """Positions of the tie's ends in the node arrays (int32, as are the territory codes: the index
+    crosses from its worker process as one pickle, and every megabyte of it costs the event loop)."""
     type_code: np.ndarray
     types: list[str]
     directed: np.ndarray
@@ -70,11 +72,11 @@ class RegionIndex:
             node_ids=np.array([n.id for n in nodes], dtype=np.int64),
             node_text={field: TextColumn.of([getattr(n, field) for n in nodes]) for field in TEXT_FIELDS},
             node_owes=np.array([bool(n.is_owes) for n in nodes], dtype=bool),
-            voivodeship=np.array([_code(n.gmina_code, 2) for n in nodes], dtype=np.int64),
-            powiat=np.array([_code(n.gmina_code, 4) for n in nodes], dtype=np.int64),
-            gmina=np.array([_code(n.gmina_code, 6) for n in nodes], dtype=np.int64),
-            src=np.array([position[e.source] for e in kept], dtype=np.int64),
-            dst=np.array([position[e.target] for e in kept], dtype=np.int64),
+            voivodeship=np.array([_code(n.gmina_code, 2) for n in nodes], dtype=np.int32),
+            powiat=np.array([_code(n.gmina_code, 4) for n in nodes], dtype=np.int32),
+            gmina=np.array([_code(n.gmina_code, 6) for n in nodes], dtype=np.int32),
+            src=np.array([position[e.source] for e in kept], dtype=np.int32),
+            dst=np.array([position[e.target] for e in kept], dtype=np.int32),
             type_code=np.array([type_of[e.relation_type] for e in kept], dtype=np.int16),
             types=types,
             directed=np.array([bool(e.directed) for e in kept], dtype=bool),
