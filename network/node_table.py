@@ -28,6 +28,8 @@ MEASURES = (
     "articulation_point",
     "cut_off",
 )
+SORTABLE = tuple(m for m in MEASURES if m not in ("community", "articulation_point"))
+"""What a page of organisations can be sorted by (besides id)."""
 FLOATS = ("betweenness", "harmonic_closeness", "eigenvector", "clustering")
 FLAGS = ("articulation_point",)
 

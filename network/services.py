@@ -23,7 +23,7 @@ from piccolo.query.functions.aggregate import Avg, Count, Max
 
 from network import metrics, worker
 from network.metrics import EdgeRow, NodeRow, Scope
-from network.node_table import NodeTable
+from network.node_table import SORTABLE, NodeTable
 from network.region_index import INDEX
 from network.tables import (
     NetworkState,
@@ -974,24 +974,12 @@ async def network_metrics(scope: Scope, with_communities: bool = False) -> dict[
     return {"scope": scope_dict(scope), "version": version, "cached": cached, "summary": result.summary}
 
 
-NODE_SORTS = (
-    "cut_off",
-    "degree",
-    "in_degree",
-    "out_degree",
-    "betweenness",
-    "harmonic_closeness",
-    "eigenvector",
-    "clustering",
-)
-
-
 async def node_metrics(
     scope: Scope, sort: str, page: int, page_size: int, with_communities: bool = False
 ) -> dict[str, Any]:
-    if sort.lstrip("-") not in NODE_SORTS and sort.lstrip("-") != "id":
+    if sort.lstrip("-") not in SORTABLE and sort.lstrip("-") != "id":
         raise ValidationFailed(
-            "Niepoprawne sortowanie.", [FieldError("sort", f"Dozwolone: id, {', '.join(NODE_SORTS)}.")]
+            "Niepoprawne sortowanie.", [FieldError("sort", f"Dozwolone: id, {', '.join(SORTABLE)}.")]
         )
     result, _, _ = await _cached("metrics", scope, with_communities)
     key = sort.lstrip("-")
