@@ -24,13 +24,15 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import networkx as nx
 
-LOAD_BEFORE = open("/proc/loadavg").read().split()[0] if __import__("os").path.exists("/proc/loadavg") else "?"
-
 from benchmarks.harness import LoadResult, fresh_database, machine, server, ses, wrk, wrk_paced_script
+
+LOAD_PATH = Path("/proc/loadavg")
+LOAD_BEFORE = LOAD_PATH.read_text().split()[0] if LOAD_PATH.exists() else "?"
 
 KINDS = [
     "association",
@@ -84,10 +86,7 @@ def populate(path: str, nodes: int, ties: int, seed: int = 2026) -> dict[str, li
     start = date(2023, 1, 1)
     while len(rows) < ties:
         a = rng.randint(1, nodes)
-        if rng.random() < 0.8:
-            b = rng.choice(by_powiat[powiat_of[a]])
-        else:
-            b = rng.randint(1, nodes)
+        b = rng.choice(by_powiat[powiat_of[a]]) if rng.random() < 0.8 else rng.randint(1, nodes)
         if a == b or (a, b) in seen or (b, a) in seen:
             continue
         seen.add((a, b))

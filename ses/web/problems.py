@@ -91,7 +91,7 @@ def page_problem(request: Request[Any, Any, Any], status: int, detail: str) -> R
     """The same refusal as a page: anonymous people go to the sign-in form, others see why."""
     from urllib.parse import quote
 
-    from litestar.response import Redirect, Template
+    from litestar.response import Redirect
 
     if status == 401:
         return Redirect(f"/login?next={quote(request.url.path)}", status_code=303)

@@ -8,9 +8,9 @@ import pytest
 from stdnum.pl import nip, regon
 
 from ses.demo.generator import generate_organisations
-from ses.demo.register import generate_register
 from ses.demo.names import in_gmina, locative, voivode_of
 from ses.demo.regions import country_gminas, region_gminas
+from ses.demo.register import generate_register
 from ses.register.identifiers import krs_problem
 from ses.register.vocab import REINTEGRATION_UNIT_KINDS, Kind, letter_of
 

@@ -192,7 +192,7 @@ def test_export_rows_read_as_plain_sqlite_values_look_like_the_api():
 
     from ses.register.export import EXPORT_COLUMNS, _csv_row
 
-    plain = {name: None for name in EXPORT_COLUMNS}
+    plain = dict.fromkeys(EXPORT_COLUMNS)
     plain.update(id=7, name="Fundacja „Łąka”", is_owes=1, is_demo=0, registered_on="2020-02-29",
                  created_at="2026-01-31 12:00:00.5+00:00", updated_at="2026-01-31 12:00:00.5+00:00")  # fmt: skip
     typed = {**plain, "is_owes": True, "is_demo": False, "registered_on": date(2020, 2, 29),
