@@ -54,7 +54,8 @@ async def store_template(template: Template, actor: Actor) -> dict[str, Any]:
         )
         if existing:
             raise Conflict(
-                f"Szablon „{template.code}” w wersji {template.version} jest już zapisany (id {existing['id']}). "
+                f"Szablon „{template.code}” w wersji {template.version} jest już zapisany "
+                f"(id {existing['id']}). "
                 "Zapisany szablon się nie zmienia: nadaj plikowi nowy numer wersji."
             )
         rows = await ChecklistTemplate.insert(

@@ -53,7 +53,8 @@ def cmd_accreditation(args: argparse.Namespace) -> int:
                 print(f"- {error.message}", file=sys.stderr)
             return 1
         print(
-            f"Zapisano szablon {row['code']} {row['version']} (id {row['id']}, kryteriów: {row['criteria_count']})"
+            f"Zapisano szablon {row['code']} {row['version']} "
+            f"(id {row['id']}, kryteriów: {row['criteria_count']})"
         )
         return 0
 

@@ -26,4 +26,8 @@ async def remind_deadlines() -> dict[str, int]:
     return counts
 
 
-JOBS = [ScheduledJob(id="accreditation.remind_deadlines", run=remind_deadlines, cron={"hour": 6, "minute": 0})]
+JOBS = [
+    ScheduledJob(
+        id="accreditation.remind_deadlines", run=remind_deadlines, cron={"hour": 6, "minute": 0}
+    )
+]

@@ -411,7 +411,8 @@ async def approve(opinion_id: int, expected_version: int | None, actor: Actor) -
             )
         await record_event(
             actor, "opinion.approve", "opinion", opinion_id,
-            {"state": ["draft", "approved"], "sha256": [None, digest], "conclusion": [None, current["conclusion"]]},
+            {"state": ["draft", "approved"], "sha256": [None, digest],
+             "conclusion": [None, current["conclusion"]]},
         )  # fmt: skip
         return await get_opinion(opinion_id)
 

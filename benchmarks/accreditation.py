@@ -211,9 +211,11 @@ def run_engine(engine: str, owes: int, seconds: int) -> dict[str, Any]:
 
 def report(results: list[dict[str, Any]], owes: int, seconds: int) -> str:
     lines = [
-        f"Measured {date.today().isoformat()} on {machine()}; shared with four other agents working in parallel.",
+        f"Measured {date.today().isoformat()} on {machine()}; "
+        "shared with four other agents working in parallel.",
         f"Scale: {owes} accredited OWES, each under verification; the opened verification has "
-        f"{results[0]['criteria']} criteria and {results[0]['open_comments']} comments. wrk runs {seconds} s per row.",
+        f"{results[0]['criteria']} criteria and {results[0]['open_comments']} comments. "
+        f"wrk runs {seconds} s per row.",
         "",
         "| engine | measurement | p50 | p90 | p99 | req/s | errors | target |",
         "|---|---|---|---|---|---|---|---|",
@@ -232,16 +234,20 @@ def report(results: list[dict[str, Any]], owes: int, seconds: int) -> str:
             )
         median, worst = r["docx_ms"]
         lines.append(
-            f"| {r['engine']} | opinion DOCX generated per request (30 in a row) | {median:.0f} ms | – | max {worst:.0f} ms | – | 0 | ≤ 1 s |"
+            f"| {r['engine']} | opinion DOCX generated per request (30 in a row) | {median:.0f} ms | – | "
+            f"max {worst:.0f} ms | – | 0 | ≤ 1 s |"
         )
         lines.append(
-            f"| {r['engine']} | approve opinion (render + SHA-256 + store), once | {r['approve_ms']:.0f} ms | – | – | – | 0 | ≤ 1 s |"
+            f"| {r['engine']} | approve opinion (render + SHA-256 + store), once | "
+            f"{r['approve_ms']:.0f} ms | – | – | – | 0 | ≤ 1 s |"
         )
     lines.append("")
     for r in results:
         lines.append(
-            f"- {r['engine']}: seeding took {r['seed_s']:.1f} s; verification JSON {r['open_bytes'] / 1024:.0f} KiB; "
-            f"DOCX {r['docx_bytes'] / 1024:.0f} KiB; deadline page {r['page_bytes'] / 1024:.0f} KiB with rows {r['deadline_rows']}."
+            f"- {r['engine']}: seeding took {r['seed_s']:.1f} s; "
+            f"verification JSON {r['open_bytes'] / 1024:.0f} KiB; "
+            f"DOCX {r['docx_bytes'] / 1024:.0f} KiB; deadline page {r['page_bytes'] / 1024:.0f} KiB "
+            f"with rows {r['deadline_rows']}."
         )
     return "\n".join(lines)
 

@@ -46,11 +46,20 @@ async def _seed(count: int) -> list[str]:
         for start in range(0, count, 500):
             chunk = range(start, min(start + 500, count))
             rows = await Account.insert(
-                *[Account(username=f"bench-{i}", display_name=f"bench {i}", role="reviewer", active=True, created_at=now) for i in chunk]
+                *[
+                    Account(
+                        username=f"bench-{i}", display_name=f"bench {i}", role="reviewer", active=True,
+                        created_at=now,
+                    )
+                    for i in chunk
+                ]
             )
             await ApiToken.insert(
                 *[
-                    ApiToken(account=row["id"], name="bench", token_hash=token_hash(secrets_[i]), prefix=secrets_[i][:10], created_at=now)
+                    ApiToken(
+                        account=row["id"], name="bench", token_hash=token_hash(secrets_[i]),
+                        prefix=secrets_[i][:10], created_at=now,
+                    )
                     for i, row in zip(chunk, rows, strict=True)
                 ]
             )
@@ -83,7 +92,9 @@ def _login_storm(base: str, stop: threading.Event, counter: list[int]) -> None:
         while not stop.is_set():
             page = client.get("/login")
             token = page.text.split('name="_csrf" value="', 1)[1].split('"', 1)[0]
-            signed = client.post("/login", data={"username": "bench-signer", "password": SIGNER_PASSWORD, "_csrf": token})
+            signed = client.post(
+                "/login", data={"username": "bench-signer", "password": SIGNER_PASSWORD, "_csrf": token}
+            )
             assert signed.status_code == 303, signed.text[:300]
             client.cookies.clear()
             counter[0] += 1
@@ -95,17 +106,23 @@ def run(engine: str, tokens: int, seconds: int) -> list[str]:
         ses(url, "migrate", capture=True)
         os.environ["SES_DATABASE_URL"] = url  # read by piccolo_conf on first import, below
         secrets_ = asyncio.run(_seed(tokens))
-        ses(url, "user", "create", "bench-signer", "--role", "staff", "--password", SIGNER_PASSWORD, capture=True)
+        ses(
+            url, "user", "create", "bench-signer", "--role", "staff", "--password", SIGNER_PASSWORD,
+            capture=True,
+        )
         first, later = asyncio.run(_time_checks(secrets_))
         lines = [
-            f"| {engine} | token check in-process, {tokens:,} tokens stored: a token's first use in a minute "
-            f"(lookup + last-used write) | p50 {statistics.median(first):.2f} ms, p99 {_pct(first, 99):.2f} ms |",
+            f"| {engine} | token check in-process, {tokens:,} tokens stored: "
+            "a token's first use in a minute "
+            f"(lookup + last-used write) | p50 {statistics.median(first):.2f} ms, "
+            f"p99 {_pct(first, 99):.2f} ms |",
             f"| {engine} | token check in-process: every later use (lookup only) | "
             f"p50 {statistics.median(later):.2f} ms, p99 {_pct(later, 99):.2f} ms |",
         ]
         # Failed sign-ins are slowed down per account; the storm must measure hashing, not sleeping.
         with server(url, extra_env={"SES_LOGIN_SLOWDOWN": "0"}) as (base, _pid):
-            # Alternating short rounds, so a change in the machine's load hits both sides alike.
+            # Alternating short rounds, so a change in the machine's load hits both sides
+            # alike.
             plain_p50, bearer_p50, added = [], [], []
             for _ in range(ROUNDS):
                 plain = wrk(base + PUBLIC, seconds=max(seconds // 2, 2), connections=1, threads=1)
@@ -115,19 +132,26 @@ def run(engine: str, tokens: int, seconds: int) -> list[str]:
                 bearer_p50.append(bearer.p50_ms)
                 added.append(bearer.p50_ms - plain.p50_ms)
             lines.append(f"| {engine} | public API call, 1 connection, no token ({ROUNDS} rounds) | "
-                         f"p50 {statistics.median(plain_p50):.2f} ms (rounds: {', '.join(f'{v:.2f}' for v in plain_p50)}) |")
+                         f"p50 {statistics.median(plain_p50):.2f} ms "
+                         f"(rounds: {', '.join(f'{v:.2f}' for v in plain_p50)}) |")
             lines.append(f"| {engine} | same call with a bearer token, alternating with the above | "
-                         f"p50 {statistics.median(bearer_p50):.2f} ms (rounds: {', '.join(f'{v:.2f}' for v in bearer_p50)}); "
-                         f"token adds {statistics.median(added):.2f} ms at p50 (median of the rounds' differences) |")
+                         f"p50 {statistics.median(bearer_p50):.2f} ms "
+                         f"(rounds: {', '.join(f'{v:.2f}' for v in bearer_p50)}); "
+                         f"token adds {statistics.median(added):.2f} ms at p50 "
+                         "(median of the rounds' differences) |")
             stop, counter = threading.Event(), [0]
-            storm = [threading.Thread(target=_login_storm, args=(base, stop, counter), daemon=True) for _ in range(2)]
+            storm = [
+                threading.Thread(target=_login_storm, args=(base, stop, counter), daemon=True)
+                for _ in range(2)
+            ]
             for thread in storm:
                 thread.start()
             during = wrk(base + PUBLIC, seconds=seconds, connections=1, threads=1)
             stop.set()
             for thread in storm:
                 thread.join()
-            lines.append(f"| {engine} | same call while 2 clients sign in back to back ({counter[0] / seconds:.1f} sign-ins/s) | "
+            lines.append(f"| {engine} | same call while 2 clients sign in back to back "
+                         f"({counter[0] / seconds:.1f} sign-ins/s) | "
                          f"p50 {during.p50_ms:.2f} ms, p99 {during.p99_ms:.2f} ms |")
         return lines
     finally:
@@ -146,8 +170,8 @@ def main() -> None:
         print(f"Machine: {machine()}\n")
         print("| engine | what | measured |\n|---|---|---|", flush=True)
         for engine in engines:
-            subprocess.run([sys.executable, "-m", "benchmarks.auth", "--engines", engine, "--tokens", str(args.tokens),
-                            "--seconds", str(args.seconds)], check=True)
+            subprocess.run([sys.executable, "-m", "benchmarks.auth", "--engines", engine,
+                            "--tokens", str(args.tokens), "--seconds", str(args.seconds)], check=True)
         return
     for line in run(engines[0], args.tokens, args.seconds):
         print(line, flush=True)

@@ -110,7 +110,10 @@ def datasette_run(path: str, seconds: int) -> tuple[float, object]:
         query.pop("_next")
         url = f"{base}/{name}/organisation.json?{urlencode(query)}"
         for _ in range(2):
-            url = f"{base}/{name}/organisation.json?{urlencode({**query, '_next': httpx.get(url).json()['next']})}"
+            url = (
+                f"{base}/{name}/organisation.json?"
+                f"{urlencode({**query, '_next': httpx.get(url).json()['next']})}"
+            )
         rows = len(httpx.get(url).json()["rows"])
         result = wrk(url, seconds=seconds)
         return rows, result
@@ -131,7 +134,9 @@ def run_engine(engine: str, csv_path: Path, seconds: int, workers: int) -> dict[
         cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         # CPU of the whole `ses import` process (all threads): unlike wall time, not stretched by
         # other work on the machine. PostgreSQL's own CPU is not in it.
-        out["import_cpu_s"] = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("ru_utime", "ru_stime"))
+        out["import_cpu_s"] = sum(
+            getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("ru_utime", "ru_stime")
+        )
         rows = sum(1 for _ in csv_path.open(encoding="utf-8")) - 1
         # The command's wall time includes starting Python and checking migrations; the command
         # also prints the time of the import itself (validation, audit records, commit).
@@ -165,7 +170,9 @@ def run_engine(engine: str, csv_path: Path, seconds: int, workers: int) -> dict[
                 # cost of the search itself (the count stays cached per register stamp).
                 "search_cold": (
                     f"{base}/api/v1/organisations?{urlencode(SEARCH_QUERY)}", headers,
-                    wrk_paths_script([f"/api/v1/organisations?{urlencode(SEARCH_QUERY)}"], unique_param="_cold"),
+                    wrk_paths_script(
+                        [f"/api/v1/organisations?{urlencode(SEARCH_QUERY)}"], unique_param="_cold"
+                    ),
                 ),
                 "by_id": (f"{base}/api/v1/organisations/{page['items'][0]['id']}", headers),
                 "public": (f"{base}/api/v1/territories/04", None),
@@ -174,11 +181,15 @@ def run_engine(engine: str, csv_path: Path, seconds: int, workers: int) -> dict[
                 # Server CPU per request does not depend on what else runs on the machine.
                 cpu_before = tree_cpu_seconds(pid)
                 out[shape] = wrk(target, seconds=seconds, headers=shape_headers, script=(script or [None])[0])
-                out[f"{shape}_cpu_ms"] = (tree_cpu_seconds(pid) - cpu_before) * 1000 / max(out[shape].requests, 1)
+                out[f"{shape}_cpu_ms"] = (
+                    (tree_cpu_seconds(pid) - cpu_before) * 1000 / max(out[shape].requests, 1)
+                )
             started = time.perf_counter()
             size = 0
             lines = 0
-            with httpx.stream("GET", f"{base}/api/v1/organisations/export.csv", headers=headers, timeout=120) as response:
+            with httpx.stream(
+                "GET", f"{base}/api/v1/organisations/export.csv", headers=headers, timeout=120
+            ) as response:
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     lines += chunk.count(b"\n")
@@ -202,20 +213,26 @@ def report(results: list[dict[str, object]], total: int, gen_s: float, seconds: 
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for res in results:
-        for shape in ("list", "list_mix", "list_mix_warm", "list_cold", "search", "search_cold", "by_id", "public", "datasette"):
+        for shape in (
+            "list", "list_mix", "list_mix_warm", "list_cold", "search", "search_cold", "by_id", "public",
+            "datasette",
+        ):
             if shape in res:
                 r = res[shape]
                 cpu = f"{res[shape + '_cpu_ms']:.2f}" if shape + "_cpu_ms" in res else "–"
                 lines.append(
-                    f"| {res['engine']} | {shape} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p90_ms:.1f} | {r.p99_ms:.1f} "
+                    f"| {res['engine']} | {shape} | {r.rps:,.0f} | {r.p50_ms:.1f} | {r.p90_ms:.1f} "
+                    f"| {r.p99_ms:.1f} "
                     f"| {r.errors + r.non_2xx} | {cpu} |"
                 )
-    lines += ["", "| engine | import rows/s | import s (whole command s; its CPU s) | CSV export s (rows, MB) | peak server RSS MB | SES/Datasette req/s |",
+    lines += ["", "| engine | import rows/s | import s (whole command s; its CPU s) "
+                  "| CSV export s (rows, MB) | peak server RSS MB | SES/Datasette req/s |",
               "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
     for res in results:
         ratio = f"{res['list'].rps / res['datasette'].rps:.2f}" if "datasette" in res else "–"
         lines.append(
-            f"| {res['engine']} | {res['import_rows_per_s']:,.0f} | {res['import_s']:.1f} ({res['import_command_s']:.1f}; {res['import_cpu_s']:.1f}) "
+            f"| {res['engine']} | {res['import_rows_per_s']:,.0f} | {res['import_s']:.1f} "
+            f"({res['import_command_s']:.1f}; {res['import_cpu_s']:.1f}) "
             f"| {res['export_s']:.2f} "
             f"({res['export_rows']:,}, {res['export_mb']:.1f}) | {res['peak_rss_mb']:.0f} | {ratio} |"
         )

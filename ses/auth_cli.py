@@ -78,7 +78,10 @@ def cmd_token(args: argparse.Namespace) -> int:
                 secret, token_id = await create_token(
                     account_id=account["id"], name=args.name, valid_days=args.days, actor=actor
                 )
-                print(f"Token {token_id} (ważny {args.days} dni) — zapisz go teraz, nie będzie pokazany ponownie:")
+                print(
+                    f"Token {token_id} (ważny {args.days} dni) — zapisz go teraz, "
+                    "nie będzie pokazany ponownie:"
+                )
                 print(secret)
             else:
                 await revoke_token(args.token_id, actor=actor)

@@ -131,7 +131,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _run(migrate(territories=True))
     summary = _run(load_demo())
     url = f"http://{args.host}:{args.port}"
-    print("\n".join(["", f"SES (demo) działa pod adresem: {url}", f"Dokumentacja API: {url}/schema", *summary, ""]))
+    print(
+        "\n".join(
+            ["", f"SES (demo) działa pod adresem: {url}", f"Dokumentacja API: {url}/schema", *summary, ""]
+        )
+    )
     sys.stdout.flush()
     args.no_migrate = True
     args.workers = 1
@@ -141,7 +145,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, tuple[str, Command, Callable[[argparse.ArgumentParser], None]]] = {}
 
 
-def register(name: str, help_text: str, handler: Command, arguments: Callable[[argparse.ArgumentParser], None]) -> None:
+def register(
+    name: str, help_text: str, handler: Command, arguments: Callable[[argparse.ArgumentParser], None]
+) -> None:
     """Let a package contribute a subcommand (called by the composition root below)."""
     COMMANDS[name] = (help_text, handler, arguments)
 
@@ -169,7 +175,9 @@ def _migrate_arguments(parser: argparse.ArgumentParser) -> None:
 
 register("migrate", "uruchom migracje bazy i wczytaj podział terytorialny", cmd_migrate, _migrate_arguments)
 register("serve", "uruchom serwer", cmd_serve, _serve_arguments)
-register("demo", "wczytaj dane demonstracyjne (kujawsko-pomorskie) i uruchom serwer", cmd_demo, _server_arguments)
+register(
+    "demo", "wczytaj dane demonstracyjne (kujawsko-pomorskie) i uruchom serwer", cmd_demo, _server_arguments
+)
 register("import", "importuj organizacje z pliku CSV/XLSX (wszystko albo nic)", cmd_import, _import_arguments)
 
 

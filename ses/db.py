@@ -87,7 +87,9 @@ async def reserve_ids(tablename: str, count: int) -> list[int]:
         top = int(row["top"] if isinstance(row, dict) else row[0])
         return list(range(top + 1, top + 1 + count))
     rows = await connection.fetch(
-        f"SELECT nextval(pg_get_serial_sequence('{tablename}', 'id')) AS id FROM generate_series(1, $1)", count
+        f"SELECT nextval(pg_get_serial_sequence('{tablename}', 'id')) AS id "
+        "FROM generate_series(1, $1)",
+        count,
     )
     return [row["id"] for row in rows]
 

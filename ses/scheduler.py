@@ -42,7 +42,9 @@ def build_scheduler() -> Any:
         timezone=TIMEZONE, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
     )
     for job in scheduled_jobs():
-        scheduler.add_job(_logged(job), CronTrigger(timezone=TIMEZONE, **job.cron), id=job.id, replace_existing=True)
+        scheduler.add_job(
+            _logged(job), CronTrigger(timezone=TIMEZONE, **job.cron), id=job.id, replace_existing=True
+        )
     return scheduler
 
 

@@ -198,8 +198,20 @@ def live_server() -> Any:
     server = LiveServer(base_url=f"http://127.0.0.1:{port}", env=env)
     server.ses("migrate")
     process = subprocess.Popen(
-        [sys.executable, "-m", "ses.cli", "serve", "--no-migrate", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "ses.cli",
+            "serve",
+            "--no-migrate",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
     try:
         for _ in range(300):

@@ -62,7 +62,9 @@ def audit_fields(
         "action": action,
         "entity_type": entity_type,
         "entity_id": entity_id,
-        "changes": json.dumps({k: [_plain(v) for v in pair] for k, pair in changes.items()}, ensure_ascii=False),
+        "changes": json.dumps(
+            {k: [_plain(v) for v in pair] for k, pair in changes.items()}, ensure_ascii=False
+        ),
         "reason": reason,
         "address": actor.address,
     }
@@ -89,7 +91,9 @@ async def record_many(rows: Iterable[AuditRecord], batch: int = 500) -> None:
         await AuditRecord.insert(*pending[start : start + batch])
 
 
-async def history(entity_type: str, entity_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+async def history(
+    entity_type: str, entity_id: int, limit: int = 200, offset: int = 0
+) -> list[dict[str, Any]]:
     rows = await (
         AuditRecord.select(
             AuditRecord.at,

@@ -65,7 +65,11 @@ async def me(request: Request[Any, Any, Any]) -> Me:
     return Me(
         account_id=user.account_id, username=user.username, role=user.role,
         organisation_id=user.organisation_id, authenticated_by=str(request.scope.get("auth")),
-        csrf_token=session.csrf_token if (session := request.scope.get("state", {}).get("browser_session")) else None,
+        csrf_token=(
+            session.csrf_token
+            if (session := request.scope.get("state", {}).get("browser_session"))
+            else None
+        ),
     )
 
 

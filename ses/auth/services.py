@@ -60,7 +60,11 @@ async def create_account(
         if await Account.exists().where(Account.username == username):
             raise Conflict(f"Konto „{username}” już istnieje.")
         if organisation_id is not None:
-            owes = await Organisation.select(Organisation.is_owes).where(Organisation.id == organisation_id).first()
+            owes = (
+                await Organisation.select(Organisation.is_owes)
+                .where(Organisation.id == organisation_id)
+                .first()
+            )
             if owes is None or not owes["is_owes"]:
                 raise Conflict("Wskazana organizacja nie jest OWES.")
         rows = await Account.insert(
@@ -76,7 +80,10 @@ async def create_account(
             )
         )
         account_id = int(rows[0]["id"])
-        await record_event(actor, "account.create", "account", account_id, {"username": [None, username], "role": [None, role.value]})
+        await record_event(
+            actor, "account.create", "account", account_id,
+            {"username": [None, username], "role": [None, role.value]},
+        )
     return account_id
 
 
@@ -102,7 +109,10 @@ async def create_token(
             )
         )
         token_id = int(rows[0]["id"])
-        await record_event(actor, "token.create", "api_token", token_id, {"account_id": [None, account_id], "name": [None, name]})
+        await record_event(
+            actor, "token.create", "api_token", token_id,
+            {"account_id": [None, account_id], "name": [None, name]},
+        )
     return secret, token_id
 
 
@@ -248,14 +258,20 @@ async def account_detail(account_id: int) -> dict[str, Any]:
 async def update_account(account_id: int, *, role: Role, active: bool, actor: Actor) -> None:
     """Change an account's role or switch it off; an OWES account keeps its organisation."""
     async with write_transaction():
-        row = await Account.select(Account.role, Account.active, Account.organisation).where(Account.id == account_id).first()
+        row = (
+            await Account.select(Account.role, Account.active, Account.organisation)
+            .where(Account.id == account_id)
+            .first()
+        )
         if row is None:
             raise NotFound("Nie ma takiego konta.")
         problems = ErrorCollector()
         if role is Role.PUBLIC:
             problems.add("role", "Rola „public” nie jest kontem.")
         if (role is Role.OWES) != (row["organisation"] is not None):
-            problems.add("role", "Rolę OWES ma tylko konto przypisane do organizacji OWES; utwórz nowe konto.")
+            problems.add(
+                "role", "Rolę OWES ma tylko konto przypisane do organizacji OWES; utwórz nowe konto."
+            )
         if actor.account_id == account_id and (role is not Role.ADMIN or not active):
             problems.add("role", "Nie możesz odebrać sobie roli administratora ani wyłączyć własnego konta.")
         problems.raise_if_any("Nie zmieniono konta.")
@@ -296,7 +312,11 @@ async def issue_token(
 
 async def withdraw_token(*, issuer: Principal, token_id: int, actor: Actor) -> int:
     """Revoke a token (admins any, staff only OWES tokens); returns the account it belonged to."""
-    token = await ApiToken.select(ApiToken.account, ApiToken.account.role).where(ApiToken.id == token_id).first()
+    token = (
+        await ApiToken.select(ApiToken.account, ApiToken.account.role)
+        .where(ApiToken.id == token_id)
+        .first()
+    )
     if token is None:
         raise NotFound("Nie ma takiego tokenu.")
     if issuer.role is not Role.ADMIN and token["account.role"] != Role.OWES.value:

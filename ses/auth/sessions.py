@@ -62,7 +62,11 @@ def _now() -> datetime:
 async def _address_locked(address: str | None, now: datetime) -> bool:
     if not address:
         return False
-    row = await LoginThrottle.select(LoginThrottle.locked_until).where(LoginThrottle.address == address).first()
+    row = (
+        await LoginThrottle.select(LoginThrottle.locked_until)
+        .where(LoginThrottle.address == address)
+        .first()
+    )
     return row is not None and throttle.is_locked(row["locked_until"], now)
 
 
@@ -80,7 +84,9 @@ async def _count_address_failure(address: str | None, now: datetime) -> None:
     }
     if row is None:
         await LoginThrottle.insert(
-            LoginThrottle(address=address, failures=failures, window_started_at=started, locked_until=locked_until)
+            LoginThrottle(
+                address=address, failures=failures, window_started_at=started, locked_until=locked_until
+            )
         )
     else:
         await LoginThrottle.update(values).where(LoginThrottle.id == row["id"])
@@ -92,7 +98,10 @@ async def sign_in(username: str, password: str, address: str | None) -> SignedIn
     username = username.strip()
     if await _address_locked(address, now):
         async with write_transaction():
-            await record_event(actor, "auth.login_refused", "account", None, {"username": [None, username]}, reason="address locked")
+            await record_event(
+                actor, "auth.login_refused", "account", None, {"username": [None, username]},
+                reason="address locked",
+            )
         raise SignInRefused(ADDRESS_LOCKED)
     account = await Account.select(
         Account.id, Account.username, Account.role, Account.organisation, Account.password_hash,
@@ -100,7 +109,9 @@ async def sign_in(username: str, password: str, address: str | None) -> SignedIn
     ).where(Account.username == username).first()
     if account is not None and throttle.is_locked(account["locked_until"], now):
         async with write_transaction():
-            await record_event(actor, "auth.login_refused", "account", account["id"], {}, reason="account locked")
+            await record_event(
+                actor, "auth.login_refused", "account", account["id"], {}, reason="account locked"
+            )
         raise SignInRefused(ACCOUNT_LOCKED)
 
     stored = account["password_hash"] if account and account["password_hash"] else _DUMMY_HASH
@@ -122,7 +133,9 @@ async def sign_in(username: str, password: str, address: str | None) -> SignedIn
                 expires_at=expires, last_seen_at=now, address=address,
             )
         )
-        signed_actor = Actor(label=account["username"], channel=actor.channel, account_id=account["id"], address=address)
+        signed_actor = Actor(
+            label=account["username"], channel=actor.channel, account_id=account["id"], address=address
+        )
         await record_event(signed_actor, "auth.login", "account", account["id"], {})
     principal = Principal(
         account_id=account["id"], username=account["username"], role=Role(account["role"]),
@@ -131,7 +144,9 @@ async def sign_in(username: str, password: str, address: str | None) -> SignedIn
     return SignedIn(secret=secret, csrf_token=csrf, principal=principal, expires_at=expires)
 
 
-async def _refuse(account: dict | None, username: str, address: str | None, now: datetime, actor: Actor) -> None:
+async def _refuse(
+    account: dict | None, username: str, address: str | None, now: datetime, actor: Actor
+) -> None:
     verdict = throttle.after_account_failure(
         account["failed_logins"] if account else 0, now, get_settings().login_slowdown
     )
@@ -181,7 +196,9 @@ async def sign_out(session: BrowserSession, actor: Actor) -> None:
         await record_event(actor, "auth.logout", "account", session.principal.account_id, {})
 
 
-async def change_password(session: BrowserSession, current: str, new: str, repeated: str, actor: Actor) -> None:
+async def change_password(
+    session: BrowserSession, current: str, new: str, repeated: str, actor: Actor
+) -> None:
     """Change one's own password; every other session of the account ends."""
     problems = ErrorCollector()
     if len(new) < MIN_PASSWORD:
@@ -202,6 +219,8 @@ async def change_password(session: BrowserSession, current: str, new: str, repea
             Account.id == account_id
         )
         await WebSession.update({WebSession.ended_at: _now()}).where(
-            (WebSession.account == account_id) & (WebSession.id != session.session_id) & WebSession.ended_at.is_null()
+            (WebSession.account == account_id)
+            & (WebSession.id != session.session_id)
+            & WebSession.ended_at.is_null()
         )
         await record_event(actor, "auth.password_change", "account", account_id, {})

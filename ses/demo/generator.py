@@ -96,7 +96,8 @@ class OrganisationSeed:
         """The import-file row of this organisation (every value as text)."""
         return {
             "ref": self.ref, "name": self.name, "kind": self.kind.value, "legal_form": self.legal_form.value,
-            "activity_state": self.activity_state.value, "gmina_code": self.gmina_code, "locality": self.locality,
+            "activity_state": self.activity_state.value, "gmina_code": self.gmina_code,
+            "locality": self.locality,
             "street": self.street or "", "postal_code": self.postal_code or "", "krs": self.krs or "",
             "nip": self.nip or "", "regon": self.regon or "", "email": self.email or "",
             "website": self.website or "", "phone": self.phone or "",

@@ -107,7 +107,8 @@ async def _load_activity() -> list[str]:
     network = await load_network_demo()
     return [
         f"Sieć współpracy: {network['ties']} relacji z lat 2024–2026 (zakończonych: {network['ended']}).",
-        f"Akredytacje OWES: {len(owes_ids)} (z weryfikacjami i opinią: {len(accreditation.get('verifications', []))}).",
+        f"Akredytacje OWES: {len(owes_ids)} "
+        f"(z weryfikacjami i opinią: {len(accreditation.get('verifications', []))}).",
         "Sprawozdania OWES z ośmiu kwartałów: "
         + ", ".join(f"{name} {count}" for name, count in reports.items()) + ".",
     ]
@@ -169,6 +170,7 @@ async def load_demo(total: int = DEMO_TOTAL, seed: int = DEMO_SEED) -> list[str]
         lines.append(f"  {username:<18} {role.value:<10} {ROLE_LABELS[role]}{extra}")
     lines.append(f"Token API konta demo-pracownik (ważny 30 dni): {token}")
     lines.append(
-        "  np. curl -H 'Authorization: Bearer <token>' '<adres>/api/v1/organisations?territory=0463&q=fundacja'"
+        "  np. curl -H 'Authorization: Bearer <token>' "
+        "'<adres>/api/v1/organisations?territory=0463&q=fundacja'"
     )
     return lines

@@ -51,9 +51,10 @@ ASSOCIATION_AIMS = (
     "Pomocy Dzieciom", "Amazonek", "Miłośników Historii", "Aktywnych Kobiet", "Młodzieżowe",
 )  # fmt: skip
 SAINTS = (
-    "św. Jakuba Apostoła", "Wniebowzięcia NMP", "św. Mikołaja", "św. Józefa", "Najświętszego Serca Pana Jezusa",
-    "św. Wojciecha", "Matki Bożej Częstochowskiej", "św. Stanisława Biskupa", "św. Maksymiliana Kolbego",
-    "Podwyższenia Krzyża Świętego", "św. Jana Chrzciciela",
+    "św. Jakuba Apostoła", "Wniebowzięcia NMP", "św. Mikołaja", "św. Józefa",
+    "Najświętszego Serca Pana Jezusa", "św. Wojciecha", "Matki Bożej Częstochowskiej",
+    "św. Stanisława Biskupa", "św. Maksymiliana Kolbego", "Podwyższenia Krzyża Świętego",
+    "św. Jana Chrzciciela",
 )  # fmt: skip
 NONPROFIT_NAMES = (
     "Centrum Usług Społecznych", "Agencja Rozwoju Lokalnego", "Przedsiębiorstwo Społeczne „Razem”",
@@ -61,20 +62,20 @@ NONPROFIT_NAMES = (
 )  # fmt: skip
 OTHER_NGO_NAMES = (
     "Uczniowski Klub Sportowy „{club}”", "Ludowy Zespół Sportowy „{club}”", "Klub Sportowy „{club}”",
-    "Polskie Towarzystwo Turystyczno-Krajoznawcze Oddział {place}", "Polski Komitet Pomocy Społecznej Zarząd Rejonowy {place}",
-    "Związek Harcerstwa Polskiego Hufiec {place}", "Uniwersytet Trzeciego Wieku {place}",
-    "Klub Seniora „{motto}”", "Parafialny Zespół Caritas {place}",
+    "Polskie Towarzystwo Turystyczno-Krajoznawcze Oddział {place}",
+    "Polski Komitet Pomocy Społecznej Zarząd Rejonowy {place}", "Związek Harcerstwa Polskiego Hufiec {place}",
+    "Uniwersytet Trzeciego Wieku {place}", "Klub Seniora „{motto}”", "Parafialny Zespół Caritas {place}",
 )  # fmt: skip
 # (nominative, locative) of frequent village names: KGW and OSP are named after villages.
 VILLAGES = (
     ("Nowa Wieś", "Nowej Wsi"), ("Dąbrowa", "Dąbrowie"), ("Zielonka", "Zielonce"), ("Wola", "Woli"),
     ("Górka", "Górce"), ("Olszyny", "Olszynach"), ("Brzozówka", "Brzozówce"), ("Lipniki", "Lipnikach"),
     ("Kamionka", "Kamionce"), ("Osiek", "Osieku"), ("Gaj", "Gaju"), ("Józefowo", "Józefowie"),
-    ("Zalesie", "Zalesiu"), ("Piaski", "Piaskach"), ("Grabowiec", "Grabowcu"), ("Wierzchosławice", "Wierzchosławicach"),
-    ("Kolonia", "Kolonii"), ("Zakrzewo", "Zakrzewie"), ("Stara Wieś", "Starej Wsi"), ("Lisewo", "Lisewie"),
-    ("Janowo", "Janowie"), ("Bielice", "Bielicach"), ("Rudniki", "Rudnikach"), ("Borówno", "Borównie"),
-    ("Sadłowo", "Sadłowie"), ("Mierzynek", "Mierzynku"), ("Ostrowite", "Ostrowitem"), ("Przysiek", "Przysieku"),
-    ("Łążyn", "Łążynie"), ("Kiełpiny", "Kiełpinach"),
+    ("Zalesie", "Zalesiu"), ("Piaski", "Piaskach"), ("Grabowiec", "Grabowcu"),
+    ("Wierzchosławice", "Wierzchosławicach"), ("Kolonia", "Kolonii"), ("Zakrzewo", "Zakrzewie"),
+    ("Stara Wieś", "Starej Wsi"), ("Lisewo", "Lisewie"), ("Janowo", "Janowie"), ("Bielice", "Bielicach"),
+    ("Rudniki", "Rudnikach"), ("Borówno", "Borównie"), ("Sadłowo", "Sadłowie"), ("Mierzynek", "Mierzynku"),
+    ("Ostrowite", "Ostrowitem"), ("Przysiek", "Przysieku"), ("Łążyn", "Łążynie"), ("Kiełpiny", "Kiełpinach"),
 )  # fmt: skip
 STREETS = (
     "Szkolna", "Polna", "Lipowa", "Ogrodowa", "Kwiatowa", "Leśna", "Słoneczna", "Kościelna", "Długa",
@@ -103,17 +104,18 @@ LOCATIVE = {
     "Kamień Krajeński": "Kamieniu Krajeńskim", "Janowiec Wielkopolski": "Janowcu Wielkopolskim",
     "Dobrzyń nad Wisłą": "Dobrzyniu nad Wisłą", "Radzyń Chełmiński": "Radzyniu Chełmińskim",
     "Nowe": "Nowem", "Dobre": "Dobrem", "Skępe": "Skępem", "Warszawa": "Warszawie", "Kraków": "Krakowie",
-    "Łódź": "Łodzi", "Wrocław": "Wrocławiu", "Poznań": "Poznaniu", "Gdańsk": "Gdańsku", "Szczecin": "Szczecinie",
-    "Lublin": "Lublinie", "Białystok": "Białymstoku", "Katowice": "Katowicach", "Kielce": "Kielcach",
-    "Olsztyn": "Olsztynie", "Rzeszów": "Rzeszowie", "Opole": "Opolu", "Zielona Góra": "Zielonej Górze",
-    "Gorzów Wielkopolski": "Gorzowie Wielkopolskim", "Chełmża": "Chełmży", "Kcynia": "Kcyni",
+    "Łódź": "Łodzi", "Wrocław": "Wrocławiu", "Poznań": "Poznaniu", "Gdańsk": "Gdańsku",
+    "Szczecin": "Szczecinie", "Lublin": "Lublinie", "Białystok": "Białymstoku", "Katowice": "Katowicach",
+    "Kielce": "Kielcach", "Olsztyn": "Olsztynie", "Rzeszów": "Rzeszowie", "Opole": "Opolu",
+    "Zielona Góra": "Zielonej Górze", "Gorzów Wielkopolski": "Gorzowie Wielkopolskim", "Chełmża": "Chełmży",
+    "Kcynia": "Kcyni",
 }  # fmt: skip
 # (ending, replacement) tried in order on one-word names; safe for the shapes listed only.
 _LOCATIVE_RULES = (
     ("szcz", "szczy"), ("owo", "owie"), ("ewo", "ewie"), ("ów", "owie"), ("ek", "ku"), ("ko", "ku"),
     ("no", "nie"), ("ice", "icach"), ("yce", "ycach"), ("iny", "inach"), ("yny", "ynach"), ("in", "inie"),
-    ("yn", "ynie"), ("ń", "niu"), ("aw", "awiu"), ("dz", "dzu"), ("ica", "icy"), ("ola", "oli"), ("wa", "wie"),
-    ("cie", "ciu"),
+    ("yn", "ynie"), ("ń", "niu"), ("aw", "awiu"), ("dz", "dzu"), ("ica", "icy"), ("ola", "oli"),
+    ("wa", "wie"), ("cie", "ciu"),
 )  # fmt: skip
 
 

@@ -67,8 +67,8 @@ def generate_register(gminas: Sequence[Gmina], *, total: int, seed: int = 2026, 
     figures: list[FiguresSeed] = []
     eligible = [
         o for o in organisations
-        if o.kind in (Kind.SOCIAL_COOPERATIVE, Kind.WORK_COOPERATIVE, Kind.DISABLED_COOPERATIVE, Kind.ASSOCIATION,
-                      Kind.FOUNDATION, Kind.NONPROFIT_COMPANY, Kind.CHURCH_ENTITY)
+        if o.kind in (Kind.SOCIAL_COOPERATIVE, Kind.WORK_COOPERATIVE, Kind.DISABLED_COOPERATIVE,
+                      Kind.ASSOCIATION, Kind.FOUNDATION, Kind.NONPROFIT_COMPANY, Kind.CHURCH_ENTITY)
         and o.activity_state in (ActivityState.ACTIVE, ActivityState.EXISTING) and not o.is_owes
     ]  # fmt: skip
     pes_total = sum(1 for o in organisations if o.kind in KIND_SHARES)
@@ -110,10 +110,15 @@ def generate_register(gminas: Sequence[Gmina], *, total: int, seed: int = 2026, 
             figures.append(
                 FiguresSeed(
                     org.ref, year, staff,
-                    employees_at_risk=max(1, round(staff * rng.uniform(0.3, 0.7))) if goal == "reintegration" else rng.randrange(0, staff // 2 + 1),
+                    employees_at_risk=(
+                        max(1, round(staff * rng.uniform(0.3, 0.7))) if goal == "reintegration"
+                        else rng.randrange(0, staff // 2 + 1)
+                    ),
                     employees_disabled=rng.randrange(0, staff // 3 + 1),
                     revenue_pln=revenue,
-                    market_revenue_pln=(revenue * Decimal(str(round(rng.uniform(0.3, 0.9), 2)))).quantize(Decimal("1.00")),
+                    market_revenue_pln=(
+                        revenue * Decimal(str(round(rng.uniform(0.3, 0.9), 2)))
+                    ).quantize(Decimal("1.00")),
                 )
             )  # fmt: skip
     for unit in (o for o in organisations if o.kind in REINTEGRATION_UNIT_KINDS):
@@ -138,7 +143,8 @@ def generate_register(gminas: Sequence[Gmina], *, total: int, seed: int = 2026, 
                 disabled = round(staff * rng.uniform(0.7, 0.9)) if kind is Kind.ZAZ else rng.randrange(0, 3)
                 revenue = Decimal(rng.randrange(400_000, 3_500_000)).quantize(Decimal("1.00"))
                 figures.append(
-                    FiguresSeed(unit.ref, year, staff, employees_at_risk=staff - disabled if kind is Kind.CIS else 0,
+                    FiguresSeed(unit.ref, year, staff,
+                                employees_at_risk=staff - disabled if kind is Kind.CIS else 0,
                                 employees_disabled=disabled, revenue_pln=revenue,
                                 market_revenue_pln=(revenue * Decimal("0.35")).quantize(Decimal("1.00")))
                 )  # fmt: skip

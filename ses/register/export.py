@@ -71,7 +71,14 @@ async def xlsx_file(filters: RegisterFilter) -> tempfile.SpooledTemporaryFile[by
     sheet.append(list(EXPORT_COLUMNS))
     async for rows in stream_rows(filters):
         for row in rows:
-            sheet.append([_text(row[column]) if not isinstance(row[column], int | float) or isinstance(row[column], bool) else row[column] for column in EXPORT_COLUMNS])
+            sheet.append(
+                [
+                    _text(row[column])
+                    if not isinstance(row[column], int | float) or isinstance(row[column], bool)
+                    else row[column]
+                    for column in EXPORT_COLUMNS
+                ]
+            )
     # Returned open: the response streams it and closes it.
     target: tempfile.SpooledTemporaryFile[bytes] = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     workbook.save(target)

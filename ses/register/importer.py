@@ -88,7 +88,9 @@ def _typed(line: int, raw: dict[str, str], errors: list[FieldError]) -> dict[str
         try:
             data["founder_id"] = int(data["founder_id"])
         except ValueError:
-            errors.append(FieldError("founder_id", "Identyfikator podmiotu prowadzącego to liczba.", row=line))
+            errors.append(
+                FieldError("founder_id", "Identyfikator podmiotu prowadzącego to liczba.", row=line)
+            )
             data["founder_id"] = None
     return data
 
@@ -105,7 +107,9 @@ async def _existing_identifiers() -> dict[str, dict[str, int]]:
 async def _existing_ids(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    rows = await Organisation.select(Organisation.id, Organisation.kind).where(Organisation.id.is_in(list(ids)))
+    rows = await Organisation.select(Organisation.id, Organisation.kind).where(
+        Organisation.id.is_in(list(ids))
+    )
     return {row["id"]: row["kind"] for row in rows}
 
 
@@ -116,10 +120,15 @@ def _header_problems(table: Table) -> list[FieldError]:
         if column not in COLUMNS
     ]
     problems += [
-        FieldError(column, f"Brak wymaganej kolumny „{column}”.", row=1) for column in REQUIRED if column not in table.header
+        FieldError(column, f"Brak wymaganej kolumny „{column}”.", row=1)
+        for column in REQUIRED
+        if column not in table.header
     ]
     duplicates = {column for column in table.header if table.header.count(column) > 1}
-    problems += [FieldError(column, "Kolumna występuje w nagłówku więcej niż raz.", row=1) for column in sorted(duplicates)]
+    problems += [
+        FieldError(column, "Kolumna występuje w nagłówku więcej niż raz.", row=1)
+        for column in sorted(duplicates)
+    ]
     return problems
 
 
@@ -135,7 +144,9 @@ async def import_table(
     if errors:
         raise ValidationFailed("Nagłówek pliku nie pasuje do wzoru importu.", errors)
     if not table.rows:
-        raise ValidationFailed("Plik nie zawiera żadnego wiersza danych.", [FieldError("file", "Brak danych.", row=2)])
+        raise ValidationFailed(
+            "Plik nie zawiera żadnego wiersza danych.", [FieldError("file", "Brak danych.", row=2)]
+        )
 
     if dry_run:
         cleaned, errors = await _checked_rows(table, await _existing_identifiers(), writer=None)
@@ -197,7 +208,11 @@ async def _checked_rows(
         data = _typed(line, raw, row_errors)
         own_ref = raw.get("ref") or None
         values, problems = clean_organisation(
-            {key: value for key, value in data.items() if not key.startswith("founder_") or key == "founder_id"},
+            {
+                key: value
+                for key, value in data.items()
+                if not key.startswith("founder_") or key == "founder_id"
+            },
             gmina_exists=gmina_exists,
             today=today,
         )
@@ -211,10 +226,18 @@ async def _checked_rows(
                 continue
             if value in existing[name]:
                 row_errors.append(
-                    FieldError(name, f"{name.upper()} {value} ma już organizacja id {existing[name][value]}.", row=line)
+                    FieldError(
+                        name,
+                        f"{name.upper()} {value} ma już organizacja id {existing[name][value]}.",
+                        row=line,
+                    )
                 )
             elif value in seen[name]:
-                row_errors.append(FieldError(name, f"{name.upper()} {value} powtarza się (wiersz {seen[name][value]}).", row=line))
+                row_errors.append(
+                    FieldError(
+                        name, f"{name.upper()} {value} powtarza się (wiersz {seen[name][value]}).", row=line
+                    )
+                )
             else:
                 seen[name][value] = line
         errors += row_errors
@@ -236,17 +259,33 @@ async def _checked_rows(
     # Founders: an existing organisation (by id, KRS or NIP) or a row of the same file (by KRS or NIP).
     founder_ids = {data["founder_id"] for _, data, _ in cleaned if data.get("founder_id")}
     known = await _existing_ids(founder_ids)
-    in_file_kind = {values.get(name): values.get("kind") for _, _, values in cleaned for name in ("krs", "nip") if values.get(name)}
+    in_file_kind = {
+        values.get(name): values.get("kind")
+        for _, _, values in cleaned
+        for name in ("krs", "nip")
+        if values.get(name)
+    }
     refs = {values["_ref"]: values.get("kind") for _, _, values in cleaned if values.get("_ref")}
     for line, data, values in cleaned:
         kind = values.get("kind")
         if kind is None:
             continue
         is_unit = Kind(kind) in REINTEGRATION_UNIT_KINDS
-        reference = data.get("founder_id") or data.get("founder_krs") or data.get("founder_nip") or data.get("founder_ref")
+        reference = (
+            data.get("founder_id")
+            or data.get("founder_krs")
+            or data.get("founder_nip")
+            or data.get("founder_ref")
+        )
         if not is_unit:
             if reference:
-                errors.append(FieldError("founder_id", "Podmiot prowadzący wskazuje się tylko dla CIS, KIS, ZAZ i WTZ.", row=line))
+                errors.append(
+                    FieldError(
+                        "founder_id",
+                        "Podmiot prowadzący wskazuje się tylko dla CIS, KIS, ZAZ i WTZ.",
+                        row=line,
+                    )
+                )
             continue
         founder_kind = None
         if data.get("founder_id"):
@@ -258,18 +297,32 @@ async def _checked_rows(
             key_name = "krs" if data.get("founder_krs") else "nip"
             key = str(data.get(f"founder_{key_name}")).strip().zfill(10)
             founder_id = existing[key_name].get(key)
-            founder_kind = in_file_kind.get(key) if founder_id is None else (await _existing_ids({founder_id})).get(founder_id)
+            founder_kind = (
+                in_file_kind.get(key)
+                if founder_id is None
+                else (await _existing_ids({founder_id})).get(founder_id)
+            )
             values["_founder_key"] = (key_name, key)
         if founder_kind is None and reference:
-            errors.append(FieldError("founder_id", f"Nie znaleziono podmiotu prowadzącego „{reference}”.", row=line))
+            errors.append(
+                FieldError("founder_id", f"Nie znaleziono podmiotu prowadzącego „{reference}”.", row=line)
+            )
         elif founder_kind is not None and Kind(founder_kind) in REINTEGRATION_UNIT_KINDS:
-            errors.append(FieldError("founder_id", "Podmiotem prowadzącym nie może być inna jednostka reintegracyjna.", row=line))
+            errors.append(
+                FieldError(
+                    "founder_id",
+                    "Podmiotem prowadzącym nie może być inna jednostka reintegracyjna.",
+                    row=line,
+                )
+            )
 
     return cleaned, errors
 
 
 ORGANISATION_COLUMNS = [column._meta.db_column_name for column in Organisation._meta.columns]
-AUDIT_COLUMNS = [column._meta.db_column_name for column in AuditRecord._meta.columns if column._meta.name != "id"]
+AUDIT_COLUMNS = [
+    column._meta.db_column_name for column in AuditRecord._meta.columns if column._meta.name != "id"
+]
 DEFAULTS = {"activity_state": "active", "is_owes": False, "version": 1}
 EMPTY_ROW = dict.fromkeys(ORGANISATION_COLUMNS)
 row_values = operator.itemgetter(*ORGANISATION_COLUMNS)
@@ -307,7 +360,10 @@ async def _drop_indexes_for_bulk_load(rows: int, first_id: int) -> list[str]:
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'organisation' "
         "AND sql IS NOT NULL"
     )
-    found = [(row["name"], row["sql"]) if isinstance(row, dict) else tuple(row) for row in await cursor.fetchall()]
+    found = [
+        (row["name"], row["sql"]) if isinstance(row, dict) else tuple(row)
+        for row in await cursor.fetchall()
+    ]
     await cursor.close()
     plain = [(name, sql) for name, sql in found if not sql.lstrip().upper().startswith("CREATE UNIQUE")]
     for name, _ in plain:

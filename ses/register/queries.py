@@ -97,7 +97,10 @@ class RegisterFilter:
         for code in self.territory:
             if not code.isdigit() or len(code) not in (2, 4, 6, 7):
                 problems.append(
-                    FieldError("territory", f"Kod TERYT „{code}” ma 2 (województwo), 4 (powiat) lub 6–7 (gmina) cyfr.")
+                    FieldError(
+                        "territory",
+                        f"Kod TERYT „{code}” ma 2 (województwo), 4 (powiat) lub 6–7 (gmina) cyfr.",
+                    )
                 )
             elif len(code) == 2:
                 places.append(Organisation.voivodeship_code == code)
@@ -162,7 +165,8 @@ async def register_stamp() -> Any:
     aggregate of its SELECT (MAX(a), MAX(b) together scan the table: 60 ms at 100,000 rows).
     """
     rows = await Organisation.raw(
-        "SELECT (SELECT MAX(updated_at) FROM organisation) AS stamp, (SELECT MAX(id) FROM organisation) AS top"
+        "SELECT (SELECT MAX(updated_at) FROM organisation) AS stamp, "
+        "(SELECT MAX(id) FROM organisation) AS top"
     )
     return (rows[0]["stamp"], rows[0]["top"]) if rows else None
 
@@ -174,7 +178,11 @@ async def check_territories(filters: RegisterFilter) -> None:
     for code in filters.territory:
         if not code.isdigit() or len(code) not in (2, 4, 6, 7):
             continue  # reported by `conditions()`
-        exists = code in known if len(code) in (2, 4) else any(code[:6] + kind in known for kind in GMINA_TYPES)
+        exists = (
+            code in known
+            if len(code) in (2, 4)
+            else any(code[:6] + kind in known for kind in GMINA_TYPES)
+        )
         if not exists:
             unknown.append(FieldError("territory", f"Nie ma jednostki terytorialnej o kodzie TERYT {code}."))
     if unknown:
@@ -215,7 +223,10 @@ async def search(
     if unknown:
         raise ValidationFailed(
             "Niepoprawne parametry wyszukiwania.",
-            [FieldError("facets", f"Nieznany wymiar „{name}”. Dozwolone: {', '.join(FACETS)}.") for name in unknown],
+            [
+                FieldError("facets", f"Nieznany wymiar „{name}”. Dozwolone: {', '.join(FACETS)}.")
+                for name in unknown
+            ],
         )
     count = Organisation.count()
     if where:
@@ -301,7 +312,9 @@ async def stream_rows(filters: RegisterFilter, batch: int = 2000) -> AsyncIterat
         last_id = rows[-1]["id"]
 
 
-async def stream_plain_rows(filters: RegisterFilter, columns: Any, batch: int = 5000) -> AsyncIterator[list[Any]]:
+async def stream_plain_rows(
+    filters: RegisterFilter, columns: Any, batch: int = 5000
+) -> AsyncIterator[list[Any]]:
     """Like `stream_rows`, but rows as plain tuples straight from the driver, read ahead.
 
     Exports of the whole register spent most of their time turning each row into a dict; a CSV
@@ -318,17 +331,26 @@ async def stream_plain_rows(filters: RegisterFilter, columns: Any, batch: int = 
         return
     where = filters.conditions()
     selected = [
-        Organisation.founder.as_alias("founder_id") if name == "founder_id" else Organisation._meta.get_column_by_name(name)
+        Organisation.founder.as_alias("founder_id")
+        if name == "founder_id"
+        else Organisation._meta.get_column_by_name(name)
         for name in columns
     ]
     id_at = list(columns).index("id")
 
     def statement(last_id: int, engine_type: str) -> tuple[str, list[Any]]:
-        query = Organisation.select(*selected).where(Organisation.id > last_id, *where).order_by(Organisation.id).limit(batch)
+        query = (
+            Organisation.select(*selected)
+            .where(Organisation.id > last_id, *where)
+            .order_by(Organisation.id)
+            .limit(batch)
+        )
         return query.querystrings[0].compile_string(engine_type=engine_type)
 
     if is_sqlite():
-        connection = sqlite3.connect(f"file:{quote(engine().path)}?mode=ro", uri=True, check_same_thread=False)
+        connection = sqlite3.connect(
+            f"file:{quote(engine().path)}?mode=ro", uri=True, check_same_thread=False
+        )
 
         async def fetch(last_id: int) -> list[Any]:
             sql, args = statement(last_id, "sqlite")

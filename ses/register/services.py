@@ -98,7 +98,10 @@ async def identifier_conflicts(values: Mapping[str, Any], exclude_id: int | None
         other = await query.first()
         if other:
             errors.append(
-                FieldError(field, f"{field.upper()} {value} ma już w rejestrze: {other['name']} (id {other['id']}).")
+                FieldError(
+                    field,
+                    f"{field.upper()} {value} ma już w rejestrze: {other['name']} (id {other['id']}).",
+                )
             )
     return errors
 
@@ -112,7 +115,11 @@ async def founder_problems(founder_id: int | None, org_id: int | None = None) ->
     if founder is None:
         return [FieldError("founder_id", f"Nie ma w rejestrze podmiotu prowadzącego o id {founder_id}.")]
     if Kind(founder["kind"]) in REINTEGRATION_UNIT_KINDS:
-        return [FieldError("founder_id", "Jednostką reintegracyjną nie może kierować inna jednostka reintegracyjna.")]
+        return [
+            FieldError(
+                "founder_id", "Jednostką reintegracyjną nie może kierować inna jednostka reintegracyjna."
+            )
+        ]
     return []
 
 
@@ -146,7 +153,9 @@ async def update(org_id: int, data: Mapping[str, Any], expected_version: int, ac
             )
         if current["activity_state"] == "retired":
             raise Conflict("Organizacja została wycofana z rejestru; jej dane są tylko do odczytu.")
-        values, errors = clean_organisation(data, gmina_exists=gmina_exists, today=date.today(), current=current)
+        values, errors = clean_organisation(
+            data, gmina_exists=gmina_exists, today=date.today(), current=current
+        )
         if not errors:
             errors += await identifier_conflicts(values, exclude_id=org_id)
             if "founder" in values:
@@ -173,7 +182,8 @@ async def retire(org_id: int, reason: str, expected_version: int, actor: Actor) 
         current = await _raw(org_id)
         if current["version"] != expected_version:
             raise PreconditionFailed(
-                f"Rekord zmienił się od czasu, gdy go pobrano (wersja {current['version']}). Pobierz go ponownie."
+                f"Rekord zmienił się od czasu, gdy go pobrano (wersja {current['version']}). "
+                "Pobierz go ponownie."
             )
         if current["activity_state"] == "retired":
             raise Conflict("Organizacja jest już wycofana z rejestru.")

@@ -49,7 +49,11 @@ async def _organisation(org_id: int) -> dict[str, Any]:
 
 async def list_statuses(org_id: int) -> list[dict[str, Any]]:
     await _organisation(org_id)
-    rows = await LegalStatus.select(*STATUS_COLUMNS).where(LegalStatus.organisation == org_id).order_by(LegalStatus.id)
+    rows = await (
+        LegalStatus.select(*STATUS_COLUMNS)
+        .where(LegalStatus.organisation == org_id)
+        .order_by(LegalStatus.id)
+    )
     for row in rows:
         row["events"] = await (
             StatusEvent.select(
@@ -77,7 +81,9 @@ async def get_status(status_id: int, org_id: int | None = None) -> dict[str, Any
     return row
 
 
-async def record_status(org_id: int, data: Mapping[str, Any], actor: Actor, *, today: date | None = None) -> dict[str, Any]:
+async def record_status(
+    org_id: int, data: Mapping[str, Any], actor: Actor, *, today: date | None = None
+) -> dict[str, Any]:
     """Record a new status of an organisation (an application or a granted status)."""
     today = today or date.today()
     status_type = StatusType(data["status_type"])
@@ -109,7 +115,11 @@ async def record_status(org_id: int, data: Mapping[str, Any], actor: Actor, *, t
                 f"Organizacja ma już {MACHINES[status_type].label} w stanie "
                 f"„{machine.label(open_states[0]['state'])}”: zmień go zamiast dodawać nowy."
             )
-        blocked = [row["reapply_after"] for row in earlier if row["reapply_after"] and row["reapply_after"] > today]
+        blocked = [
+            row["reapply_after"]
+            for row in earlier
+            if row["reapply_after"] and row["reapply_after"] > today
+        ]
         if blocked:
             raise Conflict(
                 f"Po utracie statusu nowy wniosek można złożyć najwcześniej {max(blocked).isoformat()} "
@@ -118,7 +128,9 @@ async def record_status(org_id: int, data: Mapping[str, Any], actor: Actor, *, t
         decision_date = data.get("decision_date")
         valid_to = None
         if MACHINES[status_type].valid_years and decision_date:
-            valid_to = machine.add_years(data.get("valid_from") or decision_date, MACHINES[status_type].valid_years)
+            valid_to = machine.add_years(
+                data.get("valid_from") or decision_date, MACHINES[status_type].valid_years
+            )
         stamp = now()
         rows = await LegalStatus.insert(
             LegalStatus(
@@ -155,7 +167,10 @@ async def record_status(org_id: int, data: Mapping[str, Any], actor: Actor, *, t
             "status.create",
             "organisation",
             org_id,
-            {f"{status_type.value}_status": [None, state], "decision_number": [None, data.get("decision_number")]},
+            {
+                f"{status_type.value}_status": [None, state],
+                "decision_number": [None, data.get("decision_number")],
+            },
             reason=data.get("reason"),
         )
         return await get_status(status_id)
@@ -177,7 +192,11 @@ async def transition(
         on_date: date = data["on_date"]
         final_date = data.get("final_date")
         machine.check_dates(
-            problems, today=today, decision_date=status["decision_date"], on_date=on_date, final_date=final_date
+            problems,
+            today=today,
+            decision_date=status["decision_date"],
+            on_date=on_date,
+            final_date=final_date,
         )
         if target == "active" and status["state"] == "submitted" and not data.get("decision_number"):
             problems.add("decision_number", "Przyznanie statusu wymaga numeru decyzji.")
@@ -243,7 +262,11 @@ FIGURE_COLUMNS = (
 
 async def list_figures(org_id: int) -> list[dict[str, Any]]:
     await _organisation(org_id)
-    rows = await YearFigures.select(*FIGURE_COLUMNS).where(YearFigures.organisation == org_id).order_by(YearFigures.year)
+    rows = await (
+        YearFigures.select(*FIGURE_COLUMNS)
+        .where(YearFigures.organisation == org_id)
+        .order_by(YearFigures.year)
+    )
     return [{**row, "market_share": _share(row)} for row in rows]
 
 
@@ -253,29 +276,64 @@ def figures_problems(year: int, data: Mapping[str, Any], today: date) -> list[Fi
         problems.append(FieldError("year", f"Rok musi mieścić się w latach 1990–{today.year}."))
     employees = data.get("employees", 0)
     if data.get("employees_at_risk", 0) > employees:
-        problems.append(FieldError("employees_at_risk", "Zatrudnionych zagrożonych wykluczeniem nie może być więcej niż wszystkich."))
+        problems.append(
+            FieldError(
+                "employees_at_risk",
+                "Zatrudnionych zagrożonych wykluczeniem nie może być więcej niż wszystkich.",
+            )
+        )
     if data.get("employees_disabled", 0) > employees:
-        problems.append(FieldError("employees_disabled", "Zatrudnionych z niepełnosprawnością nie może być więcej niż wszystkich."))
+        problems.append(
+            FieldError(
+                "employees_disabled",
+                "Zatrudnionych z niepełnosprawnością nie może być więcej niż wszystkich.",
+            )
+        )
     revenue, market = data.get("revenue_pln"), data.get("market_revenue_pln")
     if market is not None and (revenue is None or market > revenue):
-        problems.append(FieldError("market_revenue_pln", "Przychód rynkowy nie może przekraczać przychodu ogółem."))
+        problems.append(
+            FieldError("market_revenue_pln", "Przychód rynkowy nie może przekraczać przychodu ogółem.")
+        )
     return problems
 
 
-async def put_figures(org_id: int, year: int, data: Mapping[str, Any], actor: Actor, source: str = "manual") -> dict[str, Any]:
+async def put_figures(
+    org_id: int, year: int, data: Mapping[str, Any], actor: Actor, source: str = "manual"
+) -> dict[str, Any]:
     problems = figures_problems(year, data, date.today())
     if problems:
         raise ValidationFailed("Dane roczne zawierają błędy.", problems)
     async with write_transaction():
         await _organisation(org_id)
-        existing = await YearFigures.select().where((YearFigures.organisation == org_id) & (YearFigures.year == year)).first()
-        values = {key: data.get(key) for key in ("employees", "employees_at_risk", "employees_disabled", "revenue_pln", "market_revenue_pln")}
+        existing = (
+            await YearFigures.select()
+            .where((YearFigures.organisation == org_id) & (YearFigures.year == year))
+            .first()
+        )
+        values = {
+            key: data.get(key)
+            for key in (
+                "employees",
+                "employees_at_risk",
+                "employees_disabled",
+                "revenue_pln",
+                "market_revenue_pln",
+            )
+        }
         if existing:
-            await YearFigures.update({**values, "source": source, "updated_at": now()}).where(YearFigures.id == existing["id"])
+            await YearFigures.update({**values, "source": source, "updated_at": now()}).where(
+                YearFigures.id == existing["id"]
+            )
         else:
-            await YearFigures.insert(YearFigures(organisation=org_id, year=year, source=source, updated_at=now(), **values))
+            await YearFigures.insert(
+                YearFigures(organisation=org_id, year=year, source=source, updated_at=now(), **values)
+            )
         changes = {f"{year}.{key}": pair for key, pair in diff(existing or {}, values).items()}
         await record_event(actor, "figures.put", "organisation", org_id, changes)
         await touch(org_id, {})
-    row = await YearFigures.select(*FIGURE_COLUMNS).where((YearFigures.organisation == org_id) & (YearFigures.year == year)).first()
+    row = (
+        await YearFigures.select(*FIGURE_COLUMNS)
+        .where((YearFigures.organisation == org_id) & (YearFigures.year == year))
+        .first()
+    )
     return {**row, "market_share": _share(row)}

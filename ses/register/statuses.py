@@ -118,13 +118,17 @@ def status_problem(status_type: StatusType, kind: str) -> str | None:
             return "Status przedsiębiorstwa społecznego może mieć tylko podmiot ekonomii społecznej."
         if letter not in STATUS_ELIGIBLE_LETTERS:
             return (
-                f"Status przedsiębiorstwa społecznego nie przysługuje podmiotowi z art. 2 pkt 5 lit. {letter} "
+                "Status przedsiębiorstwa społecznego nie przysługuje podmiotowi "
+                f"z art. 2 pkt 5 lit. {letter} "
                 "(WTZ, ZAZ, CIS, KIS): o status występuje jednostka, która go prowadzi."
             )
         return None
     expected = UNIT_STATUS_KIND[status_type]
     if Kind(kind) is not expected:
-        return f"{MACHINES[status_type].label.capitalize()} dotyczy tylko jednostek typu {expected.value.upper()}."
+        return (
+            f"{MACHINES[status_type].label.capitalize()} "
+            f"dotyczy tylko jednostek typu {expected.value.upper()}."
+        )
     return None
 
 

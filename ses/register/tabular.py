@@ -41,7 +41,13 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         raise ValidationFailed(
             "Nie rozpoznano kodowania pliku: zapisz go jako CSV UTF-8 albo CSV (Windows-1250).",
-            [FieldError("file", f"Bajt {data[exc.start]:#04x} na pozycji {exc.start} nie pasuje do UTF-8 ani Windows-1250.")],
+            [
+                FieldError(
+                    "file",
+                    f"Bajt {data[exc.start]:#04x} na pozycji {exc.start} "
+                    "nie pasuje do UTF-8 ani Windows-1250.",
+                )
+            ],
         ) from exc
     return text, "cp1250"
 

@@ -70,9 +70,13 @@ def clean_organisation(
     elif current is None and kind is not None:
         out["legal_form"] = default_legal_form(kind).value
     if "activity_state" in data:
-        state = _enum(data["activity_state"] or "", ActivityState, "activity_state", errors, "stan aktywności")
+        state = _enum(
+            data["activity_state"] or "", ActivityState, "activity_state", errors, "stan aktywności"
+        )
         if state is ActivityState.RETIRED and (current or {}).get("activity_state") != "retired":
-            errors.append(FieldError("activity_state", "Do wycofania z rejestru służy operacja „retire” z powodem."))
+            errors.append(
+                FieldError("activity_state", "Do wycofania z rejestru służy operacja „retire” z powodem.")
+            )
         elif state is not None:
             out["activity_state"] = state.value
     elif current is None:
@@ -116,9 +120,15 @@ def clean_organisation(
 
     if "is_owes" in data and data["is_owes"] is not None:
         out["is_owes"] = bool(data["is_owes"])
-        if out["is_owes"] and kind is not None and (letter_of(kind) is None or kind in REINTEGRATION_UNIT_KINDS):
+        if (
+            out["is_owes"]
+            and kind is not None
+            and (letter_of(kind) is None or kind in REINTEGRATION_UNIT_KINDS)
+        ):
             errors.append(
-                FieldError("is_owes", "Akredytację OWES może mieć tylko PES z art. 2 pkt 5 lit. a, d, e lub f.")
+                FieldError(
+                    "is_owes", "Akredytację OWES może mieć tylko PES z art. 2 pkt 5 lit. a, d, e lub f."
+                )
             )
 
     if "founder_id" in data:
@@ -127,8 +137,14 @@ def clean_organisation(
         founder = out.get("founder", merged.get("founder", merged.get("founder_id")))
         if kind in REINTEGRATION_UNIT_KINDS and founder is None:
             errors.append(
-                FieldError("founder_id", f"{kind.value.upper()} nie ma osobowości prawnej: wskaż podmiot, który go prowadzi.")
+                FieldError(
+                    "founder_id",
+                    f"{kind.value.upper()} nie ma osobowości prawnej: "
+                    "wskaż podmiot, który go prowadzi.",
+                )
             )
         if kind not in REINTEGRATION_UNIT_KINDS and "founder_id" in data and data["founder_id"] is not None:
-            errors.append(FieldError("founder_id", "Podmiot prowadzący wskazuje się tylko dla CIS, KIS, ZAZ i WTZ."))
+            errors.append(
+                FieldError("founder_id", "Podmiot prowadzący wskazuje się tylko dla CIS, KIS, ZAZ i WTZ.")
+            )
     return out, errors

@@ -62,7 +62,9 @@ class TerritoryController(Controller):
         return {"items": items, "page": page, "page_size": page_size, "total": total}  # type: ignore[return-value]
 
     @get("/geojson", summary="Boundaries of one level as GeoJSON, optionally within a code")
-    async def geojson(self, level: FromQuery[str] = "voivodeship", within: FromQuery[str | None] = None) -> dict[str, Any]:
+    async def geojson(
+        self, level: FromQuery[str] = "voivodeship", within: FromQuery[str | None] = None
+    ) -> dict[str, Any]:
         return services.feature_collection(_level(level) or "voivodeship", within)
 
     @get("/{code:str}", summary="One unit with its parents")

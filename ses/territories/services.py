@@ -29,9 +29,9 @@ async def load_territories() -> int:
             await Territory.insert(*fresh[start : start + 500])
         for row in rows:
             if row.code in existing and existing[row.code] != (row.name, row.population):
-                await Territory.update({Territory.population: row.population, Territory.name: row.name}).where(
-                    Territory.code == row.code
-                )
+                await Territory.update(
+                    {Territory.population: row.population, Territory.name: row.name}
+                ).where(Territory.code == row.code)
     _gmina_codes = _all_codes = None
     return await Territory.count()
 
@@ -95,9 +95,11 @@ async def get_territory(code: str) -> dict[str, Any]:
     chain = []
     parent = row["parent_code"]
     while parent:
-        up = await Territory.select(Territory.code, Territory.name, Territory.level, Territory.parent_code).where(
-            Territory.code == parent
-        ).first()
+        up = (
+            await Territory.select(Territory.code, Territory.name, Territory.level, Territory.parent_code)
+            .where(Territory.code == parent)
+            .first()
+        )
         if up is None:
             break
         chain.append({"code": up["code"], "name": up["name"], "level": up["level"]})

@@ -34,9 +34,13 @@ def _int_or_none(value: str, name: str) -> int | None:
     return int(value)
 
 
-async def _accounts_page(request: Request[Any, Any, Any], page_no: int, status_code: int = 200, **context: Any) -> Template:
+async def _accounts_page(
+    request: Request[Any, Any, Any], page_no: int, status_code: int = 200, **context: Any
+) -> Template:
     listing = await services.list_accounts(max(page_no, 1), PAGE_SIZE)
-    return page(request, "accounts.html.j2", status_code, page=listing, form=context.pop("form", {}), **context)
+    return page(
+        request, "accounts.html.j2", status_code, page=listing, form=context.pop("form", {}), **context
+    )
 
 
 @get("/admin/accounts", guards=ADMIN_ONLY, include_in_schema=False)
@@ -60,8 +64,12 @@ async def create_account(request: Request[Any, Any, Any], data: Form) -> Templat
     return Redirect(f"/admin/accounts/{account_id}", status_code=303)
 
 
-async def _account_page(request: Request[Any, Any, Any], account_id: int, status_code: int = 200, **context: Any) -> Template:
-    return page(request, "account.html.j2", status_code, account=await services.account_detail(account_id), **context)
+async def _account_page(
+    request: Request[Any, Any, Any], account_id: int, status_code: int = 200, **context: Any
+) -> Template:
+    return page(
+        request, "account.html.j2", status_code, account=await services.account_detail(account_id), **context
+    )
 
 
 @get("/admin/accounts/{account_id:int}", guards=ADMIN_ONLY, include_in_schema=False)
@@ -69,7 +77,10 @@ async def account(request: Request[Any, Any, Any], account_id: FromPath[int]) ->
     return await _account_page(request, account_id)
 
 
-@post("/admin/accounts/{account_id:int}", guards=ADMIN_ONLY, include_in_schema=False, request_max_body_size=16 * 1024)
+@post(
+    "/admin/accounts/{account_id:int}", guards=ADMIN_ONLY, include_in_schema=False,
+    request_max_body_size=16 * 1024,
+)
 async def update_account(request: Request[Any, Any, Any], account_id: FromPath[int], data: Form) -> Template:
     try:
         await services.update_account(
@@ -81,12 +92,16 @@ async def update_account(request: Request[Any, Any, Any], account_id: FromPath[i
     return await _account_page(request, account_id, notices=["Zapisano zmiany konta."])
 
 
-@post("/admin/accounts/{account_id:int}/tokens", guards=ADMIN_ONLY, include_in_schema=False, request_max_body_size=16 * 1024)
+@post(
+    "/admin/accounts/{account_id:int}/tokens", guards=ADMIN_ONLY, include_in_schema=False,
+    request_max_body_size=16 * 1024,
+)
 async def create_token(request: Request[Any, Any, Any], account_id: FromPath[int], data: Form) -> Template:
     try:
         secret, _ = await services.issue_token(
             issuer=signed_in(request), account_id=account_id, name=field(data, "name"),
-            valid_days=_int_or_none(field(data, "valid_days"), "valid_days"), actor=actor_of(request, Channel.WEB),
+            valid_days=_int_or_none(field(data, "valid_days"), "valid_days"),
+            actor=actor_of(request, Channel.WEB),
         )
     except DomainError as exc:
         return await _account_page(request, account_id, exc.status, **problems_of(exc))

@@ -22,7 +22,9 @@ SESSION_COOKIE = "ses_session"
 
 
 class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
-    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
         header = connection.headers.get("authorization")
         if header:
             scheme, _, secret = header.partition(" ")

@@ -23,7 +23,9 @@ def openapi_config() -> OpenAPIConfig:
         title="SES — rejestr i monitoring ekonomii społecznej",
         version=ses.__version__,
         # The API's description is public, like the API documentation of any public body.
-        openapi_router=Router(path="/schema", route_handlers=[], guards=[allow(Role.PUBLIC)], include_in_schema=False),
+        openapi_router=Router(
+            path="/schema", route_handlers=[], guards=[allow(Role.PUBLIC)], include_in_schema=False
+        ),
         render_plugins=[
             SwaggerRenderPlugin(
                 js_url=f"{SWAGGER_ASSETS}/swagger-ui-bundle.js",

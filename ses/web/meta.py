@@ -20,11 +20,17 @@ async def health() -> dict[str, str]:
 async def vocab() -> dict[str, Any]:
     return {
         "kinds": [
-            {"code": kind.value, "label": label, "pes_letter": (KIND_LETTER[kind].value if kind in KIND_LETTER else None)}
+            {
+                "code": kind.value,
+                "label": label,
+                "pes_letter": (KIND_LETTER[kind].value if kind in KIND_LETTER else None),
+            }
             for kind, label in KIND_LABELS.items()
         ],
         "legal_forms": [{"code": form.value, "label": label} for form, label in LEGAL_FORM_LABELS.items()],
-        "activity_states": [{"code": state.value, "label": label} for state, label in ACTIVITY_STATE_LABELS.items()],
+        "activity_states": [
+            {"code": state.value, "label": label} for state, label in ACTIVITY_STATE_LABELS.items()
+        ],
         "statuses": {
             status_type.value: {
                 "label": machine.label,

@@ -91,14 +91,25 @@ async def home(request: Request[Any, Any, Any]) -> Template:
     user = principal(request)
     links = []
     if user:
-        own = [(f"/rejestr/{user.organisation_id}", "Moja organizacja w rejestrze")] if user.organisation_id else []
-        links = [{"href": href, "label": label} for href, label in own + ROLE_LINKS.get(user.role, []) + COMMON_LINKS]
+        own = (
+            [(f"/rejestr/{user.organisation_id}", "Moja organizacja w rejestrze")]
+            if user.organisation_id
+            else []
+        )
+        links = [
+            {"href": href, "label": label}
+            for href, label in own + ROLE_LINKS.get(user.role, []) + COMMON_LINKS
+        ]
     return page(request, "home.html.j2", links=links)
 
 
-def _login_form(request: Request[Any, Any, Any], next_path: str, status_code: int = 200, **context: Any) -> Template:
+def _login_form(
+    request: Request[Any, Any, Any], next_path: str, status_code: int = 200, **context: Any
+) -> Template:
     token = secrets.token_urlsafe(24)
-    response = page(request, "login.html.j2", status_code, login_csrf=token, next=safe_next(next_path), **context)
+    response = page(
+        request, "login.html.j2", status_code, login_csrf=token, next=safe_next(next_path), **context
+    )
     response.cookies.append(
         Cookie(
             key=LOGIN_CSRF_COOKIE, value=token, httponly=True, samesite="strict", path="/login",
@@ -144,7 +155,9 @@ async def logout(request: Request[Any, Any, Any]) -> Redirect:
     session = request.scope.get("state", {}).get("browser_session")
     if session is not None:
         await sign_out(session, actor_of(request, Channel.WEB))
-    return Redirect("/login", status_code=303, cookies=[Cookie(key=SESSION_COOKIE, value="", path="/", max_age=0)])
+    return Redirect(
+        "/login", status_code=303, cookies=[Cookie(key=SESSION_COOKIE, value="", path="/", max_age=0)]
+    )
 
 
 @get("/account/password", guards=[allow(*ACCOUNT_ROLES)], include_in_schema=False)
@@ -152,7 +165,10 @@ async def password_page(request: Request[Any, Any, Any]) -> Template:
     return page(request, "password.html.j2")
 
 
-@post("/account/password", guards=[allow(*ACCOUNT_ROLES)], include_in_schema=False, request_max_body_size=16 * 1024)
+@post(
+    "/account/password", guards=[allow(*ACCOUNT_ROLES)], include_in_schema=False,
+    request_max_body_size=16 * 1024,
+)
 async def password_change(request: Request[Any, Any, Any], data: Form) -> Template:
     session = request.scope.get("state", {}).get("browser_session")
     if session is None:
@@ -160,12 +176,14 @@ async def password_change(request: Request[Any, Any, Any], data: Form) -> Templa
                     detail="Hasło zmienia się po zalogowaniu w przeglądarce, nie tokenem API.")
     try:
         await change_password(
-            session, field(data, "current_password"), field(data, "new_password"), field(data, "repeat_password"),
-            actor_of(request, Channel.WEB),
+            session, field(data, "current_password"), field(data, "new_password"),
+            field(data, "repeat_password"), actor_of(request, Channel.WEB),
         )
     except DomainError as exc:
         return page(request, "password.html.j2", 422, **problems_of(exc))
-    return page(request, "password.html.j2", notices=["Hasło zostało zmienione. Inne sesje tego konta zakończono."])
+    return page(
+        request, "password.html.j2", notices=["Hasło zostało zmienione. Inne sesje tego konta zakończono."]
+    )
 
 
 def signed_in(request: Request[Any, Any, Any]) -> Principal:

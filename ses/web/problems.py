@@ -117,7 +117,9 @@ def _field_of(key: str | None, source: Any) -> str:
     return key or (str(source) if source else "body")
 
 
-def validation_error_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+def validation_error_handler(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> Response[dict[str, Any]]:
     errors: list[dict[str, Any]] = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if not isinstance(item, dict):

@@ -51,7 +51,9 @@ async def record_page(request: Request[Any, Any, Any], org_id: FromPath[int]) ->
     ]
     statuses = [
         {
-            "type": MACHINES[row["status_type"]].label if row["status_type"] in MACHINES else row["status_type"],
+            "type": (
+                MACHINES[row["status_type"]].label if row["status_type"] in MACHINES else row["status_type"]
+            ),
             "state": STATE_LABELS.get(row["state"], row["state"]),
             "decision": row.get("decision_number") or "—",
             "valid": f"{row.get('valid_from') or '—'} – {row.get('valid_to') or '—'}",

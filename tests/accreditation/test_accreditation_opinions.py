@@ -208,28 +208,40 @@ async def test_deadlines_list_and_page(
     assert (await client.get("/accreditation/terminy", headers=committee.headers)).status_code == 403
 
 
-async def test_working_value_partly_blocks_approval_until_replaced(client, staff, reviewer, owes_world, shipped_template):
+async def test_working_value_partly_blocks_approval_until_replaced(
+    client, staff, reviewer, owes_world, shipped_template
+):
     v = owes_world["verification"]
     failing, _ = await _to_findings(client, reviewer, owes_world, shipped_template)
     # Back in findings a reviewer may still change results; "partly" is a working value only.
     changed = await client.patch(
-        f"{API}/verifications/{v['id']}/results", json={"results": [{"code": "I.1.1", "result": "partly"}]}, headers=reviewer.headers
+        f"{API}/verifications/{v['id']}/results",
+        json={"results": [{"code": "I.1.1", "result": "partly"}]},
+        headers=reviewer.headers,
     )
     assert changed.status_code == 200
-    created = await client.post(f"{API}/verifications/{v['id']}/opinions", json=OPINION, headers=staff.headers)
+    created = await client.post(
+        f"{API}/verifications/{v['id']}/opinions", json=OPINION, headers=staff.headers
+    )
     assert created.status_code == 201
     assert "częściowo" in created.json()["justification"]
     refused = await client.post(f"{API}/opinions/{created.json()['id']}/approve", headers=staff.headers)
     assert refused.status_code == 409
     assert "I.1.1" in refused.json()["detail"] and "częściowo" in refused.json()["detail"]
-    assert (await client.get(f"{API}/opinions/{created.json()['id']}", headers=staff.headers)).json()["state"] == "draft"
+    assert (
+        await client.get(f"{API}/opinions/{created.json()['id']}", headers=staff.headers)
+    ).json()["state"] == "draft"
     fixed = await client.patch(
-        f"{API}/verifications/{v['id']}/results", json={"results": [{"code": "I.1.1", "result": "meets"}]}, headers=reviewer.headers
+        f"{API}/verifications/{v['id']}/results",
+        json={"results": [{"code": "I.1.1", "result": "meets"}]},
+        headers=reviewer.headers,
     )
     assert fixed.status_code == 200
     approved = await client.post(f"{API}/opinions/{created.json()['id']}/approve", headers=staff.headers)
     assert approved.status_code == 200 and approved.json()["state"] == "approved"
     after = await client.patch(
-        f"{API}/verifications/{v['id']}/results", json={"results": [{"code": "I.1.1", "result": "partly"}]}, headers=reviewer.headers
+        f"{API}/verifications/{v['id']}/results",
+        json={"results": [{"code": "I.1.1", "result": "partly"}]},
+        headers=reviewer.headers,
     )
     assert after.status_code == 409  # the approved opinion's results no longer change

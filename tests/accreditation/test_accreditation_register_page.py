@@ -13,7 +13,9 @@ HTML = {"accept": "text/html"}
 
 
 async def test_register_page_shows_the_accreditation_in_force(client, staff, new_organisation, caller_for):
-    lead = await new_organisation(name="Fundacja Wsparcia Inicjatyw Lokalnych", kind="foundation", is_owes=True)
+    lead = await new_organisation(
+        name="Fundacja Wsparcia Inicjatyw Lokalnych", kind="foundation", is_owes=True
+    )
     other = await new_organisation(name="Stowarzyszenie OWES Inne", kind="association", is_owes=True)
     today = date.today()
     created = await client.post(

@@ -77,8 +77,8 @@ async def test_bad_relations_are_refused_with_specific_messages(client, staff):
     cases = [
         ({"source_id": a, "target_id": a}, "target_id", "pętla"),
         ({"source_id": a, "target_id": 999999}, "target_id", "999999"),
-        ({"source_id": a, "target_id": 999998, "valid_from": "2025-01-01", "valid_to": "2024-01-01"}, "valid_to",
-         "wcześniejsza"),
+        ({"source_id": a, "target_id": 999998, "valid_from": "2025-01-01", "valid_to": "2024-01-01"},
+         "valid_to", "wcześniejsza"),
     ]  # fmt: skip
     for body, field, fragment in cases:
         response = await client.post(
@@ -272,8 +272,9 @@ async def test_survey_round_responses_scores_and_ties(client, staff, committee, 
     owes = await caller_for(Role.OWES, organisation_id=owes_org, name="owes-survey")
     bad = await client.post(
         f"{BASE}/surveys/{sid}/responses",
-        json={"respondent_id": owes_org, "partners": [{"partner_id": partner, "trust": [1, 5, 2], "value": [0, 2, 3]},
-                                                      {"partner_id": owes_org, "trust": [1, 1], "value": [1, 1, 1]}]},
+        json={"respondent_id": owes_org,
+              "partners": [{"partner_id": partner, "trust": [1, 5, 2], "value": [0, 2, 3]},
+                           {"partner_id": owes_org, "trust": [1, 1], "value": [1, 1, 1]}]},
         headers=owes.headers,
     )  # fmt: skip
     assert bad.status_code == 422

@@ -195,7 +195,11 @@ def test_the_worker_entry_points_read_committed_data_in_their_own_process(live_s
     with httpx.Client(base_url=live_server.base_url, headers=headers) as http:
         ids = []
         for i in range(5):
-            body = {"name": f"Spółdzielnia robocza {i}", "kind": "social_cooperative", "gmina_code": GMINAS[0]}
+            body = {
+                "name": f"Spółdzielnia robocza {i}",
+                "kind": "social_cooperative",
+                "gmina_code": GMINAS[0],
+            }
             response = http.post("/api/v1/organisations", json=body)
             assert response.status_code == 201, response.text
             ids.append(int(response.json()["id"]))

@@ -40,7 +40,9 @@ async def test_bad_tokens_all_get_the_same_401_that_tells_nothing(client, caller
         ApiToken.account == expired.account_id
     )
     revoked = await caller_for(Role.REVIEWER, name="uniewazniony")
-    await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(ApiToken.account == revoked.account_id)
+    await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
+        ApiToken.account == revoked.account_id
+    )
     answers = []
     for header in (
         "Bearer ses_" + "A" * 43,  # well-formed, forged
@@ -51,14 +53,19 @@ async def test_bad_tokens_all_get_the_same_401_that_tells_nothing(client, caller
         revoked.headers["Authorization"],
     ):
         response = await client.get("/api/v1/organisations", headers={"Authorization": header})
-        answers.append((response.status_code, response.json()["detail"], response.headers.get("www-authenticate")))
+        answers.append(
+            (response.status_code, response.json()["detail"], response.headers.get("www-authenticate"))
+        )
     assert set(answers) == {(401, "Nieprawidłowy lub nieważny token.", "Bearer")}
 
 
 async def test_staff_issue_and_revoke_owes_tokens_but_not_tokens_of_other_roles(client, staff, caller_for):
-    owes = await caller_for(Role.OWES, organisation_id=await owes_organisation(client, staff), name="owes-bdg")
+    owes = await caller_for(
+        Role.OWES, organisation_id=await owes_organisation(client, staff), name="owes-bdg"
+    )
     issued = await client.post(
-        "/api/v1/tokens", json={"account_id": owes.account_id, "name": "system sprawozdawczy", "valid_days": 90},
+        "/api/v1/tokens",
+        json={"account_id": owes.account_id, "name": "system sprawozdawczy", "valid_days": 90},
         headers=staff.headers,
     )
     assert issued.status_code == 201, issued.text
@@ -77,7 +84,9 @@ async def test_staff_issue_and_revoke_owes_tokens_but_not_tokens_of_other_roles(
     )
     assert refused.status_code == 403
     too_long = await client.post(
-        "/api/v1/tokens", json={"account_id": owes.account_id, "name": "x", "valid_days": 5000}, headers=staff.headers
+        "/api/v1/tokens",
+        json={"account_id": owes.account_id, "name": "x", "valid_days": 5000},
+        headers=staff.headers,
     )
     assert too_long.status_code == 400
     assert too_long.json()["errors"][0]["field"] == "valid_days"
@@ -88,7 +97,12 @@ async def test_staff_issue_and_revoke_owes_tokens_but_not_tokens_of_other_roles(
 
 
 async def test_security_headers_on_api_pages_and_errors(client, staff):
-    for path, headers in (("/api/v1/organisations", staff.headers), ("/", {}), ("/login", {}), ("/api/v1/nie-ma", {})):
+    for path, headers in (
+        ("/api/v1/organisations", staff.headers),
+        ("/", {}),
+        ("/login", {}),
+        ("/api/v1/nie-ma", {}),
+    ):
         response = await client.get(path, headers=headers)
         csp = response.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp, path
@@ -112,7 +126,11 @@ async def test_a_1_gb_upload_is_refused_before_it_is_read(client, staff):
     response = await client.post(
         "/api/v1/organisations/import",
         content=body(),
-        headers={**staff.headers, "content-type": "multipart/form-data; boundary=x", "content-length": str(1024**3)},
+        headers={
+            **staff.headers,
+            "content-type": "multipart/form-data; boundary=x",
+            "content-length": str(1024**3),
+        },
     )
     assert response.status_code == 413
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -135,7 +153,13 @@ async def test_hostile_text_in_fields_and_filters_is_only_text(client, staff, ho
         headers=staff.headers,
     )
     assert created.status_code in (201, 422), created.text
-    for query in ({"q": hostile}, {"territory": hostile}, {"sort": hostile}, {"kind": hostile}, {"krs": hostile}):
+    for query in (
+        {"q": hostile},
+        {"territory": hostile},
+        {"sort": hostile},
+        {"kind": hostile},
+        {"krs": hostile},
+    ):
         response = await client.get("/api/v1/organisations", params=query, headers=staff.headers)
         assert response.status_code in (200, 400, 422), (query, response.text)
     if created.status_code == 201:

@@ -19,7 +19,9 @@ HTML = {"accept": "text/html"}
 async def account(username: str, role: Role = Role.STAFF, password: str = PASSWORD, **extra: Any) -> int:
     from ses.auth.services import create_account
 
-    return await create_account(username=username, role=role, password=password, actor=Actor.system("tests"), **extra)
+    return await create_account(
+        username=username, role=role, password=password, actor=Actor.system("tests"), **extra
+    )
 
 
 def hidden(html: str, name: str) -> str:
@@ -33,7 +35,12 @@ async def sign_in(client: Any, username: str, password: str = PASSWORD, next_pat
     assert form_page.status_code == 200
     return await client.post(
         "/login",
-        data={"username": username, "password": password, "_csrf": hidden(form_page.text, "_csrf"), "next": next_path},
+        data={
+            "username": username,
+            "password": password,
+            "_csrf": hidden(form_page.text, "_csrf"),
+            "next": next_path,
+        },
         headers=HTML,
     )
 
@@ -52,7 +59,11 @@ async def test_sign_in_sets_a_safe_session_cookie_and_the_session_works_for_the_
     response = await sign_in(client, "anna.kowalska", next_path="/account/password")
     assert response.status_code == 303
     assert response.headers["location"] == "/account/password"
-    cookie = next(value for name, value in response.headers.multi_items() if name == "set-cookie" and "ses_session=" in value)
+    cookie = next(
+        value
+        for name, value in response.headers.multi_items()
+        if name == "set-cookie" and "ses_session=" in value
+    )
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax") and "Path=/" in cookie
     me = await client.get("/api/v1/me")
     assert me.status_code == 200
@@ -145,14 +156,24 @@ async def test_password_change_checks_the_current_one_and_then_works(client):
     token = hidden(form.text, "_csrf")
     bad = await client.post(
         "/account/password",
-        data={"_csrf": token, "current_password": "nie-to-haslo", "new_password": "krotkie", "repeat_password": "inne"},
+        data={
+            "_csrf": token,
+            "current_password": "nie-to-haslo",
+            "new_password": "krotkie",
+            "repeat_password": "inne",
+        },
         headers=HTML,
     )
     assert bad.status_code == 422
     assert "Obecne hasło jest nieprawidłowe." in bad.text and "co najmniej 10 znaków" in bad.text
     good = await client.post(
         "/account/password",
-        data={"_csrf": token, "current_password": PASSWORD, "new_password": "Nowe-haslo-2027", "repeat_password": "Nowe-haslo-2027"},
+        data={
+            "_csrf": token,
+            "current_password": PASSWORD,
+            "new_password": "Nowe-haslo-2027",
+            "repeat_password": "Nowe-haslo-2027",
+        },
         headers=HTML,
     )
     assert good.status_code == 200 and "Hasło zostało zmienione" in good.text
@@ -175,12 +196,22 @@ async def test_admin_manages_accounts_and_tokens_on_pages_and_a_token_is_shown_o
     token = hidden(listing.text, "_csrf")
     created = await client.post(
         "/admin/accounts",
-        data={"_csrf": token, "username": "owes.torun", "role": "owes", "organisation_id": str(owes.json()["id"]), "password": ""},
+        data={
+            "_csrf": token,
+            "username": "owes.torun",
+            "role": "owes",
+            "organisation_id": str(owes.json()["id"]),
+            "password": "",
+        },
         headers=HTML,
     )
     assert created.status_code == 303
     detail_path = created.headers["location"]
-    issued = await client.post(f"{detail_path}/tokens", data={"_csrf": token, "name": "system OWES", "valid_days": "90"}, headers=HTML)
+    issued = await client.post(
+        f"{detail_path}/tokens",
+        data={"_csrf": token, "name": "system OWES", "valid_days": "90"},
+        headers=HTML,
+    )
     assert issued.status_code == 201
     secret = re.search(r"<code>(ses_[^<]+)</code>", issued.text).group(1)
     as_owes = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
@@ -202,11 +233,15 @@ async def test_admin_role_change_is_audited_and_bad_form_input_is_explained(clie
     await sign_in(client, "admin.drugi")
     page = await client.get(f"/admin/accounts/{target}", headers=HTML)
     token = hidden(page.text, "_csrf")
-    changed = await client.post(f"/admin/accounts/{target}", data={"_csrf": token, "role": "reviewer", "active": "1"}, headers=HTML)
+    changed = await client.post(
+        f"/admin/accounts/{target}", data={"_csrf": token, "role": "reviewer", "active": "1"}, headers=HTML
+    )
     assert changed.status_code == 200 and "Zapisano zmiany" in changed.text
     assert "account.role_change" in await audit_actions(target)
     bad = await client.post(
-        "/admin/accounts", data={"_csrf": token, "username": "x", "role": "owes", "password": "krotkie"}, headers=HTML
+        "/admin/accounts",
+        data={"_csrf": token, "username": "x", "role": "owes", "password": "krotkie"},
+        headers=HTML,
     )
     assert bad.status_code == 422
     assert "Konto OWES musi wskazywać organizację OWES." in bad.text and "co najmniej 10 znaków" in bad.text

@@ -26,7 +26,9 @@ def test_sign_in_password_change_and_sign_out_in_a_browser(live_server, browser)
     live_server.ses("user", "create", "anna.browser", "--role", "admin", "--password", "Pierwsze-haslo-1")
     page = browser.new_page()
     csp_violations: list[str] = []
-    page.on("console", lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "console", lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None
+    )
 
     page.goto(f"{live_server.base_url}/admin/accounts")
     assert page.url.endswith("/login?next=/admin/accounts")

@@ -63,7 +63,9 @@ async def test_bad_identifiers_and_territory_are_reported_together(client, staff
 
 async def test_identifiers_are_unique_and_the_holder_is_named(client, staff):
     first = await create(client, staff, nip=VALID_NIP)
-    response = await client.post("/api/v1/organisations", json=org(name="Inna", nip=VALID_NIP), headers=staff.headers)
+    response = await client.post(
+        "/api/v1/organisations", json=org(name="Inna", nip=VALID_NIP), headers=staff.headers
+    )
     assert response.status_code == 422
     assert f"id {first['id']}" in response.json()["errors"][0]["message"]
 
@@ -71,13 +73,17 @@ async def test_identifiers_are_unique_and_the_holder_is_named(client, staff):
 async def test_unknown_field_and_wrong_kind_are_refused(client, staff):
     response = await client.post("/api/v1/organisations", json=org(colour="red"), headers=staff.headers)
     assert response.status_code == 400
-    assert any(error["field"] == "colour" or "colour" in error["message"] for error in response.json()["errors"])
+    assert any(
+        error["field"] == "colour" or "colour" in error["message"] for error in response.json()["errors"]
+    )
     response = await client.post("/api/v1/organisations", json=org(kind="party"), headers=staff.headers)
     assert response.status_code == 400
 
 
 async def test_reintegration_unit_needs_its_running_body(client, staff):
-    response = await client.post("/api/v1/organisations", json=org(name="CIS w Toruniu", kind="cis"), headers=staff.headers)
+    response = await client.post(
+        "/api/v1/organisations", json=org(name="CIS w Toruniu", kind="cis"), headers=staff.headers
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "founder_id"
     founder = await create(client, staff, name="Fundacja Pomocy", kind="foundation")
@@ -106,9 +112,13 @@ async def test_search_filters_sorts_and_counts(client, staff):
         "Ochotnicza Straż Pożarna w Toruniu",
     ]
     assert page["facets"]["kind"] == {"osp": 1, "social_cooperative": 1}
-    by_voivodeship = await client.get("/api/v1/organisations", params={"territory": "10"}, headers=staff.headers)
+    by_voivodeship = await client.get(
+        "/api/v1/organisations", params={"territory": "10"}, headers=staff.headers
+    )
     assert by_voivodeship.json()["total"] == 1
-    by_gmina = await client.get("/api/v1/organisations", params={"territory": "106101"}, headers=staff.headers)
+    by_gmina = await client.get(
+        "/api/v1/organisations", params={"territory": "106101"}, headers=staff.headers
+    )
     assert by_gmina.json()["total"] == 1
 
 
@@ -126,9 +136,13 @@ async def test_concurrent_edits_cannot_overwrite_each_other(client, staff):
     created = await create(client, staff)
     url = f"/api/v1/organisations/{created['id']}"
     etag = (await client.get(url, headers=staff.headers)).headers["etag"]
-    first = await client.patch(url, json={"phone": "56 123 45 67"}, headers={**staff.headers, "If-Match": etag})
+    first = await client.patch(
+        url, json={"phone": "56 123 45 67"}, headers={**staff.headers, "If-Match": etag}
+    )
     assert first.status_code == 200 and first.json()["version"] == 2
-    second = await client.patch(url, json={"phone": "56 000 00 00"}, headers={**staff.headers, "If-Match": etag})
+    second = await client.patch(
+        url, json={"phone": "56 000 00 00"}, headers={**staff.headers, "If-Match": etag}
+    )
     assert second.status_code == 412
     missing = await client.patch(url, json={"phone": "1"}, headers=staff.headers)
     assert missing.status_code == 428
@@ -139,13 +153,21 @@ async def test_history_shows_who_changed_what_and_retire_keeps_the_record(client
     created = await create(client, staff)
     url = f"/api/v1/organisations/{created['id']}"
     etag = (await client.get(url, headers=staff.headers)).headers["etag"]
-    changed = await client.patch(url, json={"name": "Stowarzyszenie Toruńskie"}, headers={**staff.headers, "If-Match": etag})
+    changed = await client.patch(
+        url, json={"name": "Stowarzyszenie Toruńskie"}, headers={**staff.headers, "If-Match": etag}
+    )
     retired = await client.post(
-        f"{url}/retire", json={"reason": "Wykreślone z KRS"}, headers={**staff.headers, "If-Match": changed.headers["etag"]}
+        f"{url}/retire",
+        json={"reason": "Wykreślone z KRS"},
+        headers={**staff.headers, "If-Match": changed.headers["etag"]},
     )
     assert retired.status_code == 200 and retired.json()["activity_state"] == "retired"
     history = (await client.get(f"{url}/history", headers=staff.headers)).json()
-    assert [entry["action"] for entry in history] == ["organisation.retire", "organisation.update", "organisation.create"]
+    assert [entry["action"] for entry in history] == [
+        "organisation.retire",
+        "organisation.update",
+        "organisation.create",
+    ]
     assert history[1]["changes"]["name"] == ["Stowarzyszenie Przyjaciół Torunia", "Stowarzyszenie Toruńskie"]
     assert history[0]["reason"] == "Wykreślone z KRS" and history[0]["channel"] == "api"
     assert history[1]["actor"].startswith("staff")
@@ -159,24 +181,41 @@ async def test_ps_status_lifecycle_and_reapplication_date(client, staff):
     base = f"/api/v1/organisations/{coop['id']}/statuses"
     granted = await client.post(
         base,
-        json={"status_type": "ps", "state": "active", "goal": "reintegration", "decision_number": "WPS.1.2024",
-              "decision_date": "2024-03-01", "granted_by": "Wojewoda Kujawsko-Pomorski"},
+        json={
+            "status_type": "ps",
+            "state": "active",
+            "goal": "reintegration",
+            "decision_number": "WPS.1.2024",
+            "decision_date": "2024-03-01",
+            "granted_by": "Wojewoda Kujawsko-Pomorski",
+        },
         headers=staff.headers,
     )
     assert granted.status_code == 201, granted.text
     status_id = granted.json()["id"]
     moves = f"{base}/{status_id}/transitions"
-    bad = await client.post(moves, json={"to_state": "submitted", "on_date": "2024-05-01"}, headers=staff.headers)
+    bad = await client.post(
+        moves, json={"to_state": "submitted", "on_date": "2024-05-01"}, headers=staff.headers
+    )
     assert bad.status_code == 422 and "Dozwolone" in bad.json()["detail"]
-    control = await client.post(moves, json={"to_state": "under_control", "on_date": "2024-06-01"}, headers=staff.headers)
+    control = await client.post(
+        moves, json={"to_state": "under_control", "on_date": "2024-06-01"}, headers=staff.headers
+    )
     assert control.json()["state"] == "under_control"
     before_grant = await client.post(
-        moves, json={"to_state": "lost", "on_date": "2024-01-01", "decision_number": "X"}, headers=staff.headers
+        moves,
+        json={"to_state": "lost", "on_date": "2024-01-01", "decision_number": "X"},
+        headers=staff.headers,
     )
     assert before_grant.status_code == 422
     lost = await client.post(
         moves,
-        json={"to_state": "lost", "on_date": "2025-02-10", "final_date": "2025-03-01", "decision_number": "WPS.9.2025"},
+        json={
+            "to_state": "lost",
+            "on_date": "2025-02-10",
+            "final_date": "2025-03-01",
+            "decision_number": "WPS.9.2025",
+        },
         headers=staff.headers,
     )
     assert lost.json()["reapply_after"] == "2026-03-01"
@@ -218,7 +257,13 @@ async def test_year_figures_are_checked_and_kept_per_year(client, staff):
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "employees_at_risk"
     good = await client.put(
         url,
-        json={"employees": 5, "employees_at_risk": 2, "employees_disabled": 1, "revenue_pln": "100000.00", "market_revenue_pln": "60000.00"},
+        json={
+            "employees": 5,
+            "employees_at_risk": 2,
+            "employees_disabled": 1,
+            "revenue_pln": "100000.00",
+            "market_revenue_pln": "60000.00",
+        },
         headers=staff.headers,
     )
     assert good.status_code == 200 and good.json()["market_share"] == "0.6000"
@@ -229,7 +274,9 @@ async def test_year_figures_are_checked_and_kept_per_year(client, staff):
 async def test_csv_and_xlsx_export_of_the_same_query(client, staff):
     await create(client, staff, name="Fundacja Łódzka", kind="foundation", gmina_code=LODZ)
     await create(client, staff, name="Stowarzyszenie Toruńskie", kind="association")
-    response = await client.get("/api/v1/organisations/export.csv", params={"territory": "04"}, headers=staff.headers)
+    response = await client.get(
+        "/api/v1/organisations/export.csv", params={"territory": "04"}, headers=staff.headers
+    )
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert len(lines) == 2 and "Stowarzyszenie Toruńskie" in lines[1]

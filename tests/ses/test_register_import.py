@@ -36,9 +36,13 @@ async def test_good_file_is_imported_with_audit_and_units_linked_to_founders(cli
     assert response.status_code == 201, response.text
     assert response.json() == {"created": 3, "rows": 3, "dry_run": False}
     units = (await client.get("/api/v1/organisations", params={"kind": "cis"}, headers=staff.headers)).json()
-    founder = (await client.get("/api/v1/organisations", params={"krs": "0000030897"}, headers=staff.headers)).json()
+    founder = (
+        await client.get("/api/v1/organisations", params={"krs": "0000030897"}, headers=staff.headers)
+    ).json()
     assert units["items"][0]["founder_id"] == founder["items"][0]["id"]
-    history = (await client.get(f"/api/v1/organisations/{founder['items'][0]['id']}/history", headers=staff.headers)).json()
+    history = (
+        await client.get(f"/api/v1/organisations/{founder['items'][0]['id']}/history", headers=staff.headers)
+    ).json()
     assert history[0]["channel"] == "import" and history[0]["changes"]["name"][1] == "Fundacja Dobra Wola"
 
 
@@ -62,7 +66,9 @@ async def test_windows_1250_csv_from_excel_with_semicolons(client, staff):
     content = "name;kind;gmina_code\nStowarzyszenie Żółta Łąka;association;0463011\n".encode("cp1250")
     response = await upload(client, staff, content)
     assert response.status_code == 201
-    found = (await client.get("/api/v1/organisations", params={"q": "zolta laka"}, headers=staff.headers)).json()
+    found = (
+        await client.get("/api/v1/organisations", params={"q": "zolta laka"}, headers=staff.headers)
+    ).json()
     assert found["items"][0]["name"] == "Stowarzyszenie Żółta Łąka"
 
 
@@ -80,7 +86,9 @@ async def test_unknown_columns_and_missing_required_columns(client, staff):
 
 
 async def test_malformed_csv_and_dry_run(client, staff):
-    response = await upload(client, staff, b'name,kind,gmina_code\n"Unclosed,association,0463011\nX,association\n')
+    response = await upload(
+        client, staff, b'name,kind,gmina_code\n"Unclosed,association,0463011\nX,association\n'
+    )
     assert response.status_code == 422
     ok = await upload(client, staff, b"name,kind,gmina_code\nFundacja,foundation,0463011\n", dry_run="true")
     assert ok.json() == {"created": 0, "rows": 1, "dry_run": True}
@@ -119,6 +127,10 @@ async def test_units_can_point_at_founders_by_a_reference_within_the_file(client
     assert [(e["row"], e["field"]) for e in response.json()["errors"]] == [(4, "founder_id")]
     response = await upload(client, staff, content.rsplit(b"w2,", 1)[0])
     assert response.status_code == 201
-    unit = (await client.get("/api/v1/organisations", params={"kind": "wtz"}, headers=staff.headers)).json()["items"][0]
-    office = (await client.get("/api/v1/organisations", params={"kind": "gmina_office"}, headers=staff.headers)).json()
+    unit = (
+        await client.get("/api/v1/organisations", params={"kind": "wtz"}, headers=staff.headers)
+    ).json()["items"][0]
+    office = (
+        await client.get("/api/v1/organisations", params={"kind": "gmina_office"}, headers=staff.headers)
+    ).json()
     assert unit["founder_id"] == office["items"][0]["id"]

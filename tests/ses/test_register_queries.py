@@ -128,8 +128,9 @@ async def test_roles_statuses_and_identifiers_as_filters(client, staff):
     coop = await create(client, staff, "Spółdzielnia Socjalna „Smaki”", kind="social_cooperative")
     status = await client.post(
         f"/api/v1/organisations/{coop['id']}/statuses",
-        json={"status_type": "ps", "state": "active", "goal": "reintegration", "decision_number": "WPS.1.2024",
-              "decision_date": "2024-03-01", "granted_by": "Wojewoda Kujawsko-Pomorski"},
+        json={"status_type": "ps", "state": "active", "goal": "reintegration",
+              "decision_number": "WPS.1.2024", "decision_date": "2024-03-01",
+              "granted_by": "Wojewoda Kujawsko-Pomorski"},
         headers=staff.headers,
     )  # fmt: skip
     assert status.status_code == 201, status.text
@@ -194,7 +195,8 @@ def test_export_rows_read_as_plain_sqlite_values_look_like_the_api():
 
     plain = dict.fromkeys(EXPORT_COLUMNS)
     plain.update(id=7, name="Fundacja „Łąka”", is_owes=1, is_demo=0, registered_on="2020-02-29",
-                 created_at="2026-01-31 12:00:00.5+00:00", updated_at="2026-01-31 12:00:00.5+00:00")  # fmt: skip
+                 created_at="2026-01-31 12:00:00.5+00:00",
+                 updated_at="2026-01-31 12:00:00.5+00:00")  # fmt: skip
     typed = {**plain, "is_owes": True, "is_demo": False, "registered_on": date(2020, 2, 29),
              "created_at": datetime(2026, 1, 31, 12, 0, 0, 500000, tzinfo=UTC),
              "updated_at": datetime(2026, 1, 31, 12, 0, 0, 500000, tzinfo=UTC)}  # fmt: skip

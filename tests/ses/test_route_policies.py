@@ -54,14 +54,21 @@ def test_every_route_declares_its_policy():
 async def test_every_route_answers_every_role_as_its_policy_says(client, staff, caller_for):
     owes_org = await client.post(
         "/api/v1/organisations",
-        json={"name": "OWES do testu polityk", "kind": "association", "gmina_code": "0463011", "is_owes": True},
+        json={
+            "name": "OWES do testu polityk",
+            "kind": "association",
+            "gmina_code": "0463011",
+            "is_owes": True,
+        },
         headers=staff.headers,
     )
     assert owes_org.status_code == 201, owes_org.text
     callers = {None: None, Role.STAFF: staff}
     for role in (Role.COMMITTEE, Role.REVIEWER, Role.ADMIN):
         callers[role] = await caller_for(role, name=f"policy-{role.value}")
-    callers[Role.OWES] = await caller_for(Role.OWES, organisation_id=owes_org.json()["id"], name="policy-owes")
+    callers[Role.OWES] = await caller_for(
+        Role.OWES, organisation_id=owes_org.json()["id"], name="policy-owes"
+    )
 
     wrong: list[str] = []
     checked = 0
@@ -82,14 +89,20 @@ async def test_every_route_answers_every_role_as_its_policy_says(client, staff, 
             elif admitted and status in (401, 403):
                 wrong.append(f"{method} {path} as {role}: admitted by policy but got {status}")
             elif not admitted and status != (401 if role is None else 403):
-                wrong.append(f"{method} {path} as {role}: expected {401 if role is None else 403}, got {status}")
+                wrong.append(
+                    f"{method} {path} as {role}: expected {401 if role is None else 403}, got {status}"
+                )
     assert wrong == [], "\n".join(wrong)
     assert checked > 100
 
 
 async def test_static_files_are_public_and_cannot_escape_their_folder(client):
     assert (await client.get("/static/ses/ses.css")).status_code == 200
-    for attempt in ("/static/ses/../../settings.py", "/static/ses/%2e%2e/%2e%2e/settings.py", "/static/ses/..%2f..%2fsettings.py"):
+    for attempt in (
+        "/static/ses/../../settings.py",
+        "/static/ses/%2e%2e/%2e%2e/settings.py",
+        "/static/ses/..%2f..%2fsettings.py",
+    ):
         response = await client.get(attempt)
         assert response.status_code in (400, 404), attempt
         assert "Settings" not in response.text
@@ -99,10 +112,47 @@ async def test_static_files_are_public_and_cannot_escape_their_folder(client):
     ("method", "path", "expected"),
     [
         # method, path, {role: status} — the promises of issue #3's role table, spelled out.
-        ("GET", "/api/v1/organisations", {None: 401, Role.COMMITTEE: 403, Role.OWES: 403, Role.REVIEWER: 200, Role.STAFF: 200, Role.ADMIN: 200}),
-        ("GET", "/api/v1/territories?level=voivodeship", {None: 200, Role.COMMITTEE: 200, Role.OWES: 200, Role.STAFF: 200}),
-        ("GET", "/api/v1/me", {None: 401, Role.COMMITTEE: 200, Role.OWES: 200, Role.REVIEWER: 200, Role.STAFF: 200, Role.ADMIN: 200}),
-        ("GET", "/api/v1/tokens", {None: 401, Role.COMMITTEE: 403, Role.OWES: 403, Role.REVIEWER: 403, Role.STAFF: 200, Role.ADMIN: 200}),
+        (
+            "GET",
+            "/api/v1/organisations",
+            {
+                None: 401,
+                Role.COMMITTEE: 403,
+                Role.OWES: 403,
+                Role.REVIEWER: 200,
+                Role.STAFF: 200,
+                Role.ADMIN: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/v1/territories?level=voivodeship",
+            {None: 200, Role.COMMITTEE: 200, Role.OWES: 200, Role.STAFF: 200},
+        ),
+        (
+            "GET",
+            "/api/v1/me",
+            {
+                None: 401,
+                Role.COMMITTEE: 200,
+                Role.OWES: 200,
+                Role.REVIEWER: 200,
+                Role.STAFF: 200,
+                Role.ADMIN: 200,
+            },
+        ),
+        (
+            "GET",
+            "/api/v1/tokens",
+            {
+                None: 401,
+                Role.COMMITTEE: 403,
+                Role.OWES: 403,
+                Role.REVIEWER: 403,
+                Role.STAFF: 200,
+                Role.ADMIN: 200,
+            },
+        ),
         ("GET", "/admin/accounts", {None: 401, Role.STAFF: 403, Role.REVIEWER: 403, Role.ADMIN: 200}),
     ],
 )
@@ -117,8 +167,12 @@ async def test_role_table(client, staff, caller_for, method, path, expected):
         if role is Role.STAFF:
             headers = staff.headers
         elif role is Role.OWES:
-            headers = (await caller_for(role, organisation_id=owes_org.json()["id"], name="table-owes")).headers
+            headers = (
+                await caller_for(role, organisation_id=owes_org.json()["id"], name="table-owes")
+            ).headers
         elif role is not None:
             headers = (await caller_for(role, name=f"table-{role.value}")).headers
         response = await client.request(method, path, headers=headers)
-        assert response.status_code == status, f"{method} {path} as {role}: {response.status_code} {response.text[:200]}"
+        assert response.status_code == status, (
+            f"{method} {path} as {role}: {response.status_code} {response.text[:200]}"
+        )

@@ -17,7 +17,9 @@ async def test_gmina_with_parents_population_and_boundary(client):
     assert [parent["code"] for parent in body["parents"]] == ["04", "0463"]
     feature = (await client.get("/api/v1/territories/0463011/geojson")).json()
     assert feature["geometry"]["type"] in {"Polygon", "MultiPolygon"}
-    powiats = (await client.get("/api/v1/territories/geojson", params={"level": "powiat", "within": "04"})).json()
+    powiats = (
+        await client.get("/api/v1/territories/geojson", params={"level": "powiat", "within": "04"})
+    ).json()
     assert len(powiats["features"]) == 23
 
 
@@ -28,5 +30,7 @@ async def test_name_search_ignores_polish_letters(client):
 
 async def test_unknown_code_and_level(client):
     response = await client.get("/api/v1/territories/9999999")
-    assert response.status_code == 404 and response.headers["content-type"].startswith("application/problem+json")
+    assert response.status_code == 404 and response.headers["content-type"].startswith(
+        "application/problem+json"
+    )
     assert (await client.get("/api/v1/territories", params={"level": "country"})).status_code == 422
