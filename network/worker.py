@@ -16,18 +16,20 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
 import anyio.to_process
+from anyio.lowlevel import RunVar
 
 if TYPE_CHECKING:
     from network.metrics import Scope
 
 
 def job(what: str) -> Callable[..., Any]:
-    """The computation named `what`. numpy, scipy and networkx are imported here, not when this
-    module is: a new worker process imports this module at normal priority, then lowers it."""
+    """The computation named `what`. numpy, scipy and networkx are imported here, not with this
+    module, so that a new worker lowers its priority before those imports (see the end)."""
     from network import metrics
 
     jobs: dict[str, Callable[..., Any]] = {
@@ -55,23 +57,25 @@ SLOTS = int(os.environ.get("SES_NETWORK_SLOTS") or max(1, _cores() - 1))
 """At most this many network computations run at once, so one core always stays free for the
 requests (on 2 cores the region's computation and the region index's build used to run side by side
 and took both)."""
-_slots: anyio.CapacityLimiter | None = None
+_slots: RunVar[anyio.CapacityLimiter] = RunVar("network_worker_slots")
+"""One limiter per event loop, as anyio keeps its own default limiter for worker processes."""
 
 
 async def in_worker(func: Callable[..., Any], *args: Any) -> Any:
     """`func(*args)` in a worker process, waiting for a free slot first."""
-    global _slots
-    if _slots is None:
-        _slots = anyio.CapacityLimiter(SLOTS)
-    return await anyio.to_process.run_sync(func, *args, cancellable=True, limiter=_slots)
+    try:
+        slots = _slots.get()
+    except LookupError:
+        slots = anyio.CapacityLimiter(SLOTS)
+        _slots.set(slots)
+    return await anyio.to_process.run_sync(func, *args, cancellable=True, limiter=slots)
 
 
-def lower_priority() -> None:
-    """Once per worker process (anyio's worker processes serve only the network's jobs)."""
-    current = os.nice(0)
-    if current < NICENESS:
-        os.nice(NICENESS - current)
-        end_with_parent()
+def become_background_worker() -> None:
+    """Once per worker process (anyio's worker processes serve only the network's jobs): lower
+    priority, and an end together with the server."""
+    os.nice(NICENESS)
+    end_with_parent()
 
 
 def end_with_parent() -> None:
@@ -98,7 +102,6 @@ def collector_paused() -> Iterator[None]:
 
 
 def run(what: str, scope: Scope, extra: tuple[Any, ...], all_dates: bool) -> Any:
-    lower_priority()
     with collector_paused():
         return asyncio.run(_run(what, scope, extra, all_dates))
 
@@ -115,7 +118,6 @@ async def _run(what: str, scope: Scope, extra: tuple[Any, ...], all_dates: bool)
 
 
 def build_index() -> Any:
-    lower_priority()
     with collector_paused():
         return asyncio.run(_build_index())
 
@@ -139,18 +141,13 @@ async def _build_index() -> Any:
 
 
 def _in_worker_process() -> bool:
-    """True in a process anyio started for jobs (`python -m anyio.to_process`)."""
-    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
-    return spec is not None and spec.name == "anyio.to_process"
+    """True in a process anyio started for jobs (`python -m anyio.to_process`). Its `__main__` is
+    replaced by the server's own main module when the worker starts, so ask argv, which stays."""
+    return Path(sys.argv[0] if sys.argv else "").parts[-2:] == ("anyio", "to_process.py")
 
-
-ONE_THREAD = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-"""A worker computes on one core: numpy's BLAS would otherwise start a thread per core (a worker was
-seen at 128% CPU), taking the core that SLOTS keeps for the requests."""
 
 if _in_worker_process():
-    # Unpickling a job imports this module first, then numpy, scipy and networkx for its
-    # arguments (~0.6 s of CPU): those imports already run single-threaded at the lower priority.
-    for variable in ONE_THREAD:
-        os.environ.setdefault(variable, "1")
-    lower_priority()
+    # The first job's function is unpickled before its arguments, so this runs before numpy, scipy
+    # and networkx are imported for them (~0.6 s): measured nice 10 within 0.3 s of the first
+    # request (0.75 s when this module imported them itself; before, only when the job began, ~1 s).
+    become_background_worker()

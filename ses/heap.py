@@ -16,13 +16,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 
-def freeze_startup_objects() -> None:
-    gc.collect()
-    gc.freeze()
-
-
 @asynccontextmanager
 async def heap_lifespan(_app: Any = None) -> AsyncIterator[None]:
     """Frozen objects stay frozen until the process ends (the collector skips them, nothing more)."""
-    freeze_startup_objects()
+    gc.collect()
+    gc.freeze()
     yield
