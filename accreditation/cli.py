@@ -11,7 +11,8 @@ import argparse
 import json
 import sys
 
-from ses.cli import _run, register
+from ses.commands import run_async
+from ses.extensions import Command
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,9 +66,14 @@ def cmd_accreditation(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return 0
 
-    return int(_run(template_import() if args.action == "template-import" else deadlines()))
+    return int(run_async(template_import() if args.action == "template-import" else deadlines()))
 
 
-register(
-    "accreditation", "akredytacja OWES: szablony list kontrolnych i terminy", cmd_accreditation, _arguments
+COMMANDS = (
+    Command(
+        "accreditation",
+        "akredytacja OWES: szablony list kontrolnych i terminy",
+        cmd_accreditation,
+        _arguments,
+    ),
 )

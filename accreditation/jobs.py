@@ -7,7 +7,7 @@ from typing import Any
 from accreditation.deadlines import deadlines
 from ses.audit.services import Actor, record_event
 from ses.db import write_transaction
-from ses.scheduler import ScheduledJob
+from ses.extensions import ScheduledJob
 
 
 async def remind_deadlines() -> dict[str, int]:
@@ -20,7 +20,10 @@ async def remind_deadlines() -> dict[str, int]:
     counts = {key: len(value) for key, value in found.items() if isinstance(value, list)}
     async with write_transaction():
         await record_event(
-            Actor.system("scheduler"), "accreditation.reminder", "deadlines", None,
+            Actor.system("scheduler"),
+            "accreditation.reminder",
+            "deadlines",
+            None,
             {key: [None, count] for key, count in counts.items()},
         )
     return counts
@@ -28,6 +31,9 @@ async def remind_deadlines() -> dict[str, int]:
 
 JOBS = [
     ScheduledJob(
-        id="accreditation.remind_deadlines", run=remind_deadlines, cron={"hour": 6, "minute": 0}
+        id="accreditation.remind_deadlines",
+        run=remind_deadlines,
+        cron={"hour": 6, "minute": 0},
+        title="Przypomnienie o terminach akredytacji i weryfikacji",
     )
 ]

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from accreditation import services
+from ses.extensions import Panel
 
 
-async def panel(org_id: int) -> dict[str, Any] | None:
+async def panel(org_id: int) -> Panel | None:
     current = await services.current_accreditation(org_id)
     if current is None:
         return None
     partners = ", ".join(p["name"] for p in current.get("partners", [])) or "—"
-    return {
-        "title": "Akredytacja OWES",
-        "rows": [
+    return Panel(
+        title="Akredytacja OWES",
+        rows=[
             ("Stan", current["state_label"]),
             ("Decyzja", f"{current['decision_number']} z {current['decision_date']}"),
             ("Ważna", f"{current['valid_from']} – {current['valid_to']}"),
@@ -22,5 +21,4 @@ async def panel(org_id: int) -> dict[str, Any] | None:
             ("Partnerzy", partners),
             ("Powiaty", ", ".join(current.get("powiat_codes") or []) or "—"),
         ],
-        "link": None,
-    }
+    )

@@ -48,7 +48,10 @@ async def _seed(count: int) -> list[str]:
             rows = await Account.insert(
                 *[
                     Account(
-                        username=f"bench-{i}", display_name=f"bench {i}", role="reviewer", active=True,
+                        username=f"bench-{i}",
+                        display_name=f"bench {i}",
+                        role="reviewer",
+                        active=True,
                         created_at=now,
                     )
                     for i in chunk
@@ -57,8 +60,11 @@ async def _seed(count: int) -> list[str]:
             await ApiToken.insert(
                 *[
                     ApiToken(
-                        account=row["id"], name="bench", token_hash=token_hash(secrets_[i]),
-                        prefix=secrets_[i][:10], created_at=now,
+                        account=row["id"],
+                        name="bench",
+                        token_hash=token_hash(secrets_[i]),
+                        prefix=secrets_[i][:10],
+                        created_at=now,
                     )
                     for i, row in zip(chunk, rows, strict=True)
                 ]
@@ -107,7 +113,14 @@ def run(engine: str, tokens: int, seconds: int) -> list[str]:
         os.environ["SES_DATABASE_URL"] = url  # read by piccolo_conf on first import, below
         secrets_ = asyncio.run(_seed(tokens))
         ses(
-            url, "user", "create", "bench-signer", "--role", "staff", "--password", SIGNER_PASSWORD,
+            url,
+            "user",
+            "create",
+            "bench-signer",
+            "--role",
+            "staff",
+            "--password",
+            SIGNER_PASSWORD,
             capture=True,
         )
         first, later = asyncio.run(_time_checks(secrets_))
@@ -126,19 +139,28 @@ def run(engine: str, tokens: int, seconds: int) -> list[str]:
             plain_p50, bearer_p50, added = [], [], []
             for _ in range(ROUNDS):
                 plain = wrk(base + PUBLIC, seconds=max(seconds // 2, 2), connections=1, threads=1)
-                bearer = wrk(base + PUBLIC, seconds=max(seconds // 2, 2), connections=1, threads=1,
-                             headers={"Authorization": f"Bearer {secrets_[0]}"})
+                bearer = wrk(
+                    base + PUBLIC,
+                    seconds=max(seconds // 2, 2),
+                    connections=1,
+                    threads=1,
+                    headers={"Authorization": f"Bearer {secrets_[0]}"},
+                )
                 plain_p50.append(plain.p50_ms)
                 bearer_p50.append(bearer.p50_ms)
                 added.append(bearer.p50_ms - plain.p50_ms)
-            lines.append(f"| {engine} | public API call, 1 connection, no token ({ROUNDS} rounds) | "
-                         f"p50 {statistics.median(plain_p50):.2f} ms "
-                         f"(rounds: {', '.join(f'{v:.2f}' for v in plain_p50)}) |")
-            lines.append(f"| {engine} | same call with a bearer token, alternating with the above | "
-                         f"p50 {statistics.median(bearer_p50):.2f} ms "
-                         f"(rounds: {', '.join(f'{v:.2f}' for v in bearer_p50)}); "
-                         f"token adds {statistics.median(added):.2f} ms at p50 "
-                         "(median of the rounds' differences) |")
+            lines.append(
+                f"| {engine} | public API call, 1 connection, no token ({ROUNDS} rounds) | "
+                f"p50 {statistics.median(plain_p50):.2f} ms "
+                f"(rounds: {', '.join(f'{v:.2f}' for v in plain_p50)}) |"
+            )
+            lines.append(
+                f"| {engine} | same call with a bearer token, alternating with the above | "
+                f"p50 {statistics.median(bearer_p50):.2f} ms "
+                f"(rounds: {', '.join(f'{v:.2f}' for v in bearer_p50)}); "
+                f"token adds {statistics.median(added):.2f} ms at p50 "
+                "(median of the rounds' differences) |"
+            )
             stop, counter = threading.Event(), [0]
             storm = [
                 threading.Thread(target=_login_storm, args=(base, stop, counter), daemon=True)
@@ -150,9 +172,11 @@ def run(engine: str, tokens: int, seconds: int) -> list[str]:
             stop.set()
             for thread in storm:
                 thread.join()
-            lines.append(f"| {engine} | same call while 2 clients sign in back to back "
-                         f"({counter[0] / seconds:.1f} sign-ins/s) | "
-                         f"p50 {during.p50_ms:.2f} ms, p99 {during.p99_ms:.2f} ms |")
+            lines.append(
+                f"| {engine} | same call while 2 clients sign in back to back "
+                f"({counter[0] / seconds:.1f} sign-ins/s) | "
+                f"p50 {during.p50_ms:.2f} ms, p99 {during.p99_ms:.2f} ms |"
+            )
         return lines
     finally:
         drop_database(url)
@@ -170,8 +194,20 @@ def main() -> None:
         print(f"Machine: {machine()}\n")
         print("| engine | what | measured |\n|---|---|---|", flush=True)
         for engine in engines:
-            subprocess.run([sys.executable, "-m", "benchmarks.auth", "--engines", engine,
-                            "--tokens", str(args.tokens), "--seconds", str(args.seconds)], check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "benchmarks.auth",
+                    "--engines",
+                    engine,
+                    "--tokens",
+                    str(args.tokens),
+                    "--seconds",
+                    str(args.seconds),
+                ],
+                check=True,
+            )
         return
     for line in run(engines[0], args.tokens, args.seconds):
         print(line, flush=True)

@@ -270,6 +270,7 @@ def report(args: argparse.Namespace, r: dict) -> None:
     took, total = r["cut_points"]
     print(f"| articulation points of powiat {r['powiat'][0][0]} ({total}), from the powiat's cached metrics "
           f"| {took:.1f} ms | — |")  # fmt: skip
+
     def row(label: str, key: str) -> None:
         o, overlap = r[key]
         print(f"| {label} | p99 {o.p99_ms:.1f} ms (p50 {o.p50_ms:.1f}, p90 {o.p90_ms:.1f}; "

@@ -163,13 +163,16 @@ def run_engine(engine: str, csv_path: Path, seconds: int, workers: int) -> dict[
                 # The same page, but every request distinct (an ignored `_cold` parameter): each
                 # one misses the list cache — the page's cost when computed.
                 "list_cold": (
-                    list_url, headers, wrk_paths_script([list_url.removeprefix(base)], unique_param="_cold")
+                    list_url,
+                    headers,
+                    wrk_paths_script([list_url.removeprefix(base)], unique_param="_cold"),
                 ),
                 "search": (f"{base}/api/v1/organisations?{urlencode(SEARCH_QUERY)}", headers),
                 # The same search with every request distinct, so no answer cache serves it: the
                 # cost of the search itself (the count stays cached per register stamp).
                 "search_cold": (
-                    f"{base}/api/v1/organisations?{urlencode(SEARCH_QUERY)}", headers,
+                    f"{base}/api/v1/organisations?{urlencode(SEARCH_QUERY)}",
+                    headers,
                     wrk_paths_script(
                         [f"/api/v1/organisations?{urlencode(SEARCH_QUERY)}"], unique_param="_cold"
                     ),
@@ -214,7 +217,14 @@ def report(results: list[dict[str, object]], total: int, gen_s: float, seconds: 
     ]
     for res in results:
         for shape in (
-            "list", "list_mix", "list_mix_warm", "list_cold", "search", "search_cold", "by_id", "public",
+            "list",
+            "list_mix",
+            "list_mix_warm",
+            "list_cold",
+            "search",
+            "search_cold",
+            "by_id",
+            "public",
             "datasette",
         ):
             if shape in res:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import io
 import json
 import os
@@ -452,21 +453,24 @@ def follow_up_timing(base: str, world: dict[str, Any], repeat: int = 50) -> dict
 async def _compare_windows(repeat: int) -> dict[str, float]:
     """In-process: the follow-up with the accreditation windows and without a provider (the
     behaviour before), alternating, on the same database."""
+    from ses import extensions
     from ses.db import db_lifespan
+    from ses.packages import install
     from ses.reporting import followup
 
     chosen = quarters(8)
     timings: dict[bool, list[float]] = {True: [], False: []}
-    saved = followup.WINDOW_MODULES
+    saved = install()
+    without = tuple(dataclasses.replace(ext, reporting_windows=()) for ext in saved)
     async with db_lifespan():
         for index in range(2 * (repeat + 3)):
             windows = index % 2 == 0
-            followup.WINDOW_MODULES = saved if windows else ()
+            extensions.install(saved if windows else without)
             started = time.perf_counter()
             await followup.follow_up(None, chosen, None, with_cells=True)
             if index >= 6:
                 timings[windows].append(time.perf_counter() - started)
-    followup.WINDOW_MODULES = saved
+    extensions.install(saved)
     return {
         f"{name}_{stat}": value * 1000
         for windows, name in ((True, "windows"), (False, "none"))

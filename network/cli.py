@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ses.cli import _run, register
+from ses.commands import run_async
+from ses.extensions import Command
 
 
 def _scope_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,7 +70,7 @@ def cmd_network(args: argparse.Namespace) -> int:
             _print_problem(exc)
             return 1
 
-    return int(_run(run()))
+    return int(run_async(run()))
 
 
 async def _import(args: argparse.Namespace) -> int:
@@ -115,6 +116,12 @@ async def _metrics(args: argparse.Namespace) -> int:
 
 ACTIONS = {"import": _import, "export": _export, "metrics": _metrics}
 
-register(
-    "network", "sieć współpracy: import relacji, eksport (GraphML/GEXF/JSON), miary", cmd_network, _arguments
+
+COMMANDS = (
+    Command(
+        "network",
+        "sieć współpracy: import relacji, eksport (GraphML/GEXF/JSON), miary",
+        cmd_network,
+        _arguments,
+    ),
 )

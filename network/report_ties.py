@@ -1,4 +1,5 @@
-"""Ties read from an accepted OWES report (called by the reporting service inside its acceptance).
+"""Ties read from an accepted OWES report (a hook of network's extension record, called by the
+reporting service inside its acceptance with the typed `AcceptedReport` payload).
 
 An accepted report is a recorded fact: the partners of its cooperation events that are in the
 register, and the PES it names by register id (grants, jobs, new entities), become ties of the
@@ -13,10 +14,9 @@ so cached metrics are not served for the old network.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from network.services import bump_version, now
@@ -25,23 +25,17 @@ from network.vocab import UNDIRECTED_TYPES, Intensity, Origin, RelationType
 from ses.audit.services import Actor, record_event
 from ses.db import write_transaction
 from ses.register.tables import Organisation
+from ses.reporting.contract import AcceptedReport, EventKind
 
-# event_type of the report's cooperation_events → (relation type, intensity)
-EVENT_TIES: dict[str, tuple[RelationType, Intensity]] = {
-    "meeting": (RelationType.COOPERATES, Intensity.AWARENESS),
-    "training": (RelationType.COOPERATES, Intensity.COOPERATION),
-    "joint_project": (RelationType.COOPERATES, Intensity.INTEGRATION),
-    "partnership": (RelationType.OWES_PARTNER, Intensity.COORDINATION),
-    "network": (RelationType.MEMBER_OF, Intensity.COORDINATION),
+# the kind of a reported cooperation event → (relation type, intensity)
+EVENT_TIES: dict[EventKind, tuple[RelationType, Intensity]] = {
+    EventKind.MEETING: (RelationType.COOPERATES, Intensity.AWARENESS),
+    EventKind.TRAINING: (RelationType.COOPERATES, Intensity.COOPERATION),
+    EventKind.JOINT_PROJECT: (RelationType.COOPERATES, Intensity.INTEGRATION),
+    EventKind.PARTNERSHIP: (RelationType.OWES_PARTNER, Intensity.COORDINATION),
+    EventKind.NETWORK: (RelationType.MEMBER_OF, Intensity.COORDINATION),
 }
 INTENSITY_ORDER = [i.value for i in Intensity]
-
-# Tables that name a supported PES by register id → (column, service code of the tie)
-SUPPORT_TABLES: tuple[tuple[str, str, str], ...] = (
-    ("grants", "recipient_organisation_id", "grant"),
-    ("jobs", "ps_organisation_id", "jobs"),
-    ("new_entities", "organisation_id", "creating_pes_ps"),
-)
 CONFIDENCE = 0.9
 """Reported by the OWES and accepted by staff: a fact, but one told by one side."""
 
@@ -58,75 +52,44 @@ class _Tie:
     rows: list[str] = field(default_factory=list)
 
 
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def _as_id(value: Any) -> int | None:
-    if isinstance(value, bool) or value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _money(value: Any) -> Decimal | None:
-    try:
-        return None if value in (None, "") else Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _rows(data: Mapping[str, Any], table: str) -> Iterable[tuple[int, Mapping[str, Any]]]:
-    rows = data.get(table) or []
-    return ((i, row) for i, row in enumerate(rows) if isinstance(row, Mapping))
-
-
-def ties_of_report(report: Mapping[str, Any], data: Mapping[str, Any]) -> list[_Tie]:
+def ties_of_report(report: AcceptedReport) -> list[_Tie]:
     """The ties a report states (pure: no database); unknown organisations are dropped later."""
-    owes = int(report["owes_id"])
-    period_start = _as_date(report.get("period_start"))
+    owes = report.owes_id
     ties: dict[tuple[int, RelationType, str | None], _Tie] = {}
-    for i, row in _rows(data, "cooperation_events"):
-        partner = _as_id(row.get("partner_organisation_id"))
-        kind = EVENT_TIES.get(str(row.get("event_type")))
-        if partner is None or partner == owes or kind is None:
+    for event in report.cooperation:
+        if event.partner_id == owes:
             continue
-        relation_type, intensity = kind
-        held_on = _as_date(row.get("held_on")) or period_start
-        tie = ties.setdefault((partner, relation_type, None), _Tie(partner, relation_type, held_on))
+        relation_type, intensity = EVENT_TIES[event.kind]
+        held_on = event.held_on or report.period_start
+        tie = ties.setdefault(
+            (event.partner_id, relation_type, None), _Tie(event.partner_id, relation_type, held_on)
+        )
         tie.events += 1
-        tie.rows.append(f"cooperation_events.{i}")
+        tie.rows.append(event.row)
         if held_on and (tie.valid_from is None or held_on < tie.valid_from):
             tie.valid_from = held_on
         if tie.intensity is None or INTENSITY_ORDER.index(intensity.value) > INTENSITY_ORDER.index(
             tie.intensity
         ):
             tie.intensity = intensity.value
-    links = report.get("register_links") or {}
-    for table, column, service in SUPPORT_TABLES:
-        linked = (links.get(table) or {}) if isinstance(links, Mapping) else {}
-        for i, row in _rows(data, table):
-            pes = _as_id(row.get(column)) or _as_id(
-                linked.get(str(i)) if isinstance(linked, Mapping) else None
-            )
-            if pes is None or pes == owes:
-                continue
-            key = (pes, RelationType.OWES_SUPPORTS, service)
-            tie = ties.setdefault(
-                key, _Tie(pes, RelationType.OWES_SUPPORTS, period_start, Intensity.COOPERATION.value, service)
-            )
-            tie.events += 1
-            tie.rows.append(f"{table}.{i}")
-            amount = _money(row.get("amount_pln"))
-            if amount is not None:
-                tie.value_pln = (tie.value_pln or Decimal(0)) + amount
+    for given in report.support:
+        if given.organisation_id == owes:
+            continue
+        key = (given.organisation_id, RelationType.OWES_SUPPORTS, given.kind.value)
+        tie = ties.setdefault(
+            key,
+            _Tie(
+                given.organisation_id,
+                RelationType.OWES_SUPPORTS,
+                report.period_start,
+                Intensity.COOPERATION.value,
+                given.kind.value,
+            ),
+        )
+        tie.events += 1
+        tie.rows.append(given.row)
+        if given.amount_pln is not None:
+            tie.value_pln = (tie.value_pln or Decimal(0)) + given.amount_pln
     return list(ties.values())
 
 
@@ -144,21 +107,20 @@ async def _known(ids: set[int]) -> set[int]:
     return {row["id"] for row in rows}
 
 
-async def report_accepted(report: Mapping[str, Any], data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
+async def report_accepted(report: AcceptedReport, actor: Actor) -> dict[str, Any]:
     """Replace the ties of this report with those its accepted content states.
 
     Returns {"network": {"ties": written, "replaced": removed before, "skipped": unknown partners}}
     (the reporting service merges it into the report's register_links)."""
-    report_id = int(report["id"])
-    owes = int(report["owes_id"])
-    stated = ties_of_report(report, data)
+    report_id = report.report_id
+    owes = report.owes_id
+    stated = ties_of_report(report)
     async with write_transaction():
         known = await _known({t.target for t in stated} | {owes})
         kept = [t for t in stated if t.target in known] if owes in known else []
         removed = await _remove(report_id)
         stamp = now()
-        period, version = report.get("period", ""), report.get("current_version")
-        basis = f"Sprawozdanie OWES {period} (id {report_id}, wersja {version})"
+        basis = report.label
         objects = [
             Relation(
                 source=owes,

@@ -7,7 +7,7 @@ import asyncio
 import getpass
 import sys
 
-from ses.cli import register
+from ses.extensions import Command
 
 
 def _user_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +31,7 @@ def cmd_user(args: argparse.Namespace) -> int:
         password = args.password or getpass.getpass("Hasło: ")
 
     async def run() -> int:
-        from ses.cli import migrate
+        from ses.commands import migrate
 
         await migrate(territories=False)
         try:
@@ -94,5 +94,7 @@ def cmd_token(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
-register("user", "konta użytkowników", cmd_user, _user_arguments)
-register("token", "tokeny API dla systemów OWES", cmd_token, _token_arguments)
+COMMANDS = (
+    Command("user", "konta użytkowników", cmd_user, _user_arguments),
+    Command("token", "tokeny API dla systemów OWES", cmd_token, _token_arguments),
+)

@@ -1,207 +1,22 @@
-"""The `ses` command: serve, demo, migrate, import, and what other packages contribute."""
+"""The `ses` command: a composition root, it builds the parser from every installed package."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
-
-Command = Callable[[argparse.Namespace], int]
-
-
-def _run(coro: Any) -> Any:
-    async def run_and_release() -> Any:
-        from ses.db import release_connections
-
-        try:
-            return await coro
-        finally:
-            await release_connections()
-
-    return asyncio.run(run_and_release())
-
-
-async def migrate(territories: bool = True) -> None:
-    from piccolo.apps.migrations.commands.forwards import run_forwards
-
-    from ses.db import prepare_database
-
-    result = await run_forwards(app_name="all")
-    if not result.success:
-        raise SystemExit(f"Migracje nie powiodły się: {result.message}")
-    await prepare_database()
-    if territories:
-        from ses.territories.services import load_territories
-
-        count = await load_territories()
-        print(f"Jednostki terytorialne w bazie: {count}", file=sys.stderr)
-
-
-class ProgressBar:
-    """A plain progress bar on the terminal (only when stderr is a terminal)."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.started = time.monotonic()
-        self.enabled = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total == 0:
-            return
-        width = 30
-        filled = int(width * done / total)
-        rate = done / max(time.monotonic() - self.started, 1e-6)
-        bar = "█" * filled + "·" * (width - filled)
-        sys.stderr.write(f"\r{self.label} [{bar}] {done}/{total} ({rate:,.0f} wierszy/s)")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
-def cmd_migrate(args: argparse.Namespace) -> int:
-    _run(migrate(territories=args.territories))
-    print("Baza danych jest aktualna.")
-    return 0
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    from ses.audit.services import Actor
-    from ses.errors import ValidationFailed
-    from ses.register.importer import import_table
-    from ses.register.tabular import read_table
-    from ses.register.vocab import Channel
-
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"Nie ma pliku {path}.", file=sys.stderr)
-        return 2
-
-    async def run() -> int:
-        await migrate(territories=True)
-        try:
-            table = read_table(path.read_bytes(), path.name, args.encoding)
-            started = time.monotonic()
-            result = await import_table(
-                table,
-                Actor(label=f"cli:{os.environ.get('USER', 'operator')}", channel=Channel.IMPORT),
-                dry_run=args.dry_run,
-                progress=ProgressBar("Import"),
-            )
-        except ValidationFailed as exc:
-            print(exc.detail, file=sys.stderr)
-            for error in exc.errors:
-                where = f"wiersz {error.row}, " if error.row else ""
-                print(f"  {where}kolumna {error.field}: {error.message}", file=sys.stderr)
-            return 1
-        took = time.monotonic() - started
-        verb = "Sprawdzono" if result.dry_run else "Zaimportowano"
-        print(f"{verb} {result.rows} wierszy w {took:.1f} s.")
-        return 0
-
-    return int(_run(run()))
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    if not args.no_migrate:
-        _run(migrate(territories=True))
-    uvicorn.run(
-        "ses.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="warning",
-        access_log=False,
-    )
-    return 0
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    from ses.demo.load import load_demo
-
-    os.environ.setdefault("SES_SCHEDULER", "1")  # the demo's one process runs the scheduled jobs
-
-    _run(migrate(territories=True))
-    summary = _run(load_demo())
-    url = f"http://{args.host}:{args.port}"
-    print(
-        "\n".join(
-            ["", f"SES (demo) działa pod adresem: {url}", f"Dokumentacja API: {url}/schema", *summary, ""]
-        )
-    )
-    sys.stdout.flush()
-    args.no_migrate = True
-    args.workers = 1
-    return cmd_serve(args)
-
-
-COMMANDS: dict[str, tuple[str, Command, Callable[[argparse.ArgumentParser], None]]] = {}
-
-
-def register(
-    name: str, help_text: str, handler: Command, arguments: Callable[[argparse.ArgumentParser], None]
-) -> None:
-    """Let a package contribute a subcommand (called by the composition root below)."""
-    COMMANDS[name] = (help_text, handler, arguments)
-
-
-def _server_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=os.environ.get("SES_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("SES_PORT", "8000")))
-
-
-def _serve_arguments(parser: argparse.ArgumentParser) -> None:
-    _server_arguments(parser)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--no-migrate", action="store_true")
-
-
-def _import_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="CSV (UTF-8 lub Windows-1250) albo XLSX")
-    parser.add_argument("--dry-run", action="store_true", help="tylko sprawdź, nic nie zapisuj")
-    parser.add_argument("--encoding", default=None, help="wymuś kodowanie CSV, np. cp1250")
-
-
-def _migrate_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--territories", action="store_true", default=True, help="wczytaj też podział TERYT")
-
-
-register("migrate", "uruchom migracje bazy i wczytaj podział terytorialny", cmd_migrate, _migrate_arguments)
-register("serve", "uruchom serwer", cmd_serve, _serve_arguments)
-register(
-    "demo", "wczytaj dane demonstracyjne (kujawsko-pomorskie) i uruchom serwer", cmd_demo, _server_arguments
-)
-register("import", "importuj organizacje z pliku CSV/XLSX (wszystko albo nic)", cmd_import, _import_arguments)
-
-
-# Packages that contribute subcommands: importing the module calls `register(...)`.
-CLI_MODULES = (
-    "ses.auth_cli",
-    "accreditation.cli",
-    "ses.reporting.cli",
-    "network.cli",
-)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import importlib
-
-    for module in CLI_MODULES:
-        importlib.import_module(module)
+    from ses.packages import install
 
     parser = argparse.ArgumentParser(prog="ses", description="SES — rejestr i monitoring ekonomii społecznej")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, (help_text, handler, arguments) in COMMANDS.items():
-        command = sub.add_parser(name, help=help_text)
-        arguments(command)
-        command.set_defaults(handler=handler)
+    for extension in install():
+        for command in extension.commands:
+            found = sub.add_parser(command.name, help=command.help)
+            command.arguments(found)
+            found.set_defaults(handler=command.handler)
     return parser
 
 
@@ -213,7 +28,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # `python -m ses.cli`: run the imported module's main, where packages registered their commands.
-    from ses.cli import main as registered_main
-
-    raise SystemExit(registered_main())
+    raise SystemExit(main())

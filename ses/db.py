@@ -87,8 +87,7 @@ async def reserve_ids(tablename: str, count: int) -> list[int]:
         top = int(row["top"] if isinstance(row, dict) else row[0])
         return list(range(top + 1, top + 1 + count))
     rows = await connection.fetch(
-        f"SELECT nextval(pg_get_serial_sequence('{tablename}', 'id')) AS id "
-        "FROM generate_series(1, $1)",
+        f"SELECT nextval(pg_get_serial_sequence('{tablename}', 'id')) AS id FROM generate_series(1, $1)",
         count,
     )
     return [row["id"] for row in rows]
@@ -110,4 +109,3 @@ async def bulk_insert(tablename: str, columns: list[str], rows: list[tuple[Any, 
         )
     else:
         await connection.copy_records_to_table(tablename, records=rows, columns=columns)
-

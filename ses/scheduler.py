@@ -2,36 +2,26 @@
 
 Exactly one process may run the scheduler (APScheduler 3 cannot share a job store between
 processes): it starts only with `SES_SCHEDULER=1`, which `ses demo` sets for its single process; a
-multi-worker deployment sets it on one process only. A package contributes jobs through a module
-listed in JOB_MODULES that exposes `JOBS: list[ScheduledJob]`.
+multi-worker deployment sets it on one process only. A package contributes jobs through the `jobs`
+of its extension record (ses/extensions.py).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
+from ses.extensions import ScheduledJob, installed
 from ses.settings import get_settings
 
 log = logging.getLogger("ses.scheduler")
-JOB_MODULES = ("accreditation.jobs",)
 TIMEZONE = "Europe/Warsaw"
 
 
-@dataclass(frozen=True)
-class ScheduledJob:
-    id: str
-    run: Callable[[], Awaitable[Any]]
-    cron: dict[str, Any] = field(default_factory=lambda: {"hour": 6, "minute": 0})
-    """CronTrigger fields, in Polish time (the default: every day at 6:00)."""
-
-
 def scheduled_jobs() -> list[ScheduledJob]:
-    return [job for name in JOB_MODULES for job in importlib.import_module(name).JOBS]
+    return [job for extension in installed() for job in extension.jobs]
 
 
 def build_scheduler() -> Any:

@@ -37,6 +37,9 @@ os.environ.setdefault("SES_LOGIN_SLOWDOWN", "0")
 # Imported only now: piccolo_conf reads SES_DATABASE_URL when first imported.
 from ses.audit.services import Actor  # noqa: E402
 from ses.auth.policy import Role  # noqa: E402
+from ses.packages import install  # noqa: E402
+
+install()  # as the app factory and the CLI do: services called directly see every package
 
 
 def _on_postgres(statement: str) -> None:

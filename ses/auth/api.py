@@ -63,12 +63,13 @@ async def me(request: Request[Any, Any, Any]) -> Me:
     user = principal(request)
     assert user is not None
     return Me(
-        account_id=user.account_id, username=user.username, role=user.role,
-        organisation_id=user.organisation_id, authenticated_by=str(request.scope.get("auth")),
+        account_id=user.account_id,
+        username=user.username,
+        role=user.role,
+        organisation_id=user.organisation_id,
+        authenticated_by=str(request.scope.get("auth")),
         csrf_token=(
-            session.csrf_token
-            if (session := request.scope.get("state", {}).get("browser_session"))
-            else None
+            session.csrf_token if (session := request.scope.get("state", {}).get("browser_session")) else None
         ),
     )
 
@@ -93,7 +94,10 @@ class TokenController(Controller):
         user = principal(request)
         assert user is not None
         secret, token_id = await services.issue_token(
-            issuer=user, account_id=data.account_id, name=data.name, valid_days=data.valid_days,
+            issuer=user,
+            account_id=data.account_id,
+            name=data.name,
+            valid_days=data.valid_days,
             actor=actor_of(request),
         )
         return TokenCreated(id=token_id, token=secret)

@@ -87,7 +87,12 @@ def allow(*roles: Role) -> GuardFn:
 
 def policy_of(handler: Any) -> frozenset[Role] | None:
     """The roles a resolved route handler admits, or None when it declares no policy."""
-    for guard in handler.resolve_guards():
+    return policy_of_guards(handler.resolve_guards())
+
+
+def policy_of_guards(guards: Any) -> frozenset[Role] | None:
+    """The roles the first `allow(...)` guard of a list admits, or None when there is none."""
+    for guard in guards or ():
         roles = getattr(getattr(guard, "func", guard), "roles", None)
         if roles is not None:
             return frozenset(roles)

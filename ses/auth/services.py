@@ -81,7 +81,10 @@ async def create_account(
         )
         account_id = int(rows[0]["id"])
         await record_event(
-            actor, "account.create", "account", account_id,
+            actor,
+            "account.create",
+            "account",
+            account_id,
             {"username": [None, username], "role": [None, role.value]},
         )
     return account_id
@@ -110,7 +113,10 @@ async def create_token(
         )
         token_id = int(rows[0]["id"])
         await record_event(
-            actor, "token.create", "api_token", token_id,
+            actor,
+            "token.create",
+            "api_token",
+            token_id,
             {"account_id": [None, account_id], "name": [None, name]},
         )
     return secret, token_id
@@ -219,9 +225,15 @@ async def principal_for_token(secret: str) -> Principal | None:
 async def list_accounts(page: int, page_size: int) -> dict[str, Any]:
     rows = await (
         Account.select(
-            Account.id, Account.username, Account.display_name, Account.role, Account.active,
-            Account.organisation, Account.organisation.name.as_alias("organisation_name"),
-            Account.last_login_at, Account.locked_until,
+            Account.id,
+            Account.username,
+            Account.display_name,
+            Account.role,
+            Account.active,
+            Account.organisation,
+            Account.organisation.name.as_alias("organisation_name"),
+            Account.last_login_at,
+            Account.locked_until,
         )
         .order_by(Account.username)
         .limit(page_size)
@@ -234,9 +246,17 @@ async def list_accounts(page: int, page_size: int) -> dict[str, Any]:
 async def account_detail(account_id: int) -> dict[str, Any]:
     row = await (
         Account.select(
-            Account.id, Account.username, Account.display_name, Account.role, Account.active,
-            Account.organisation, Account.organisation.name.as_alias("organisation_name"),
-            Account.last_login_at, Account.locked_until, Account.failed_logins, Account.created_at,
+            Account.id,
+            Account.username,
+            Account.display_name,
+            Account.role,
+            Account.active,
+            Account.organisation,
+            Account.organisation.name.as_alias("organisation_name"),
+            Account.last_login_at,
+            Account.locked_until,
+            Account.failed_logins,
+            Account.created_at,
         )
         .where(Account.id == account_id)
         .first()
@@ -245,8 +265,13 @@ async def account_detail(account_id: int) -> dict[str, Any]:
         raise NotFound("Nie ma takiego konta.")
     row["tokens"] = await (
         ApiToken.select(
-            ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.created_at, ApiToken.expires_at,
-            ApiToken.last_used_at, ApiToken.revoked_at,
+            ApiToken.id,
+            ApiToken.name,
+            ApiToken.prefix,
+            ApiToken.created_at,
+            ApiToken.expires_at,
+            ApiToken.last_used_at,
+            ApiToken.revoked_at,
         )
         .where(ApiToken.account == account_id)
         .order_by(ApiToken.id, ascending=False)
@@ -313,9 +338,7 @@ async def issue_token(
 async def withdraw_token(*, issuer: Principal, token_id: int, actor: Actor) -> int:
     """Revoke a token (admins any, staff only OWES tokens); returns the account it belonged to."""
     token = (
-        await ApiToken.select(ApiToken.account, ApiToken.account.role)
-        .where(ApiToken.id == token_id)
-        .first()
+        await ApiToken.select(ApiToken.account, ApiToken.account.role).where(ApiToken.id == token_id).first()
     )
     if token is None:
         raise NotFound("Nie ma takiego tokenu.")
@@ -327,9 +350,15 @@ async def withdraw_token(*, issuer: Principal, token_id: int, actor: Actor) -> i
 
 async def list_tokens(account_id: int | None, page: int, page_size: int) -> dict[str, Any]:
     query = ApiToken.select(
-        ApiToken.id, ApiToken.name, ApiToken.prefix, ApiToken.account.id.as_alias("account_id"),
-        ApiToken.account.username.as_alias("username"), ApiToken.created_at, ApiToken.expires_at,
-        ApiToken.last_used_at, ApiToken.revoked_at,
+        ApiToken.id,
+        ApiToken.name,
+        ApiToken.prefix,
+        ApiToken.account.id.as_alias("account_id"),
+        ApiToken.account.username.as_alias("username"),
+        ApiToken.created_at,
+        ApiToken.expires_at,
+        ApiToken.last_used_at,
+        ApiToken.revoked_at,
     )
     count = ApiToken.count()
     if account_id is not None:

@@ -63,9 +63,7 @@ async def _address_locked(address: str | None, now: datetime) -> bool:
     if not address:
         return False
     row = (
-        await LoginThrottle.select(LoginThrottle.locked_until)
-        .where(LoginThrottle.address == address)
-        .first()
+        await LoginThrottle.select(LoginThrottle.locked_until).where(LoginThrottle.address == address).first()
     )
     return row is not None and throttle.is_locked(row["locked_until"], now)
 
@@ -99,14 +97,28 @@ async def sign_in(username: str, password: str, address: str | None) -> SignedIn
     if await _address_locked(address, now):
         async with write_transaction():
             await record_event(
-                actor, "auth.login_refused", "account", None, {"username": [None, username]},
+                actor,
+                "auth.login_refused",
+                "account",
+                None,
+                {"username": [None, username]},
                 reason="address locked",
             )
         raise SignInRefused(ADDRESS_LOCKED)
-    account = await Account.select(
-        Account.id, Account.username, Account.role, Account.organisation, Account.password_hash,
-        Account.active, Account.failed_logins, Account.locked_until,
-    ).where(Account.username == username).first()
+    account = (
+        await Account.select(
+            Account.id,
+            Account.username,
+            Account.role,
+            Account.organisation,
+            Account.password_hash,
+            Account.active,
+            Account.failed_logins,
+            Account.locked_until,
+        )
+        .where(Account.username == username)
+        .first()
+    )
     if account is not None and throttle.is_locked(account["locked_until"], now):
         async with write_transaction():
             await record_event(
@@ -129,8 +141,13 @@ async def sign_in(username: str, password: str, address: str | None) -> SignedIn
         ).where(Account.id == account["id"])
         await WebSession.insert(
             WebSession(
-                secret_hash=token_hash(secret), account=account["id"], csrf_token=csrf, created_at=now,
-                expires_at=expires, last_seen_at=now, address=address,
+                secret_hash=token_hash(secret),
+                account=account["id"],
+                csrf_token=csrf,
+                created_at=now,
+                expires_at=expires,
+                last_seen_at=now,
+                address=address,
             )
         )
         signed_actor = Actor(
@@ -138,7 +155,9 @@ async def sign_in(username: str, password: str, address: str | None) -> SignedIn
         )
         await record_event(signed_actor, "auth.login", "account", account["id"], {})
     principal = Principal(
-        account_id=account["id"], username=account["username"], role=Role(account["role"]),
+        account_id=account["id"],
+        username=account["username"],
+        role=Role(account["role"]),
         organisation_id=account["organisation"],
     )
     return SignedIn(secret=secret, csrf_token=csrf, principal=principal, expires_at=expires)
@@ -157,7 +176,10 @@ async def _refuse(
             ).where(Account.id == account["id"])
         await _count_address_failure(address, now)
         await record_event(
-            actor, "auth.login_failed", "account", account["id"] if account else None,
+            actor,
+            "auth.login_failed",
+            "account",
+            account["id"] if account else None,
             {"username": [None, username]},
             reason="account locked after repeated failures" if verdict.locked_until else None,
         )
@@ -168,9 +190,9 @@ async def _refuse(
 
 # Hand-written for the same reason as ses.auth.services.TOKEN_LOOKUP: it runs on every page.
 SESSION_LOOKUP = (
-    "SELECT s.id, s.csrf_token, s.expires_at, s.ended_at, a.id AS \"account.id\", "
-    "a.username AS \"account.username\", a.role AS \"account.role\", a.active AS \"account.active\", "
-    "a.organisation AS \"account.organisation\" "
+    'SELECT s.id, s.csrf_token, s.expires_at, s.ended_at, a.id AS "account.id", '
+    'a.username AS "account.username", a.role AS "account.role", a.active AS "account.active", '
+    'a.organisation AS "account.organisation" '
     "FROM web_session s JOIN account a ON a.id = s.account WHERE s.secret_hash = {}"
 )
 
@@ -184,7 +206,9 @@ async def session_for(secret: str) -> BrowserSession | None:
     if row is None or row["ended_at"] is not None or not row["account.active"] or row["expires_at"] <= _now():
         return None
     principal = Principal(
-        account_id=row["account.id"], username=row["account.username"], role=Role(row["account.role"]),
+        account_id=row["account.id"],
+        username=row["account.username"],
+        role=Role(row["account.role"]),
         organisation_id=row["account.organisation"],
     )
     return BrowserSession(principal=principal, csrf_token=row["csrf_token"], session_id=row["id"])

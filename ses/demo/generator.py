@@ -422,9 +422,7 @@ def _public_actors(builder: Builder) -> list[OrganisationSeed]:
     return actors
 
 
-def _assign_founders(
-    builder: Builder, units: list[OrganisationSeed], bodies: list[OrganisationSeed]
-) -> None:
+def _assign_founders(builder: Builder, units: list[OrganisationSeed], bodies: list[OrganisationSeed]) -> None:
     index: dict[tuple[str, Kind], list[OrganisationSeed]] = defaultdict(list)
     for body in bodies:
         index[(body.gmina_code[:4], body.kind)].append(body)

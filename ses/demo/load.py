@@ -15,6 +15,7 @@ from ses.auth.tables import Account
 from ses.demo.generator import IMPORT_COLUMNS
 from ses.demo.regions import DEMO_VOIVODESHIP, region_gminas
 from ses.demo.register import Register, generate_register
+from ses.extensions import DemoContext, installed
 from ses.register import status_services
 from ses.register.importer import import_table
 from ses.register.tables import Organisation
@@ -90,28 +91,19 @@ async def _load_register(register: Register) -> int:
 
 
 async def _load_activity() -> list[str]:
-    """What the demo OWES did: accreditations and verifications, two years of quarterly reports."""
-    from accreditation.demo import load_accreditation_demo
-    from ses.reporting.demo import load_reporting_demo
-
+    """What the installed packages add to the demo region (accreditations, reports, the network),
+    in the order of the installed packages."""
     rows = await (
         Organisation.select(Organisation.id)
         .where((Organisation.is_demo == True) & (Organisation.is_owes == True))  # noqa: E712
         .order_by(Organisation.id)
     )
-    owes_ids = [row["id"] for row in rows]
-    accreditation = await load_accreditation_demo(owes_ids)
-    reports = await load_reporting_demo(owes_ids)
-    from network.demo import load_network_demo
-
-    network = await load_network_demo()
-    return [
-        f"Sieć współpracy: {network['ties']} relacji z lat 2024–2026 (zakończonych: {network['ended']}).",
-        f"Akredytacje OWES: {len(owes_ids)} "
-        f"(z weryfikacjami i opinią: {len(accreditation.get('verifications', []))}).",
-        "Sprawozdania OWES z ośmiu kwartałów: "
-        + ", ".join(f"{name} {count}" for name, count in reports.items()) + ".",
-    ]
+    context = DemoContext(owes_ids=tuple(row["id"] for row in rows))
+    lines: list[str] = []
+    for extension in installed():
+        for step in extension.demo:
+            lines += await step(context)
+    return lines
 
 
 async def _demo_owes() -> dict[str, Any] | None:

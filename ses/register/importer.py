@@ -361,8 +361,7 @@ async def _drop_indexes_for_bulk_load(rows: int, first_id: int) -> list[str]:
         "AND sql IS NOT NULL"
     )
     found = [
-        (row["name"], row["sql"]) if isinstance(row, dict) else tuple(row)
-        for row in await cursor.fetchall()
+        (row["name"], row["sql"]) if isinstance(row, dict) else tuple(row) for row in await cursor.fetchall()
     ]
     await cursor.close()
     plain = [(name, sql) for name, sql in found if not sql.lstrip().upper().startswith("CREATE UNIQUE")]

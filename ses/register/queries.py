@@ -179,9 +179,7 @@ async def check_territories(filters: RegisterFilter) -> None:
         if not code.isdigit() or len(code) not in (2, 4, 6, 7):
             continue  # reported by `conditions()`
         exists = (
-            code in known
-            if len(code) in (2, 4)
-            else any(code[:6] + kind in known for kind in GMINA_TYPES)
+            code in known if len(code) in (2, 4) else any(code[:6] + kind in known for kind in GMINA_TYPES)
         )
         if not exists:
             unknown.append(FieldError("territory", f"Nie ma jednostki terytorialnej o kodzie TERYT {code}."))

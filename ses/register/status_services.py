@@ -39,9 +39,11 @@ def _current_column(status_type: StatusType) -> str:
 
 
 async def _organisation(org_id: int) -> dict[str, Any]:
-    org = await Organisation.select(Organisation.id, Organisation.kind, Organisation.activity_state).where(
-        Organisation.id == org_id
-    ).first()
+    org = (
+        await Organisation.select(Organisation.id, Organisation.kind, Organisation.activity_state)
+        .where(Organisation.id == org_id)
+        .first()
+    )
     if org is None:
         raise NotFound(f"Nie ma w rejestrze organizacji o id {org_id}.")
     return org
@@ -50,9 +52,7 @@ async def _organisation(org_id: int) -> dict[str, Any]:
 async def list_statuses(org_id: int) -> list[dict[str, Any]]:
     await _organisation(org_id)
     rows = await (
-        LegalStatus.select(*STATUS_COLUMNS)
-        .where(LegalStatus.organisation == org_id)
-        .order_by(LegalStatus.id)
+        LegalStatus.select(*STATUS_COLUMNS).where(LegalStatus.organisation == org_id).order_by(LegalStatus.id)
     )
     for row in rows:
         row["events"] = await (
@@ -116,9 +116,7 @@ async def record_status(
                 f"„{machine.label(open_states[0]['state'])}”: zmień go zamiast dodawać nowy."
             )
         blocked = [
-            row["reapply_after"]
-            for row in earlier
-            if row["reapply_after"] and row["reapply_after"] > today
+            row["reapply_after"] for row in earlier if row["reapply_after"] and row["reapply_after"] > today
         ]
         if blocked:
             raise Conflict(

@@ -139,8 +139,7 @@ def clean_organisation(
             errors.append(
                 FieldError(
                     "founder_id",
-                    f"{kind.value.upper()} nie ma osobowości prawnej: "
-                    "wskaż podmiot, który go prowadzi.",
+                    f"{kind.value.upper()} nie ma osobowości prawnej: wskaż podmiot, który go prowadzi.",
                 )
             )
         if kind not in REINTEGRATION_UNIT_KINDS and "founder_id" in data and data["founder_id"] is not None:

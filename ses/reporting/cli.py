@@ -8,7 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from ses.cli import _run, register
+from ses.commands import run_async
+from ses.extensions import Command
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,7 +28,7 @@ def cmd_definitions(args: argparse.Namespace) -> int:
     from ses.reporting import catalogue
 
     async def run() -> int:
-        from ses.cli import migrate
+        from ses.commands import migrate
 
         await migrate(territories=False)
         if args.action == "list":
@@ -46,12 +47,14 @@ def cmd_definitions(args: argparse.Namespace) -> int:
         print(f"Opublikowano {published['code']} v{published['version']}.")
         return 0
 
-    return int(_run(run()))
+    return int(run_async(run()))
 
 
-register(
-    "report-definitions",
-    "definicje sprawozdań OWES: lista, publikacja nowej wersji",
-    cmd_definitions,
-    _arguments,
+COMMANDS = (
+    Command(
+        "report-definitions",
+        "definicje sprawozdań OWES: lista, publikacja nowej wersji",
+        cmd_definitions,
+        _arguments,
+    ),
 )

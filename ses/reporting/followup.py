@@ -3,10 +3,10 @@ returned, with completeness and timeliness rates — counted in SQL, not in Pyth
 
 Expected: every active OWES of the register for every requested period that has ended and in
 which it was accredited. Accreditation lives outside `ses` (the `accreditation` package), so the
-accredited date ranges come from the modules named in `WINDOW_MODULES` (imported by name at run
-time, like the route and panel modules): each exposes `windows_sql() -> str`, a parameterless
-SELECT of (owes_id, starts_on, ends_on) — one row per date range in which that OWES was accredited;
-a row with NULL dates says "this OWES is known to the provider but was never accredited". A period
+accredited date ranges come from the `reporting_windows` of the installed packages' extension
+records: each answers `ReportingWindow`s (owes_id, starts_on, ends_on) — one per date range in
+which that OWES was accredited; one with no dates says "this OWES is known to the provider but was
+never accredited". They enter the follow-up statement as parameters (a VALUES list). A period
 is owed when it overlaps a range by at least one day (the OWES worked, and reports, for that part).
 An OWES of the register the providers know nothing about (no accreditation records at all, or no
 provider installed) is expected for every ended period, as before: ROPS would rather see a report
@@ -21,58 +21,39 @@ on time / expected (as in DHIS2).
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from typing import Any
 
 from ses.db import is_sqlite
 from ses.errors import FieldError, ValidationFailed
+from ses.extensions import ReportingWindow, installed
 from ses.reporting import catalogue, periods
 from ses.reporting.tables import Report
 
 MAX_PERIODS = 24
 
-# Providers of accredited date ranges per OWES (see the module docstring).
-WINDOW_MODULES = ("accreditation.reporting_windows",)
 
-# Without a provider: no OWES is known, so every OWES is expected for every ended period.
-NO_WINDOWS = (
-    "SELECT CAST(NULL AS INTEGER) AS owes_id, CAST(NULL AS DATE) AS starts_on, CAST(NULL AS DATE) AS ends_on "
-    "WHERE 1 = 0"
-)
-
-
-def windows_sql() -> str:
-    """The (owes_id, starts_on, ends_on) rows of every installed provider, as one SELECT."""
-    parts = []
-    for name in WINDOW_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            # Skipped only when the module itself (or its package) is not installed; a module that
-            # exists but imports something missing fails loudly.
-            if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
-                raise
-            continue
-        parts.append(f"SELECT owes_id, starts_on, ends_on FROM ({module.windows_sql()}) AS w_{len(parts)}")
-    return " UNION ALL ".join(parts) or NO_WINDOWS
+async def reporting_windows() -> list[ReportingWindow]:
+    """The accredited date ranges of every installed provider."""
+    return [
+        window
+        for extension in installed()
+        for source in extension.reporting_windows
+        for window in await source()
+    ]
 
 
 async def accredited_windows(owes_ids: list[int]) -> dict[int, list[tuple[date, date]]]:
     """The accredited date ranges of the OWES the providers know (an empty list: known, never
     accredited); OWES they do not know are left out. For callers that plan reports (the demo)."""
-    if not owes_ids:
-        return {}
-    marks = ", ".join("{}" for _ in owes_ids)
-    rows = await Report.raw(
-        f"SELECT owes_id, starts_on, ends_on FROM ({windows_sql()}) AS w WHERE owes_id IN ({marks})",
-        *owes_ids,
-    )
+    wanted = set(owes_ids)
     out: dict[int, list[tuple[date, date]]] = {}
-    for row in rows:
-        ranges = out.setdefault(int(row["owes_id"]), [])
-        if row["starts_on"] is not None and row["ends_on"] is not None:
-            ranges.append((_day(row["starts_on"]), _day(row["ends_on"])))
+    for window in await reporting_windows():
+        if window.owes_id not in wanted:
+            continue
+        ranges = out.setdefault(window.owes_id, [])
+        if window.starts_on is not None and window.ends_on is not None:
+            ranges.append((window.starts_on, window.ends_on))
     return out
 
 
@@ -82,7 +63,7 @@ def _day(value: Any) -> date:
 
 CELLS = """
 WITH wanted(period, due, ended, starts, ends) AS (VALUES {values}),
-windows AS ({windows}),
+windows(owes_id, starts_on, ends_on) AS ({windows}),
 known AS (SELECT DISTINCT owes_id FROM windows),
 covered AS (
     SELECT x.owes_id, w.period FROM windows x
@@ -176,6 +157,16 @@ async def _cells_query(
             as_day(period.start),
             as_day(period.end),
         ]
+    windows = []
+    for window in await reporting_windows():
+        windows.append(f"SELECT CAST({{}} AS INTEGER), CAST({{}} AS {day}), CAST({{}} AS {day})")
+        args += [
+            window.owes_id,
+            None if window.starts_on is None else as_day(window.starts_on),
+            None if window.ends_on is None else as_day(window.ends_on),
+        ]
+    # Without a provider (or records): no OWES is known, so every OWES is expected every ended period.
+    no_windows = f"SELECT CAST(NULL AS INTEGER), CAST(NULL AS {day}), CAST(NULL AS {day}) WHERE 1 = 0"
     args.append(code)
     args.append(True)
     owes_filter = ""
@@ -184,7 +175,11 @@ async def _cells_query(
         args.append(owes_id)
     sql = (
         CELLS.format(
-            values=", ".join(values), windows=windows_sql(), code="{}", yes="{}", owes_filter=owes_filter
+            values=", ".join(values),
+            windows=" UNION ALL ".join(windows) or no_windows,
+            code="{}",
+            yes="{}",
+            owes_filter=owes_filter,
         )
         + tail
     )

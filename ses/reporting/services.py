@@ -7,7 +7,6 @@ the audit record together. POSTs go through `idempotency.once`, so a retry never
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,10 +19,12 @@ from piccolo.engine.sqlite import SQLiteEngine
 from ses.audit.services import Actor, audit_fields, record_event
 from ses.auth.policy import Principal
 from ses.errors import Conflict, FieldError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from ses.extensions import installed
 from ses.register import services as register
 from ses.register.tables import Organisation
 from ses.register.validation import clean_organisation
 from ses.reporting import catalogue, idempotency, periods, register_feed, rules, uploads
+from ses.reporting.contract import accepted_report
 from ses.reporting.idempotency import Answer, Key
 from ses.reporting.model import Definition
 from ses.reporting.tables import Report, ReportEvent, ReportVersion
@@ -928,37 +929,20 @@ async def _entity_id(row: Mapping[str, Any], actor: Actor) -> int | None:
     return None
 
 
-# Packages that act on an accepted report (composition by name: `ses` imports none of them).
-# Each module exposes `async report_accepted(report, data, actor) -> dict`, called inside the
-# acceptance transaction after the register is fed (the report carries the links just made); the
-# dict is merged into register_links. A module may also expose `async report_withdrawn(report_id,
-# actor)`, called when an accepted report is reopened, so what it brought leaves with it.
-ACCEPTANCE_MODULES = ("network.report_ties",)
-
-
-def _hook_modules() -> list[Any]:
-    modules = []
-    for name in ACCEPTANCE_MODULES:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            # Skipped only when the module itself (or its package) is not installed; a module that
-            # exists but imports something missing fails loudly.
-            if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
-                raise
-    return modules
-
-
 async def _acceptance_hooks(
     report: Mapping[str, Any], data: Mapping[str, Any], actor: Actor
 ) -> dict[str, Any]:
+    """The `report_accepted` hooks of the installed packages, each given the typed payload inside
+    the acceptance transaction; what they answer is kept in the report's register_links."""
+    payload = accepted_report(report, data)
     links: dict[str, Any] = {}
-    for module in _hook_modules():
-        links.update(await module.report_accepted(dict(report), data, actor) or {})
+    for extension in installed():
+        for hook in extension.report_accepted:
+            links.update(await hook(payload, actor) or {})
     return links
 
 
 async def _withdrawal_hooks(report_id: int, actor: Actor) -> None:
-    for module in _hook_modules():
-        if (withdrawn := getattr(module, "report_withdrawn", None)) is not None:
-            await withdrawn(report_id, actor)
+    for extension in installed():
+        for hook in extension.report_withdrawn:
+            await hook(report_id, actor)

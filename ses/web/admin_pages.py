@@ -78,13 +78,17 @@ async def account(request: Request[Any, Any, Any], account_id: FromPath[int]) ->
 
 
 @post(
-    "/admin/accounts/{account_id:int}", guards=ADMIN_ONLY, include_in_schema=False,
+    "/admin/accounts/{account_id:int}",
+    guards=ADMIN_ONLY,
+    include_in_schema=False,
     request_max_body_size=16 * 1024,
 )
 async def update_account(request: Request[Any, Any, Any], account_id: FromPath[int], data: Form) -> Template:
     try:
         await services.update_account(
-            account_id, role=_role(field(data, "role")), active=field(data, "active") == "1",
+            account_id,
+            role=_role(field(data, "role")),
+            active=field(data, "active") == "1",
             actor=actor_of(request, Channel.WEB),
         )
     except DomainError as exc:
@@ -93,13 +97,17 @@ async def update_account(request: Request[Any, Any, Any], account_id: FromPath[i
 
 
 @post(
-    "/admin/accounts/{account_id:int}/tokens", guards=ADMIN_ONLY, include_in_schema=False,
+    "/admin/accounts/{account_id:int}/tokens",
+    guards=ADMIN_ONLY,
+    include_in_schema=False,
     request_max_body_size=16 * 1024,
 )
 async def create_token(request: Request[Any, Any, Any], account_id: FromPath[int], data: Form) -> Template:
     try:
         secret, _ = await services.issue_token(
-            issuer=signed_in(request), account_id=account_id, name=field(data, "name"),
+            issuer=signed_in(request),
+            account_id=account_id,
+            name=field(data, "name"),
             valid_days=_int_or_none(field(data, "valid_days"), "valid_days"),
             actor=actor_of(request, Channel.WEB),
         )

@@ -19,6 +19,7 @@ from litestar.response import Redirect, Template
 from ses.auth.policy import ACCOUNT_ROLES, ROLE_LABELS, Principal, Role, allow
 from ses.auth.sessions import SignInRefused, change_password, sign_in, sign_out
 from ses.errors import DomainError
+from ses.extensions import installed
 from ses.register.vocab import Channel
 from ses.settings import get_settings
 from ses.web.auth import SESSION_COOKIE
@@ -37,16 +38,18 @@ FIELD_LABELS = {
     "name": "Nazwa",
     "valid_days": "Ważność",
 }
-DEADLINES = ("/accreditation/terminy", "Terminy akredytacji i weryfikacji")
-REPORTS = ("/raporty", "Sprawozdania OWES")
-FOLLOW_UP = ("/raporty/monitoring", "Monitoring sprawozdań (kompletność, terminowość)")
-ROLE_LINKS: dict[Role, list[tuple[str, str]]] = {
-    Role.ADMIN: [("/admin/accounts", "Konta i tokeny API"), REPORTS, FOLLOW_UP, DEADLINES],
-    Role.STAFF: [REPORTS, FOLLOW_UP, DEADLINES],
-    Role.REVIEWER: [REPORTS, FOLLOW_UP, DEADLINES],
-    Role.OWES: [REPORTS],
-}
 COMMON_LINKS = [("/schema", "API — dokumentacja (OpenAPI)"), ("/account/password", "Zmiana hasła")]
+
+
+def role_links(role: Role) -> list[tuple[str, str]]:
+    """The navigation the installed packages contribute for a role (admins see what staff see)."""
+    links = [
+        link
+        for extension in installed()
+        for link in extension.nav
+        if role in link.roles or (role is Role.ADMIN and Role.STAFF in link.roles)
+    ]
+    return [(link.href, link.label) for link in sorted(links, key=lambda link: link.order)]
 
 
 def field(form: dict[str, Any], name: str) -> str:
@@ -96,10 +99,7 @@ async def home(request: Request[Any, Any, Any]) -> Template:
             if user.organisation_id
             else []
         )
-        links = [
-            {"href": href, "label": label}
-            for href, label in own + ROLE_LINKS.get(user.role, []) + COMMON_LINKS
-        ]
+        links = [{"href": href, "label": label} for href, label in own + role_links(user.role) + COMMON_LINKS]
     return page(request, "home.html.j2", links=links)
 
 
@@ -112,8 +112,13 @@ def _login_form(
     )
     response.cookies.append(
         Cookie(
-            key=LOGIN_CSRF_COOKIE, value=token, httponly=True, samesite="strict", path="/login",
-            secure=get_settings().secure_cookies, max_age=3600,
+            key=LOGIN_CSRF_COOKIE,
+            value=token,
+            httponly=True,
+            samesite="strict",
+            path="/login",
+            secure=get_settings().secure_cookies,
+            max_age=3600,
         )
     )
     return response
@@ -142,8 +147,13 @@ async def login(request: Request[Any, Any, Any], data: Form) -> Template | Redir
         status_code=303,
         cookies=[
             Cookie(
-                key=SESSION_COOKIE, value=signed.secret, httponly=True, samesite="lax", path="/",
-                secure=settings.secure_cookies, max_age=settings.session_hours * 3600,
+                key=SESSION_COOKIE,
+                value=signed.secret,
+                httponly=True,
+                samesite="lax",
+                path="/",
+                secure=settings.secure_cookies,
+                max_age=settings.session_hours * 3600,
             ),
             Cookie(key=LOGIN_CSRF_COOKIE, value="", path="/login", max_age=0),
         ],
@@ -166,18 +176,28 @@ async def password_page(request: Request[Any, Any, Any]) -> Template:
 
 
 @post(
-    "/account/password", guards=[allow(*ACCOUNT_ROLES)], include_in_schema=False,
+    "/account/password",
+    guards=[allow(*ACCOUNT_ROLES)],
+    include_in_schema=False,
     request_max_body_size=16 * 1024,
 )
 async def password_change(request: Request[Any, Any, Any], data: Form) -> Template:
     session = request.scope.get("state", {}).get("browser_session")
     if session is None:
-        return page(request, "page_error.html.j2", 400, title="Zmiana hasła",
-                    detail="Hasło zmienia się po zalogowaniu w przeglądarce, nie tokenem API.")
+        return page(
+            request,
+            "page_error.html.j2",
+            400,
+            title="Zmiana hasła",
+            detail="Hasło zmienia się po zalogowaniu w przeglądarce, nie tokenem API.",
+        )
     try:
         await change_password(
-            session, field(data, "current_password"), field(data, "new_password"),
-            field(data, "repeat_password"), actor_of(request, Channel.WEB),
+            session,
+            field(data, "current_password"),
+            field(data, "new_password"),
+            field(data, "repeat_password"),
+            actor_of(request, Channel.WEB),
         )
     except DomainError as exc:
         return page(request, "password.html.j2", 422, **problems_of(exc))

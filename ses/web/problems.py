@@ -177,7 +177,10 @@ async def record_refusal(exc: Exception, scope: Any) -> None:
     try:
         async with write_transaction():
             await record_event(
-                actor, "access.refused", "route", None,
+                actor,
+                "access.refused",
+                "route",
+                None,
                 {"method": [None, scope.get("method")], "path": [None, scope.get("path")]},
                 reason=str(getattr(exc, "detail", exc))[:500],
             )

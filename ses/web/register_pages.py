@@ -1,13 +1,12 @@
 """The register record as a page: the organisation, its legal statuses, and panels that other
 packages contribute (e.g. the OWES's accreditation in force), each from its own service.
 
-A panel module exposes `async def panel(org_id: int) -> dict | None` returning
-{"title": str, "rows": [(label, value), ...], "link": (href, label) | None}; None hides it.
+Panels come from the `record_panels` of each installed package's extension record: an async
+function of the organisation's id answering a `Panel`, or None to show nothing.
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from litestar import Request, get
@@ -15,21 +14,21 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from ses.auth.policy import Role, allow
+from ses.extensions import Panel, installed
 from ses.register import services, status_services
 from ses.register.statuses import MACHINES, STATE_LABELS
 from ses.register.vocab import ACTIVITY_STATE_LABELS, KIND_LABELS, LEGAL_FORM_LABELS
 from ses.web.context import principal
 from ses.web.pages import page
 
-PANEL_MODULES = ("accreditation.panels",)
 
-
-async def panels(org_id: int) -> list[dict[str, Any]]:
+async def panels(org_id: int) -> list[Panel]:
     found = []
-    for name in PANEL_MODULES:
-        panel = await importlib.import_module(name).panel(org_id)
-        if panel is not None:
-            found.append(panel)
+    for extension in installed():
+        for source in extension.record_panels:
+            panel = await source(org_id)
+            if panel is not None:
+                found.append(panel)
     return found
 
 
@@ -60,8 +59,14 @@ async def record_page(request: Request[Any, Any, Any], org_id: FromPath[int]) ->
         }
         for row in await status_services.list_statuses(org_id)
     ]
-    return page(request, "register_record.html.j2", org=org, facts=facts, statuses=statuses,
-                panels=await panels(org_id))
+    return page(
+        request,
+        "register_record.html.j2",
+        org=org,
+        facts=facts,
+        statuses=statuses,
+        panels=await panels(org_id),
+    )
 
 
 ROUTES = [record_page]

@@ -228,9 +228,9 @@ async def test_working_value_partly_blocks_approval_until_replaced(
     refused = await client.post(f"{API}/opinions/{created.json()['id']}/approve", headers=staff.headers)
     assert refused.status_code == 409
     assert "I.1.1" in refused.json()["detail"] and "częściowo" in refused.json()["detail"]
-    assert (
-        await client.get(f"{API}/opinions/{created.json()['id']}", headers=staff.headers)
-    ).json()["state"] == "draft"
+    assert (await client.get(f"{API}/opinions/{created.json()['id']}", headers=staff.headers)).json()[
+        "state"
+    ] == "draft"
     fixed = await client.patch(
         f"{API}/verifications/{v['id']}/results",
         json={"results": [{"code": "I.1.1", "result": "meets"}]},

@@ -16,9 +16,12 @@ async def test_reminder_counts_the_deadlines_and_records_them(client, staff, owe
     counts = await remind_deadlines()
     for key, count in counts.items():
         assert count == len(page.json()[key]), key
-    record = await AuditRecord.select(AuditRecord.actor, AuditRecord.changes).where(
-        AuditRecord.action == "accreditation.reminder"
-    ).output(load_json=True).first()
+    record = (
+        await AuditRecord.select(AuditRecord.actor, AuditRecord.changes)
+        .where(AuditRecord.action == "accreditation.reminder")
+        .output(load_json=True)
+        .first()
+    )
     assert record["actor"] == "scheduler"
     assert record["changes"]["expiring_accreditations"] == [None, counts["expiring_accreditations"]]
 

@@ -158,7 +158,6 @@ async def test_api_answer_from_the_index_equals_the_database_answer(client, staf
         services.CACHE.clear()
 
 
-
 WORKER_SCRIPT = """
 import json, sys
 import numpy as np

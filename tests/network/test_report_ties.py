@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-import ses.reporting.services
 from network.report_ties import report_accepted, report_withdrawn, ties_of_report
 from network.tables import NetworkState
 from ses.audit.services import Actor
 from ses.auth.policy import Role
+from ses.reporting.contract import accepted_report
 
 pytestmark = pytest.mark.anyio
 
@@ -27,8 +27,9 @@ async def org(client: Any, staff: Any, name: str, kind: str = "association", **e
     return int(response.json()["id"])
 
 
-def report(report_id: int, owes_id: int, version: int = 1) -> dict[str, Any]:
-    return {
+def report(report_id: int, owes_id: int, data: dict[str, Any], version: int = 1) -> Any:
+    """The typed payload reporting hands to the hook, built from the report's content."""
+    row = {
         "id": report_id,
         "owes_id": owes_id,
         "period": "2025-Q1",
@@ -37,6 +38,7 @@ def report(report_id: int, owes_id: int, version: int = 1) -> dict[str, Any]:
         "definition_code": "owes-quarterly",
         "current_version": version,
     }
+    return accepted_report(row, data)
 
 
 def events(*rows: tuple[int | None, str, str]) -> list[dict[str, Any]]:
@@ -81,7 +83,7 @@ def test_event_types_and_named_pes_become_ties_one_per_partner_and_type():
         ],
         "jobs": [{"ps_organisation_id": 13}],
     }
-    ties = {(t.target, t.relation_type.value, t.service): t for t in ties_of_report(report(5, 1), data)}
+    ties = {(t.target, t.relation_type.value, t.service): t for t in ties_of_report(report(5, 1, data))}
     assert set(ties) == {
         (11, "cooperates", None),
         (12, "owes_partner", None),
@@ -111,7 +113,7 @@ async def test_acceptance_writes_ties_and_reacceptance_replaces_them(client, sta
         ),
         "grants": [{"recipient_organisation_id": ps, "amount_pln": "30000.00", "purpose": "new_jobs"}],
     }
-    result = await report_accepted(report(77, owes), first, ACTOR)
+    result = await report_accepted(report(77, owes, first), ACTOR)
     assert result == {
         "network": {"ties": 3, "replaced": 0, "skipped": 1}
     }  # the unknown organisation is skipped
@@ -126,14 +128,14 @@ async def test_acceptance_writes_ties_and_reacceptance_replaces_them(client, sta
 
     # Accepted again (after a correction): the report's ties are replaced, never duplicated.
     again = await report_accepted(
-        report(77, owes, 2), {"cooperation_events": events((gmina, "network", "2025-01-12"))}, ACTOR
+        report(77, owes, {"cooperation_events": events((gmina, "network", "2025-01-12"))}, 2), ACTOR
     )
     assert again == {"network": {"ties": 1, "replaced": 3, "skipped": 0}}
     ties_now = await report_ties(client, staff, 77)
     assert [(t["target_id"], t["relation_type"]) for t in ties_now] == [(gmina, "member_of")]
     assert await version() == before + 2
     same = await report_accepted(
-        report(77, owes, 2), {"cooperation_events": events((gmina, "network", "2025-01-12"))}, ACTOR
+        report(77, owes, {"cooperation_events": events((gmina, "network", "2025-01-12"))}, 2), ACTOR
     )
     assert same["network"]["ties"] == 1 and len(await report_ties(client, staff, 77)) == 1
 
@@ -145,11 +147,6 @@ async def test_acceptance_writes_ties_and_reacceptance_replaces_them(client, sta
     assert withdrawn["network"]["replaced"] == 1 and await report_ties(client, staff, 77) == []
 
 
-@pytest.mark.skipif(
-    not hasattr(ses.reporting.services, "ACCEPTANCE_MODULES"),
-    reason="ses.reporting.services has no ACCEPTANCE_MODULES yet: the reporting side does not call "
-    "network.report_ties on acceptance (being added by the reporting helper)",
-)
 async def test_report_accepted_through_the_api_becomes_ties(client, staff, caller_for):
     owes = await org(client, staff, "OWES Alfa", is_owes=True)
     gmina = await org(client, staff, "Urząd Gminy Toruń", "gmina_office")

@@ -65,18 +65,13 @@ async def world(client: Any, staff: Any) -> dict[str, int]:
     return ids
 
 
-async def test_windows_sql_lists_accredited_ranges_and_known_owes(world):
-    from accreditation.reporting_windows import windows_sql
-    from ses.reporting.tables import Report
+async def test_windows_list_accredited_ranges_and_known_owes(world):
+    from accreditation.reporting_windows import reporting_windows
 
-    rows = await Report.raw(
-        f"SELECT owes_id, starts_on, ends_on FROM ({windows_sql()}) AS w ORDER BY owes_id"
-    )
-    ranges = {
-        (r["owes_id"], str(r["starts_on"]), str(r["ends_on"])) for r in rows if r["starts_on"] is not None
-    }
+    rows = await reporting_windows()
+    ranges = {(w.owes_id, str(w.starts_on), str(w.ends_on)) for w in rows if w.starts_on is not None}
     assert ranges == {(world["A"], "2025-01-01", "2026-12-16"), (world["B"], "2024-01-01", "2024-11-15")}
-    assert {r["owes_id"] for r in rows} == {world["A"], world["B"], world["C"]}
+    assert {w.owes_id for w in rows} == {world["A"], world["B"], world["C"]}
 
 
 async def test_follow_up_expects_reports_only_within_accreditation(client, staff, caller_for, world):
@@ -109,6 +104,11 @@ async def test_follow_up_expects_reports_only_within_accreditation(client, staff
 
 
 async def test_without_a_provider_every_owes_is_expected(client, staff, world, monkeypatch):
-    monkeypatch.setattr(followup, "WINDOW_MODULES", ("ses_test_no_such_provider",))
+    import dataclasses
+
+    from ses import extensions
+
+    bare = tuple(dataclasses.replace(ext, reporting_windows=()) for ext in extensions.installed())
+    monkeypatch.setattr(extensions, "_installed", bare)
     table = await followup.follow_up(None, PERIODS.split(","), world["A"])
     assert table["totals"]["expected"] == 4

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from decimal import Decimal
 from typing import Any
 
@@ -212,18 +211,21 @@ async def test_new_ps_is_added_to_register_and_linked(client, world, staff):
     ]
 
 
-async def test_acceptance_hooks_skip_only_a_missing_module(app_tx, monkeypatch, tmp_path):
+async def test_acceptance_hooks_get_the_typed_payload_of_every_installed_package(app_tx, monkeypatch):
+    from ses import extensions
+
     actor = Actor.system("tests")
-    monkeypatch.setattr(services, "ACCEPTANCE_MODULES", ("ses_test_no_such_hook", "ses_test_no_pkg.hook"))
-    assert await services._acceptance_hooks({"id": 1}, {}, actor) == {}
-    (tmp_path / "ses_test_broken_hook.py").write_text("import ses_test_missing_dependency\n")
-    (tmp_path / "ses_test_good_hook.py").write_text(
-        "async def report_accepted(report, data, actor):\n    return {'seen': [report['id'], len(data)]}\n"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(services, "ACCEPTANCE_MODULES", ("ses_test_good_hook",))
-    assert await services._acceptance_hooks({"id": 7}, {"jobs": []}, actor) == {"seen": [7, 1]}
-    monkeypatch.setattr(services, "ACCEPTANCE_MODULES", ("ses_test_broken_hook",))
-    with pytest.raises(ModuleNotFoundError):
-        await services._acceptance_hooks({"id": 1}, {}, actor)
-    sys.modules.pop("ses_test_good_hook", None)
+    seen = []
+
+    async def hook(report, hook_actor):
+        seen.append(
+            (report.report_id, report.owes_id, [e.kind.value for e in report.cooperation], hook_actor)
+        )
+        return {"seen": report.report_id}
+
+    monkeypatch.setattr(extensions, "_installed", (extensions.Extension("test", report_accepted=(hook,)),))
+    data = {"cooperation_events": [{"partner_organisation_id": 5, "event_type": "meeting"}], "jobs": []}
+    assert await services._acceptance_hooks({"id": 7, "owes_id": 3}, data, actor) == {"seen": 7}
+    assert seen == [(7, 3, ["meeting"], actor)]
+    monkeypatch.setattr(extensions, "_installed", (extensions.Extension("bare"),))
+    assert await services._acceptance_hooks({"id": 1, "owes_id": 3}, {}, actor) == {}

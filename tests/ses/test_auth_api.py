@@ -13,7 +13,7 @@ from ses.auth.policy import Role
 pytestmark = pytest.mark.anyio
 HOSTILE = [
     "'; DROP TABLE organisation; --",
-    "\" OR 1=1 --",
+    '" OR 1=1 --',
     "{{7*7}}{% raw %}",
     "<script>alert(1)</script>",
     "../../../etc/passwd",
@@ -139,7 +139,8 @@ async def test_a_1_gb_upload_is_refused_before_it_is_read(client, staff):
 
 async def test_oversized_json_body_is_refused(client, staff):
     response = await client.post(
-        "/api/v1/organisations", content=b'{"name": "' + b"a" * (3 * 1024 * 1024) + b'"}',
+        "/api/v1/organisations",
+        content=b'{"name": "' + b"a" * (3 * 1024 * 1024) + b'"}',
         headers={**staff.headers, "content-type": "application/json"},
     )
     assert response.status_code == 413
@@ -176,8 +177,11 @@ async def test_hostile_names_are_escaped_on_pages(client, admin):
     from ses.auth.services import create_account
 
     await create_account(
-        username="x-hostile", display_name="{{7*7}}<script>alert(1)</script>", role=Role.COMMITTEE,
-        password=None, actor=Actor.system("tests"),
+        username="x-hostile",
+        display_name="{{7*7}}<script>alert(1)</script>",
+        role=Role.COMMITTEE,
+        password=None,
+        actor=Actor.system("tests"),
     )
     page = await client.get("/admin/accounts", headers={**admin.headers, "accept": "text/html"})
     assert page.status_code == 200
@@ -189,8 +193,11 @@ async def test_an_owes_token_sees_only_its_own_register_record(client, staff, ca
     other = await owes_organisation(client, staff, "OWES Grudziądz")
     owes = await caller_for(Role.OWES, organisation_id=own, name="owes-wloclawek")
     assert (await client.get(f"/api/v1/organisations/{own}", headers=owes.headers)).status_code == 200
-    for path in (f"/api/v1/organisations/{other}", f"/api/v1/organisations/{other}/statuses",
-                 f"/api/v1/organisations/{other}/figures"):
+    for path in (
+        f"/api/v1/organisations/{other}",
+        f"/api/v1/organisations/{other}/statuses",
+        f"/api/v1/organisations/{other}/figures",
+    ):
         response = await client.get(path, headers=owes.headers)
         assert response.status_code == 404, path
         assert "Grudziądz" not in response.text

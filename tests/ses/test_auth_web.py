@@ -69,8 +69,12 @@ async def test_sign_in_sets_a_safe_session_cookie_and_the_session_works_for_the_
     assert me.status_code == 200
     csrf = me.json().pop("csrf_token")
     assert me.json() | {"csrf_token": csrf} == {
-        "account_id": account_id, "username": "anna.kowalska", "role": "staff",
-        "organisation_id": None, "authenticated_by": "session", "csrf_token": csrf,
+        "account_id": account_id,
+        "username": "anna.kowalska",
+        "role": "staff",
+        "organisation_id": None,
+        "authenticated_by": "session",
+        "csrf_token": csrf,
     }
     with_header = await client.post(
         "/api/v1/tokens", json={"account_id": account_id, "name": "x"}, headers={"X-SES-CSRF": csrf}

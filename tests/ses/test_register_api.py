@@ -102,7 +102,8 @@ async def test_search_filters_sorts_and_counts(client, staff):
     by_letter = await client.get("/api/v1/organisations", params={"pes_letter": "a"}, headers=staff.headers)
     assert by_letter.json()["total"] == 1
     by_powiat = await client.get(
-        "/api/v1/organisations", params={"territory": "0463", "sort": "-name", "facets": "kind,pes_letter"},
+        "/api/v1/organisations",
+        params={"territory": "0463", "sort": "-name", "facets": "kind,pes_letter"},
         headers=staff.headers,
     )
     page = by_powiat.json()

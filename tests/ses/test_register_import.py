@@ -127,9 +127,9 @@ async def test_units_can_point_at_founders_by_a_reference_within_the_file(client
     assert [(e["row"], e["field"]) for e in response.json()["errors"]] == [(4, "founder_id")]
     response = await upload(client, staff, content.rsplit(b"w2,", 1)[0])
     assert response.status_code == 201
-    unit = (
-        await client.get("/api/v1/organisations", params={"kind": "wtz"}, headers=staff.headers)
-    ).json()["items"][0]
+    unit = (await client.get("/api/v1/organisations", params={"kind": "wtz"}, headers=staff.headers)).json()[
+        "items"
+    ][0]
     office = (
         await client.get("/api/v1/organisations", params={"kind": "gmina_office"}, headers=staff.headers)
     ).json()

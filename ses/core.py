@@ -1,0 +1,43 @@
+"""What the core contributes through the same contract as every other package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar.static_files import create_static_files_router
+
+from ses import auth_cli, commands
+from ses.auth.api import ROUTES as AUTH_API
+from ses.auth.policy import Role, allow
+from ses.extensions import Extension, NavLink
+from ses.register.api import OrganisationController
+from ses.territories.api import TerritoryController
+from ses.web import admin_pages, pages, register_pages
+from ses.web.docs import swagger_assets_router
+from ses.web.meta import health, vocab
+
+WEB = Path(__file__).parent / "web"
+
+EXTENSION = Extension(
+    name="ses",
+    routes=(
+        health,
+        vocab,
+        OrganisationController,
+        TerritoryController,
+        *pages.ROUTES,
+        *admin_pages.ROUTES,
+        *register_pages.ROUTES,
+        *AUTH_API,
+        swagger_assets_router(),
+        create_static_files_router(
+            path="/static/ses",
+            directories=[WEB / "static"],
+            guards=[allow(Role.PUBLIC)],
+            include_in_schema=False,
+            name="ses-static",
+        ),
+    ),
+    commands=(*commands.COMMANDS, *auth_cli.COMMANDS),
+    nav=(NavLink("/admin/accounts", "Konta i tokeny API", frozenset({Role.ADMIN}), order=10),),
+)

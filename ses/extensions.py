@@ -1,0 +1,233 @@
+"""The one way a package plugs into SES: a typed record of what it contributes.
+
+Every package (the core itself included) declares one `Extension` in its `extension.py`. The
+composition root (`ses/packages.py`) holds the one list of installed packages and calls `install()`
+at start-up (the app factory, the CLI, the test set-up); the core reads contributions from
+`installed()` and never imports an outer package or loads a module by name.
+
+`install()` checks the contributions and refuses a malformed one at start-up with a message that
+names the package: a route without a declared policy, two packages claiming the same URL and
+method, two jobs or two commands with the same name.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ses.auth.policy import Role
+
+if TYPE_CHECKING:  # types only: this module is imported before any table or service
+    from ses.audit.services import Actor
+    from ses.reporting.contract import AcceptedReport
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand of `ses`: `ses NAME …`."""
+
+    name: str
+    help: str
+    handler: Callable[[argparse.Namespace], int]
+    arguments: Callable[[argparse.ArgumentParser], None] = lambda _parser: None
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A job the scheduler runs (in exactly one process; see ses/scheduler.py)."""
+
+    id: str
+    run: Callable[[], Awaitable[Any]]
+    cron: Mapping[str, Any] = field(default_factory=lambda: {"hour": 6, "minute": 0})
+    """CronTrigger fields, in Polish time (the default: every day at 6:00)."""
+    title: str = ""
+    """What the job does, in Polish, for the pages that list jobs."""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A box on a register record page (e.g. the OWES accreditation in force)."""
+
+    title: str
+    rows: Sequence[tuple[str, str]]
+    link: tuple[str, str] | None = None
+
+
+PanelSource = Callable[[int], Awaitable[Panel | None]]
+"""`await source(org_id)`: the panel for that organisation, or None to show nothing."""
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link of the application's navigation, shown to the roles that may open it."""
+
+    href: str
+    label: str
+    roles: frozenset[Role]
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class ReportingWindow:
+    """A date range in which an OWES was accredited, so owed its periodic reports.
+
+    `starts_on`/`ends_on` both None: the provider knows this OWES but it was never accredited."""
+
+    owes_id: int
+    starts_on: date | None
+    ends_on: date | None
+
+
+WindowSource = Callable[[], Awaitable[Sequence[ReportingWindow]]]
+ReportAccepted = Callable[["AcceptedReport", "Actor"], Awaitable[Mapping[str, Any] | None]]
+"""Called inside the acceptance transaction; the mapping is kept in the report's register_links."""
+ReportWithdrawn = Callable[[int, "Actor"], Awaitable[Any]]
+"""Called inside the reopen transaction with the report's id: what the report brought leaves."""
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    """What the demo loader knows when a package's demo step runs (after the register is loaded)."""
+
+    owes_ids: Sequence[int]
+
+
+DemoStep = Callable[[DemoContext], Awaitable[Sequence[str]]]
+"""Loads a package's demo data; returns the lines `ses demo` prints."""
+
+
+@dataclass(frozen=True)
+class Extension:
+    """What one package contributes. Every field is optional; `name` names the package in errors."""
+
+    name: str
+    routes: Sequence[Any] = ()
+    """Litestar route handlers, controllers or routers; every handler declares its policy."""
+    commands: Sequence[Command] = ()
+    jobs: Sequence[ScheduledJob] = ()
+    record_panels: Sequence[PanelSource] = ()
+    nav: Sequence[NavLink] = ()
+    templates: Path | None = None
+    """A folder of Jinja templates (`<package>/…`), found beside the shared layout."""
+    report_accepted: Sequence[ReportAccepted] = ()
+    report_withdrawn: Sequence[ReportWithdrawn] = ()
+    reporting_windows: Sequence[WindowSource] = ()
+    demo: Sequence[DemoStep] = ()
+    """Run in the order of the installed packages, after the register's demo organisations."""
+    indicators: Sequence[Any] = ()
+    """Indicator definitions (ses.indicators) computed from this package's data."""
+    dashboard_panels: Sequence[Any] = ()
+    """Panels of the committee's dashboards (ses.indicators)."""
+
+
+class ContributionError(RuntimeError):
+    """A package contributes something malformed: SES refuses to start."""
+
+
+_installed: tuple[Extension, ...] | None = None
+
+
+def install(extensions: Iterable[Extension]) -> tuple[Extension, ...]:
+    """Check and install the packages' contributions (idempotent for the same list)."""
+    global _installed
+    found = tuple(extensions)
+    check(found)
+    _installed = found
+    return found
+
+
+def installed() -> tuple[Extension, ...]:
+    if _installed is None:
+        raise RuntimeError("SES packages are not installed: call ses.packages.install() at start-up.")
+    return _installed
+
+
+def check(extensions: Sequence[Extension]) -> None:
+    """Refuse malformed contributions, naming the package (see the module docstring)."""
+    problems: list[str] = []
+    names = [ext.name for ext in extensions]
+    problems += [f"package {name!r} is installed twice" for name in _repeated(names)]
+    seen_jobs: dict[str, str] = {}
+    seen_commands: dict[str, str] = {}
+    seen_routes: dict[tuple[str, str], str] = {}
+    for ext in extensions:
+        for job in ext.jobs:
+            if job.id in seen_jobs:
+                problems.append(
+                    f"package {ext.name!r}: job id {job.id!r} is already used by {seen_jobs[job.id]!r}"
+                )
+            seen_jobs.setdefault(job.id, ext.name)
+        for command in ext.commands:
+            if command.name in seen_commands:
+                problems.append(
+                    f"package {ext.name!r}: command {command.name!r} is already "
+                    f"contributed by {seen_commands[command.name]!r}"
+                )
+            seen_commands.setdefault(command.name, ext.name)
+        for path, method, has_policy in _routes_of(ext.routes):
+            if not has_policy:
+                problems.append(
+                    f"package {ext.name!r}: route {method} {path} declares no policy (guards=[allow(...)])"
+                )
+            key = (path, method)
+            if key in seen_routes:
+                problems.append(
+                    f"package {ext.name!r}: route {method} {path} is already claimed by {seen_routes[key]!r}"
+                )
+            seen_routes.setdefault(key, ext.name)
+        if ext.templates is not None and not ext.templates.is_dir():
+            problems.append(f"package {ext.name!r}: template folder {ext.templates} does not exist")
+    if problems:
+        raise ContributionError("SES cannot start: " + "; ".join(problems))
+
+
+def _repeated(values: Sequence[str]) -> list[str]:
+    return sorted({value for value in values if values.count(value) > 1})
+
+
+def _routes_of(
+    handlers: Sequence[Any], prefix: str = "", guarded: bool = False
+) -> list[tuple[str, str, bool]]:
+    """(path, method, has a policy) of every route a contribution declares, without building an app."""
+    from litestar import Controller, Router
+    from litestar.handlers import HTTPRouteHandler
+
+    from ses.auth.policy import policy_of_guards
+
+    found: list[tuple[str, str, bool]] = []
+    for item in handlers:
+        if isinstance(item, Router):
+            policy = guarded or policy_of_guards(item.guards) is not None
+            for route in item.routes:  # a router's paths already carry its prefix
+                for handler in getattr(route, "route_handlers", ()):
+                    has_policy = policy or policy_of_guards(handler.guards) is not None
+                    for method in sorted(handler.http_methods - {"HEAD", "OPTIONS"}):
+                        found.append((_join(prefix, route.path), method, has_policy))
+        elif isinstance(item, type) and issubclass(item, Controller):
+            base = _join(prefix, item.path)
+            policy = guarded or policy_of_guards(_declared(item, "guards")) is not None
+            members = [value for value in vars(item).values() if isinstance(value, HTTPRouteHandler)]
+            found += _routes_of(members, base, policy)
+        elif isinstance(item, HTTPRouteHandler):
+            policy = guarded or policy_of_guards(item.guards) is not None
+            for path in item.paths:
+                for method in sorted(item.http_methods - {"HEAD", "OPTIONS"}):
+                    found.append((_join(prefix, path), method, policy))
+        # websocket/ASGI handlers and static routers are checked by the route-policy test
+    return found
+
+
+def _declared(cls: type, name: str) -> Any:
+    """A class attribute as a subclass declared it (Litestar's Controller keeps unset ones as slots)."""
+    for klass in cls.__mro__:
+        if name in vars(klass) and isinstance(value := vars(klass)[name], list | tuple):
+            return value
+    return None
+
+
+def _join(prefix: str, path: str) -> str:
+    return "/" + "/".join(part.strip("/") for part in (prefix, path) if part.strip("/"))

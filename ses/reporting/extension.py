@@ -1,0 +1,34 @@
+"""What OWES reporting contributes: its API and pages, its command and its demo reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ses.auth.policy import Role
+from ses.extensions import DemoContext, Extension, NavLink
+from ses.reporting import api, cli, pages
+
+READERS = frozenset({Role.STAFF, Role.REVIEWER})
+
+
+async def _demo(context: DemoContext) -> Sequence[str]:
+    from ses.reporting.demo import load_reporting_demo
+
+    reports = await load_reporting_demo(list(context.owes_ids))
+    return [
+        "Sprawozdania OWES z ośmiu kwartałów: "
+        + ", ".join(f"{name} {count}" for name, count in reports.items())
+        + "."
+    ]
+
+
+EXTENSION = Extension(
+    name="reporting",
+    routes=(*api.ROUTES, *pages.ROUTES),
+    commands=cli.COMMANDS,
+    nav=(
+        NavLink("/raporty", "Sprawozdania OWES", READERS | {Role.OWES}, order=20),
+        NavLink("/raporty/monitoring", "Monitoring sprawozdań (kompletność, terminowość)", READERS, order=21),
+    ),
+    demo=(_demo,),
+)
