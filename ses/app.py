@@ -20,6 +20,7 @@ from ses.scheduler import scheduler_lifespan
 from ses.settings import Settings, get_settings
 from ses.web.auth import AuthenticationMiddleware
 from ses.web.docs import openapi_config
+from ses.web.i18n import LanguageMiddleware, install_jinja
 from ses.web.problems import EXCEPTION_HANDLERS, record_refusal
 from ses.web.security import CSRFMiddleware, add_security_headers, refuse_nul_characters
 
@@ -47,8 +48,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/schema"]),
             CSRFMiddleware,
+            LanguageMiddleware,
         ],
-        template_config=TemplateConfig(directory=template_directories(installed), engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=template_directories(installed),
+            engine=JinjaTemplateEngine,
+            engine_callback=lambda engine: install_jinja(engine.engine),
+        ),
         after_exception=[record_refusal],
         before_send=[add_security_headers],
         before_request=refuse_nul_characters,

@@ -12,8 +12,9 @@ from ses.auth.policy import Role, allow
 from ses.extensions import Extension, NavLink
 from ses.register.api import OrganisationController
 from ses.territories.api import TerritoryController
-from ses.web import admin_pages, pages, register_pages
+from ses.web import admin_pages, home, pages, register_pages
 from ses.web.docs import swagger_assets_router
+from ses.web.i18n import N_
 from ses.web.meta import health, vocab
 
 WEB = Path(__file__).parent / "web"
@@ -39,5 +40,6 @@ EXTENSION = Extension(
         ),
     ),
     commands=(*commands.COMMANDS, *auth_cli.COMMANDS),
-    nav=(NavLink("/admin/accounts", "Konta i tokeny API", frozenset({Role.ADMIN}), order=10),),
+    nav=(NavLink("/admin/accounts", N_("Konta i tokeny API"), frozenset({Role.ADMIN}), order=90),),
+    home_sections=(home.recent_register_changes,),
 )

@@ -23,6 +23,7 @@ from ses.auth.policy import Role
 
 if TYPE_CHECKING:  # types only: this module is imported before any table or service
     from ses.audit.services import Actor
+    from ses.auth.policy import Principal
     from ses.reporting.contract import AcceptedReport
 
 
@@ -72,6 +73,25 @@ class NavLink:
 
 
 @dataclass(frozen=True)
+class HomeSection:
+    """A box on the start page that begins a person's day (e.g. "reports waiting for review").
+
+    `items` are (label, link or None); `count` is shown big when given; `empty` is said when there
+    are no items. Titles and labels are Polish (wrap them in `ses.web.i18n.gettext`)."""
+
+    title: str
+    items: Sequence[tuple[str, str | None]] = ()
+    count: int | None = None
+    link: tuple[str, str] | None = None
+    empty: str = "Nic do zrobienia."
+    order: int = 50
+
+
+HomeSource = Callable[["Principal"], Awaitable[HomeSection | None]]
+"""`await source(principal)`: the box for that signed-in person, or None when it is not theirs."""
+
+
+@dataclass(frozen=True)
 class ReportingWindow:
     """A date range in which an OWES was accredited, so owed its periodic reports.
 
@@ -111,6 +131,8 @@ class Extension:
     jobs: Sequence[ScheduledJob] = ()
     record_panels: Sequence[PanelSource] = ()
     nav: Sequence[NavLink] = ()
+    home_sections: Sequence[HomeSource] = ()
+    """Boxes of the signed-in person's start page (`/`), each deciding itself whom it is for."""
     templates: Path | None = None
     """A folder of Jinja templates (`<package>/…`), found beside the shared layout."""
     report_accepted: Sequence[ReportAccepted] = ()

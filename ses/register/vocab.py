@@ -174,6 +174,15 @@ class Channel(StrEnum):
     SYSTEM = "system"
 
 
+CHANNEL_LABELS: dict[Channel, str] = {
+    Channel.API: "API",
+    Channel.WEB: "strona www",
+    Channel.IMPORT: "import pliku",
+    Channel.SYNC: "synchronizacja ze źródłem publicznym",
+    Channel.SYSTEM: "system",
+}
+
+
 def letter_of(kind: Kind | str) -> PesLetter | None:
     """The PES letter of a kind, or None for actors that are not PES."""
     return KIND_LETTER.get(Kind(kind))

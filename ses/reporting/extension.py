@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from ses.auth.policy import Role
 from ses.extensions import DemoContext, Extension, NavLink
-from ses.reporting import api, cli, pages
+from ses.reporting import api, cli, home, pages
+from ses.web.i18n import N_
 
 READERS = frozenset({Role.STAFF, Role.REVIEWER})
 
@@ -27,8 +28,11 @@ EXTENSION = Extension(
     routes=(*api.ROUTES, *pages.ROUTES),
     commands=cli.COMMANDS,
     nav=(
-        NavLink("/raporty", "Sprawozdania OWES", READERS | {Role.OWES}, order=20),
-        NavLink("/raporty/monitoring", "Monitoring sprawozdań (kompletność, terminowość)", READERS, order=21),
+        NavLink("/raporty", N_("Sprawozdania OWES"), READERS | {Role.OWES}, order=20),
+        NavLink(
+            "/raporty/monitoring", N_("Monitoring sprawozdań (kompletność, terminowość)"), READERS, order=21
+        ),
     ),
+    home_sections=home.HOME_SECTIONS,
     demo=(_demo,),
 )

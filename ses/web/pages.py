@@ -19,11 +19,12 @@ from litestar.response import Redirect, Template
 from ses.auth.policy import ACCOUNT_ROLES, ROLE_LABELS, Principal, Role, allow
 from ses.auth.sessions import SignInRefused, change_password, sign_in, sign_out
 from ses.errors import DomainError
-from ses.extensions import installed
+from ses.extensions import HomeSection, installed
 from ses.register.vocab import Channel
 from ses.settings import get_settings
 from ses.web.auth import SESSION_COOKIE
 from ses.web.context import actor_of, principal
+from ses.web.i18n import gettext
 
 Form = URLEncodedBody[dict[str, Any]]
 LOGIN_CSRF_COOKIE = "ses_login_csrf"
@@ -60,10 +61,14 @@ def field(form: dict[str, Any], name: str) -> str:
 
 
 def page(request: Request[Any, Any, Any], template: str, status_code: int = 200, **context: Any) -> Template:
-    """A page with what every template needs: the signed-in person, their CSRF token, labels."""
+    """A page with what every template needs: the signed-in person, their CSRF token, labels, the
+    navigation of their role. A page passes `breadcrumbs=[(href, label), …]` (the last is itself)."""
     user = principal(request)
     session = request.scope.get("state", {}).get("browser_session")
     base = {
+        "nav_links": role_links(user.role) if user else [],
+        "current_path": request.url.path,
+        "breadcrumbs": [],
         "user": user,
         "role_label": ROLE_LABELS[user.role] if user else "",
         "csrf_token": session.csrf_token if session else "",
@@ -89,18 +94,31 @@ def safe_next(target: str) -> str:
     return "/"
 
 
+async def home_sections(user: Principal) -> list[HomeSection]:
+    """The boxes the installed packages put on this person's start page, in their order."""
+    found = []
+    for extension in installed():
+        for source in extension.home_sections:
+            section = await source(user)
+            if section is not None:
+                found.append(section)
+    return sorted(found, key=lambda section: section.order)
+
+
 @get("/", guards=[allow(Role.PUBLIC)], include_in_schema=False)
 async def home(request: Request[Any, Any, Any]) -> Template:
     user = principal(request)
-    links = []
+    links: list[dict[str, str]] = []
+    sections: list[HomeSection] = []
     if user:
         own = (
-            [(f"/rejestr/{user.organisation_id}", "Moja organizacja w rejestrze")]
+            [(f"/rejestr/{user.organisation_id}", gettext("Moja organizacja w rejestrze"))]
             if user.organisation_id
             else []
         )
         links = [{"href": href, "label": label} for href, label in own + role_links(user.role) + COMMON_LINKS]
-    return page(request, "home.html.j2", links=links)
+        sections = await home_sections(user)
+    return page(request, "home.html.j2", links=links, sections=sections)
 
 
 def _login_form(

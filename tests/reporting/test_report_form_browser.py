@@ -61,7 +61,7 @@ def test_owes_fills_in_and_submits_the_report_in_a_browser(live_server, browser)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/raporty")
-    page.click("header >> text=Raporty")
+    page.click("nav.main-nav >> text=Sprawozdania OWES")
     page.click("text=Nowe sprawozdanie")
     page.wait_for_url("**/raporty/nowy")
 

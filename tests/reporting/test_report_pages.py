@@ -432,7 +432,7 @@ async def test_follow_up_page_for_rops_and_who_sees_what(people, client):
     assert "OWES Alfa (formularz)" in listing.text and "Nowe sprawozdanie" not in listing.text
     assert (await rev.get("/raporty/nowy")).status_code == 403
     # The navigation links to reports; anonymous people are sent to sign in.
-    assert '<a href="/raporty">Raporty</a>' in listing.text
+    assert '<a href="/raporty" aria-current="page">Sprawozdania OWES</a>' in listing.text
     anonymous = await client.get("/raporty", headers=HTML)
     assert anonymous.status_code == 303 and anonymous.headers["location"] == "/login?next=/raporty"
 
