@@ -29,5 +29,7 @@ APP_REGISTRY = AppRegistry(
         "ses.reporting.piccolo_app",
         "accreditation.piccolo_app",
         "network.piccolo_app",
+        "ses.committee.piccolo_app",
+        "ses.activities.piccolo_app",
     ]
 )

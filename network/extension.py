@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from network import api, cli, report_ties
+from network import api, cli, event_ties, report_ties
 from ses.extensions import DemoContext, Extension
 
 
@@ -22,5 +22,6 @@ EXTENSION = Extension(
     commands=cli.COMMANDS,
     report_accepted=(report_ties.report_accepted,),
     report_withdrawn=(report_ties.report_withdrawn,),
+    event_meetings=(event_ties.event_met,),
     demo=(_demo,),
 )

@@ -15,6 +15,7 @@ class RelationType(StrEnum):
     COOPERATES = "cooperates"
     MEMBER_OF = "member_of"
     REFERS_PARTICIPANTS = "refers_participants"
+    MET_AT_EVENT = "met_at_event"
 
 
 RELATION_LABELS = {
@@ -25,10 +26,11 @@ RELATION_LABELS = {
     RelationType.COOPERATES: "współpracuje z",
     RelationType.MEMBER_OF: "członek sieci lub zespołu",
     RelationType.REFERS_PARTICIPANTS: "kieruje uczestników do",
+    RelationType.MET_AT_EVENT: "spotkali się na wydarzeniu ROPS",
 }
 
 # Ties that have no direction: stored once, read both ways.
-UNDIRECTED_TYPES = frozenset({RelationType.OWES_PARTNER, RelationType.COOPERATES})
+UNDIRECTED_TYPES = frozenset({RelationType.OWES_PARTNER, RelationType.COOPERATES, RelationType.MET_AT_EVENT})
 
 
 class Intensity(StrEnum):
@@ -44,6 +46,7 @@ class Origin(StrEnum):
     REGISTER = "register"
     SURVEY = "survey"
     IMPORT = "import"
+    EVENT = "event"
 
 
 class Sector(StrEnum):

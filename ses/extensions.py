@@ -110,6 +110,22 @@ ReportWithdrawn = Callable[[int, "Actor"], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
+class EventMeeting:
+    """Organisations of the register that met at a networking event of the ROPS (a networking
+    meeting, a study visit): a cooperation fact. Sent again whenever the participants change; an
+    empty `organisation_ids` withdraws what the event brought."""
+
+    activity_id: int
+    title: str
+    held_on: date
+    organisation_ids: tuple[int, ...]
+
+
+EventMet = Callable[[EventMeeting, "Actor"], Awaitable[Any]]
+"""Called inside the transaction that changed the event's participants."""
+
+
+@dataclass(frozen=True)
 class DemoContext:
     """What the demo loader knows when a package's demo step runs (after the register is loaded)."""
 
@@ -138,6 +154,7 @@ class Extension:
     report_accepted: Sequence[ReportAccepted] = ()
     report_withdrawn: Sequence[ReportWithdrawn] = ()
     reporting_windows: Sequence[WindowSource] = ()
+    event_meetings: Sequence[EventMet] = ()
     demo: Sequence[DemoStep] = ()
     """Run in the order of the installed packages, after the register's demo organisations."""
     indicators: Sequence[Any] = ()

@@ -10,11 +10,13 @@ from __future__ import annotations
 from accreditation.extension import EXTENSION as ACCREDITATION
 from network.extension import EXTENSION as NETWORK
 from ses import extensions
+from ses.activities.extension import EXTENSION as ACTIVITIES
+from ses.committee.extension import EXTENSION as COMMITTEE
 from ses.core import EXTENSION as CORE
 from ses.reporting.extension import EXTENSION as REPORTING
 
 # In this order: demo steps run in it (accreditation's periods before the reports they make owed).
-INSTALLED: tuple[extensions.Extension, ...] = (CORE, ACCREDITATION, REPORTING, NETWORK)
+INSTALLED: tuple[extensions.Extension, ...] = (CORE, ACCREDITATION, REPORTING, NETWORK, COMMITTEE, ACTIVITIES)
 
 
 def install() -> tuple[extensions.Extension, ...]:

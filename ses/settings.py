@@ -37,6 +37,8 @@ class Settings:
     """A browser session ends this many hours after sign-in (and at sign-out)."""
     login_slowdown: float = 1.0
     """Multiplies the wait after failed sign-ins (tests set 0 so they do not sleep)."""
+    region_code: str = "04"
+    """The ROPS's voivodeship (TERYT, 2 digits): the region its coverage indicators count."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -59,6 +61,7 @@ class Settings:
             log_level=env.get("SES_LOG_LEVEL", "INFO"),
             session_hours=int(env.get("SES_SESSION_HOURS", "12")),
             login_slowdown=float(env.get("SES_LOGIN_SLOWDOWN", "1")),
+            region_code=env.get("SES_REGION", "04"),
         )
 
 

@@ -48,3 +48,21 @@ def like_pattern(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with LIKE's wildcards taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def plural_pl(count: int, one: str, few: str, many: str) -> str:
+    """`count` with the Polish noun form it takes: 1 podmiot, 2 podmioty, 5 podmiotów, 22 podmioty."""
+    if count == 1:
+        return f"{count} {one}"
+    if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        return f"{count} {few}"
+    return f"{count} {many}"
+
+
+def pl_number(value: object) -> str:
+    """A number as Poles write it: a space between thousands, a comma before decimals (1 100; 25,7)."""
+    if value is None:
+        return ""
+    number = float(str(value))
+    text = f"{int(number):,}" if number.is_integer() else f"{number:,.1f}"
+    return text.replace(",", "\u00a0").replace(".", ",")

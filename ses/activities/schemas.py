@@ -1,0 +1,79 @@
+"""Input models of the support-activity API and forms."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ses.activities.vocab import ActivityKind, ParticipantRole, Topic
+
+Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
+Id = int
+
+
+class ActivityIn(BaseModel):
+    model_config = Strict
+    kind: ActivityKind
+    topic: Topic
+    title: str = Field(min_length=3, max_length=300)
+    starts_on: date
+    ends_on: date
+    place: str = Field(min_length=2, max_length=300)
+    gmina_code: str = Field(pattern=r"^\d{7}$")
+    hours: Decimal = Field(gt=0, le=1000, decimal_places=1)
+    description: str = Field(default="", max_length=20000)
+    certificates: bool = False
+
+    @model_validator(mode="after")
+    def _dates(self) -> ActivityIn:
+        if self.ends_on < self.starts_on:
+            raise ValueError(
+                "Działanie nie może się kończyć przed rozpoczęciem (data końca < data początku)."
+            )
+        return self
+
+
+class ParticipantIn(BaseModel):
+    model_config = Strict
+    full_name: str = Field(min_length=3, max_length=200)
+    email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    role: ParticipantRole
+    organisation_id: Id | None = Field(default=None, ge=1, le=2**31 - 1)
+    institution: str = Field(default="", max_length=300)
+    gmina_code: str | None = Field(default=None, pattern=r"^\d{7}$")
+    consent_on: date | None = None
+    completed: bool = False
+    certificate_number: str | None = Field(default=None, max_length=60)
+
+
+class TrainingNeedIn(BaseModel):
+    model_config = Strict
+    year: int = Field(ge=2020, le=2100)
+    institution: str = Field(min_length=2, max_length=300)
+    organisation_id: Id | None = Field(default=None, ge=1, le=2**31 - 1)
+    gmina_code: str = Field(pattern=r"^\d{7}$")
+    topic: Topic
+    people: int = Field(ge=1, le=10000)
+    priority: int = Field(default=2, ge=1, le=3)
+    note: str = Field(default="", max_length=2000)
+
+
+class PlanIn(BaseModel):
+    model_config = Strict
+    territory_code: str = Field(pattern=r"^\d{4}(\d{3})?$")
+    title: str = Field(min_length=3, max_length=300)
+    adopted_on: date
+
+
+class TargetIn(BaseModel):
+    model_config = Strict
+    baseline: Decimal = Field(default=Decimal(0), ge=0)
+    target: Decimal = Field(gt=0)
+    target_year: int = Field(ge=2020, le=2100)
+
+
+class EraseIn(BaseModel):
+    model_config = Strict
+    reason: str = Field(min_length=3, max_length=500)

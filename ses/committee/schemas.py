@@ -1,0 +1,71 @@
+"""Input models of the committee's API and forms (pydantic; Polish messages come from services)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ses.committee.vocab import Function, Group, LeaveReason, MeetingState, Presence, ResolutionKind
+
+Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class TermIn(BaseModel):
+    model_config = Strict
+    number: int = Field(ge=1, le=99)
+    starts_on: date
+    appointing_act: str = Field(min_length=3, max_length=200)
+
+
+class MemberIn(BaseModel):
+    model_config = Strict
+    term_id: int = Field(ge=1, le=2**31 - 1)
+    person_name: str = Field(min_length=3, max_length=200)
+    group: Group
+    seat: int = Field(default=1, ge=1, le=20)
+    function: Function = Function.MEMBER
+    deputy_for_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    represented_body: str = Field(min_length=2, max_length=300)
+    organisation_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    email: str | None = Field(default=None, max_length=200)
+    appointed_on: date
+
+
+class MemberLeave(BaseModel):
+    model_config = Strict
+    left_on: date
+    reason: LeaveReason
+    note: str = Field(default="", max_length=2000)
+
+
+class MeetingIn(BaseModel):
+    model_config = Strict
+    term_id: int = Field(ge=1, le=2**31 - 1)
+    held_on: date
+    place: str = Field(min_length=2, max_length=300)
+    agenda: str = Field(min_length=3, max_length=20000)
+    state: MeetingState = MeetingState.PLANNED
+
+
+class AttendanceRow(BaseModel):
+    model_config = Strict
+    member_id: int = Field(ge=1, le=2**31 - 1)
+    presence: Presence
+    note: str = Field(default="", max_length=300)
+
+
+class AttendanceIn(BaseModel):
+    model_config = Strict
+    rows: list[AttendanceRow] = Field(max_length=200)
+
+
+class ResolutionIn(BaseModel):
+    model_config = Strict
+    number: str = Field(min_length=1, max_length=40)
+    kind: ResolutionKind
+    subject: str = Field(min_length=3, max_length=500)
+    text: str = Field(default="", max_length=50000)
+    votes_for: int = Field(ge=0, le=1000)
+    votes_against: int = Field(ge=0, le=1000)
+    abstained: int = Field(ge=0, le=1000)
