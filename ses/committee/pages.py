@@ -114,29 +114,26 @@ async def _term_page(
     crumbs = [("/", "Start"), ("/komitet", "Komitet (RKRES)")]
     if term:
         crumbs.append((f"/komitet/kadencje/{term['id']}", f"Kadencja {term['number']}"))
-    return page(
-        request,
-        "committee/term.html.j2",
-        status,
-        terms=terms,
-        term=term,
-        members=members,
-        principals=[m for m in members if m["function"] != "deputy" and m["in_office"]],
-        deputy_choices=[
+    context = {
+        "terms": terms,
+        "term": term,
+        "members": members,
+        "principals": [m for m in members if m["function"] != "deputy" and m["in_office"]],
+        "deputy_choices": [
             (m["id"], m["person_name"]) for m in members if m["function"] != "deputy" and m["in_office"]
         ],
-        flagged=[m for m in members if m["absence_flag"] and m["in_office"]],
-        meetings=meetings,
-        meeting_numbers={m["id"]: m["number"] for m in meetings},
-        may_keep=user.may(*KEEPERS),
-        breadcrumbs=crumbs,
-        notices=_notices(request),
-        form={},
-        errors_by={},
-        field_labels=LABELS,
+        "flagged": [m for m in members if m["absence_flag"] and m["in_office"]],
+        "meetings": meetings,
+        "meeting_numbers": {m["id"]: m["number"] for m in meetings},
+        "may_keep": user.may(*KEEPERS),
+        "breadcrumbs": crumbs,
+        "notices": _notices(request),
+        "form": {},
+        "errors_by": {},
+        "field_labels": LABELS,
         **_choices(),
-        **extra,
-    )
+    }
+    return page(request, "committee/term.html.j2", status, **{**context, **extra})
 
 
 @get("/komitet", guards=[allow(*READERS)], include_in_schema=False)
@@ -224,26 +221,23 @@ async def _meeting_page(
     user = signed_in(request)
     meeting = await services.meeting_details(meeting_id)
     term = await services.get_term(meeting["term_id"])
-    return page(
-        request,
-        "committee/meeting.html.j2",
-        status,
-        meeting=meeting,
-        term=term,
-        may_keep=user.may(*KEEPERS),
-        breadcrumbs=[
+    context = {
+        "meeting": meeting,
+        "term": term,
+        "may_keep": user.may(*KEEPERS),
+        "breadcrumbs": [
             ("/", "Start"),
             ("/komitet", "Komitet (RKRES)"),
             (f"/komitet/kadencje/{term['id']}", f"Kadencja {term['number']}"),
             (f"/komitet/posiedzenia/{meeting_id}", f"Posiedzenie nr {meeting['number']}"),
         ],
-        notices=_notices(request),
-        form={},
-        errors_by={},
-        field_labels=LABELS,
+        "notices": _notices(request),
+        "form": {},
+        "errors_by": {},
+        "field_labels": LABELS,
         **_choices(),
-        **extra,
-    )
+    }
+    return page(request, "committee/meeting.html.j2", status, **{**context, **extra})
 
 
 @get("/komitet/posiedzenia/{meeting_id:int}", guards=[allow(*READERS)], include_in_schema=False)
