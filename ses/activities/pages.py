@@ -74,7 +74,7 @@ def _base(request: Request[Any, Any, Any], crumbs: list[tuple[str, str]]) -> dic
     done = request.query_params.get("zapisano", "")
     return {
         "notices": [NOTICES[done]] if done in NOTICES else [],
-        "breadcrumbs": [("/", "Start"), ("/dzialania", "Działania ROPS"), *crumbs],
+        "breadcrumbs": [("/dzialania", "Działania ROPS"), *crumbs],
         "kind_labels": {k.value: v for k, v in KIND_LABELS.items()},
         "topic_labels": {k.value: v for k, v in TOPIC_LABELS.items()},
         "role_labels": {k.value: v for k, v in ROLE_LABELS.items()},
@@ -209,7 +209,7 @@ async def _indicator_page(request: Request[Any, Any, Any], status: int = 200, **
     plans = await services.list_plans()
     context = {**_base(request, [("/dzialania/wskazniki", "Wskaźniki projektu")]), **extra}
     if not user.may(Role.STAFF):
-        context["breadcrumbs"] = [("/", "Start"), ("/dzialania/wskazniki", "Wskaźniki projektu")]
+        context["breadcrumbs"] = [("/dzialania/wskazniki", "Wskaźniki projektu")]
     return page(
         request,
         "activities/indicators.html.j2",

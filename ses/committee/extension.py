@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ses.auth.policy import Role
-from ses.committee import api, pages
+from ses.committee import api, home, pages
 from ses.extensions import DemoContext, Extension, NavLink
 
 
@@ -27,6 +27,7 @@ EXTENSION = Extension(
             order=60,
         ),
     ),
+    home_sections=(home.committee_box,),
     templates=Path(__file__).parent / "templates",
     demo=(_demo,),
 )

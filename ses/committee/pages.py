@@ -111,7 +111,7 @@ async def _term_page(
     term = await services.get_term(term_id) if term_id else (await services.current_term())
     members = await services.list_members(term["id"], with_contacts=sees_contacts(request)) if term else []
     meetings = await services.list_meetings(term["id"]) if term else []
-    crumbs = [("/", "Start"), ("/komitet", "Komitet (RKRES)")]
+    crumbs = [("/komitet", "Komitet (RKRES)")]
     if term:
         crumbs.append((f"/komitet/kadencje/{term['id']}", f"Kadencja {term['number']}"))
     context = {
@@ -226,7 +226,6 @@ async def _meeting_page(
         "term": term,
         "may_keep": user.may(*KEEPERS),
         "breadcrumbs": [
-            ("/", "Start"),
             ("/komitet", "Komitet (RKRES)"),
             (f"/komitet/kadencje/{term['id']}", f"Kadencja {term['number']}"),
             (f"/komitet/posiedzenia/{meeting_id}", f"Posiedzenie nr {meeting['number']}"),

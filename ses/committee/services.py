@@ -49,7 +49,7 @@ def refused(exc: CommitteeRuleError) -> ValidationFailed:
     return ValidationFailed(exc.message, [FieldError(exc.field, exc.message)])
 
 
-def _day(value: Any) -> date:
+def day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
@@ -60,7 +60,7 @@ async def list_terms() -> list[dict[str, Any]]:
     rows = await CommitteeTerm.select().order_by(CommitteeTerm.starts_on, ascending=False)
     today = date.today()
     for row in rows:
-        row["current"] = _day(row["starts_on"]) <= today <= _day(row["ends_on"])
+        row["current"] = day(row["starts_on"]) <= today <= day(row["ends_on"])
     return rows
 
 
@@ -68,7 +68,7 @@ async def get_term(term_id: int) -> dict[str, Any]:
     row = await CommitteeTerm.select().where(CommitteeTerm.id == term_id).first()
     if row is None:
         raise NotFound(f"Nie ma kadencji komitetu o id {term_id}.")
-    row["current"] = _day(row["starts_on"]) <= date.today() <= _day(row["ends_on"])
+    row["current"] = day(row["starts_on"]) <= date.today() <= day(row["ends_on"])
     return row
 
 
@@ -82,7 +82,7 @@ async def current_term() -> dict[str, Any] | None:
     if row is None:
         row = await CommitteeTerm.select().order_by(CommitteeTerm.starts_on, ascending=False).first()
     if row is not None:
-        row["current"] = _day(row["starts_on"]) <= today <= _day(row["ends_on"])
+        row["current"] = day(row["starts_on"]) <= today <= day(row["ends_on"])
     return row
 
 
@@ -149,8 +149,8 @@ def _member_labels(row: dict[str, Any], today: date) -> dict[str, Any]:
     row["group_label"] = label(GROUP_LABELS, row["group"])
     row["function_label"] = label(FUNCTION_LABELS, row["function"])
     row["leave_label"] = label(LEAVE_LABELS, row["leave_reason"]) if row["leave_reason"] else None
-    left_on = _day(row["left_on"]) if row["left_on"] else None
-    row["in_office"] = rules.in_office(_day(row["appointed_on"]), left_on, today)
+    left_on = day(row["left_on"]) if row["left_on"] else None
+    row["in_office"] = rules.in_office(day(row["appointed_on"]), left_on, today)
     return row
 
 
@@ -189,8 +189,8 @@ async def appoint_member(data: MemberIn, actor: Actor) -> dict[str, Any]:
         try:
             rules.check_within_term(
                 data.appointed_on,
-                _day(term["starts_on"]),
-                _day(term["ends_on"]),
+                day(term["starts_on"]),
+                day(term["ends_on"]),
                 "appointed_on",
                 "Data powołania",
             )
@@ -287,13 +287,13 @@ async def end_membership(member_id: int, data: MemberLeave, expected: int, actor
             raise Conflict(
                 "To członkostwo już się zakończyło.", [FieldError("left_on", "Członkostwo zakończone.")]
             )
-        if data.left_on <= _day(member["appointed_on"]):
+        if data.left_on <= day(member["appointed_on"]):
             raise ValidationFailed(
                 "Członkostwo kończy się po dniu powołania.",
                 [FieldError("left_on", "Data musi być późniejsza niż data powołania.")],
             )
         term = await get_term(member["term_id"])
-        if data.left_on > _day(term["ends_on"]) + timedelta(days=1):
+        if data.left_on > day(term["ends_on"]) + timedelta(days=1):
             raise ValidationFailed(
                 "Członkostwo nie może trwać dłużej niż kadencja.",
                 [FieldError("left_on", f"Kadencja kończy się {term['ends_on']}.")],
@@ -387,11 +387,11 @@ async def meeting_details(meeting_id: int) -> dict[str, Any]:
     """The meeting with its attendance (every member in office that day), quorum, documents and
     resolutions: what the meeting page and the minutes show."""
     meeting = await get_meeting(meeting_id)
-    held_on = _day(meeting["held_on"])
+    held_on = day(meeting["held_on"])
     members = [
         m
         for m in await list_members(meeting["term_id"], with_contacts=False)
-        if rules.in_office(_day(m["appointed_on"]), _day(m["left_on"]) if m["left_on"] else None, held_on)
+        if rules.in_office(day(m["appointed_on"]), day(m["left_on"]) if m["left_on"] else None, held_on)
     ]
     recorded = {
         r["member"]: r
@@ -451,7 +451,7 @@ async def create_meeting(data: MeetingIn, actor: Actor) -> dict[str, Any]:
         term = await get_term(data.term_id)
         try:
             rules.check_within_term(
-                data.held_on, _day(term["starts_on"]), _day(term["ends_on"]), "held_on", "Data posiedzenia"
+                data.held_on, day(term["starts_on"]), day(term["ends_on"]), "held_on", "Data posiedzenia"
             )
         except CommitteeRuleError as exc:
             raise refused(exc) from exc
@@ -488,7 +488,7 @@ async def record_attendance(meeting_id: int, data: AttendanceIn, actor: Actor) -
     """Replace the meeting's attendance list; the meeting counts as held from then on."""
     async with write_transaction():
         meeting = await get_meeting(meeting_id)
-        held_on = _day(meeting["held_on"])
+        held_on = day(meeting["held_on"])
         if held_on > date.today():
             raise ValidationFailed(
                 "Obecność odnotowuje się po posiedzeniu.",
@@ -499,7 +499,7 @@ async def record_attendance(meeting_id: int, data: AttendanceIn, actor: Actor) -
         members = {
             m["id"]: m
             for m in await list_members(meeting["term_id"], with_contacts=False)
-            if rules.in_office(_day(m["appointed_on"]), _day(m["left_on"]) if m["left_on"] else None, held_on)
+            if rules.in_office(day(m["appointed_on"]), day(m["left_on"]) if m["left_on"] else None, held_on)
         }
         problems = []
         seen = set()
