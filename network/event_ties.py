@@ -29,9 +29,10 @@ def source_of(activity_id: int) -> str:
 async def event_met(event: EventMeeting, actor: Actor) -> dict[str, Any]:
     source = source_of(event.activity_id)
     async with write_transaction():
-        removed = await Relation.count().where((Relation.origin == Origin.EVENT.value) & (Relation.source_row == source))
+        of_event = (Relation.origin == Origin.EVENT.value) & (Relation.source_row == source)
+        removed = await Relation.count().where(of_event)
         if removed:
-            await Relation.delete().where((Relation.origin == Origin.EVENT.value) & (Relation.source_row == source))
+            await Relation.delete().where(of_event)
         stamp = now()
         pairs = list(combinations(sorted(set(event.organisation_ids)), 2))
         if pairs:
@@ -59,8 +60,11 @@ async def event_met(event: EventMeeting, actor: Actor) -> dict[str, Any]:
             )
         if pairs or removed:
             await record_event(
-                actor, "relation.event", "network_relation", None,
+                actor,
+                "relation.event",
+                "network_relation",
+                None,
                 {"activity": [None, event.activity_id], "ties": [removed, len(pairs)]},
-            )  # fmt: skip
+            )
             await bump_version()
     return {"ties": len(pairs), "replaced": removed}
