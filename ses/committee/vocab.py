@@ -43,11 +43,11 @@ class Function(StrEnum):
     DEPUTY = "deputy"
 
 
-FUNCTION_LABELS = {
+FUNCTION_LABELS = {  # in the order a form offers them: most appointments are of plain members
+    Function.MEMBER: "członek",
     Function.CHAIR: "przewodniczący",
     Function.VICE_CHAIR: "wiceprzewodniczący",
     Function.SECRETARY: "sekretarz",
-    Function.MEMBER: "członek",
     Function.DEPUTY: "zastępca członka",
 }
 
