@@ -11,6 +11,10 @@
 
 Distinct counts are not additive over years, so the cumulative value of a year counts everyone
 whose first participation fell in that year or before (one GROUP BY over each one's first year).
+People are grouped by `+p.person`, an expression, so that SQLite sorts the rows it has just read
+instead of walking the person index with a random table read per row (462 → 108 ms for 50,000
+participations, measured with `benchmarks.activities` on a loaded machine); PostgreSQL hashes
+either way.
 """
 
 from __future__ import annotations
@@ -119,15 +123,15 @@ YEAR = "substr(CAST(a.starts_on AS TEXT), 1, 4)"
 FIRST_YEARS = {
     "people_supported": f"""
         SELECT first_year, COUNT(*) AS n FROM (
-            SELECT p.person, MIN({YEAR}) AS first_year FROM activity_participation p
+            SELECT +p.person AS person, MIN({YEAR}) AS first_year FROM activity_participation p
             JOIN activity a ON a.id = p.activity
-            WHERE p.role IN ({_in(INSTITUTION_ROLES)}) GROUP BY p.person) x GROUP BY first_year""",
+            WHERE p.role IN ({_in(INSTITUTION_ROLES)}) GROUP BY 1) x GROUP BY first_year""",
     "people_qualified": f"""
         SELECT first_year, COUNT(*) AS n FROM (
-            SELECT p.person, MIN({YEAR}) AS first_year FROM activity_participation p
+            SELECT +p.person AS person, MIN({YEAR}) AS first_year FROM activity_participation p
             JOIN activity a ON a.id = p.activity
             WHERE a.certificates = {{}} AND p.completed = {{}} AND p.certificate_number IS NOT NULL
-            GROUP BY p.person) x GROUP BY first_year""",
+            GROUP BY 1) x GROUP BY first_year""",
     "institutions_supported": f"""
         SELECT first_year, COUNT(*) AS n FROM (
             SELECT COALESCE(CAST(p.organisation AS TEXT), p.institution || '|' || p.gmina_code) AS who,
