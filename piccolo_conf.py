@@ -31,5 +31,6 @@ APP_REGISTRY = AppRegistry(
         "network.piccolo_app",
         "ses.committee.piccolo_app",
         "ses.activities.piccolo_app",
+        "ses.directory.piccolo_app",
     ]
 )

@@ -13,10 +13,19 @@ from ses import extensions
 from ses.activities.extension import EXTENSION as ACTIVITIES
 from ses.committee.extension import EXTENSION as COMMITTEE
 from ses.core import EXTENSION as CORE
+from ses.directory.extension import EXTENSION as DIRECTORY
 from ses.reporting.extension import EXTENSION as REPORTING
 
 # In this order: demo steps run in it (accreditation's periods before the reports they make owed).
-INSTALLED: tuple[extensions.Extension, ...] = (CORE, ACCREDITATION, REPORTING, NETWORK, COMMITTEE, ACTIVITIES)
+INSTALLED: tuple[extensions.Extension, ...] = (
+    CORE,
+    ACCREDITATION,
+    REPORTING,
+    NETWORK,
+    COMMITTEE,
+    ACTIVITIES,
+    DIRECTORY,
+)
 
 
 def install() -> tuple[extensions.Extension, ...]:
