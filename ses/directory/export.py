@@ -36,17 +36,45 @@ LICENCE_TEXT = (
 
 TABLES: dict[str, tuple[str, ...]] = {
     "organizations": ("id", "name", "description", "website", "tax_id", "legal_status"),
-    "organization_identifiers": ("id", "organization_id", "identifier_scheme", "identifier_type", "identifier"),
+    "organization_identifiers": (
+        "id",
+        "organization_id",
+        "identifier_scheme",
+        "identifier_type",
+        "identifier",
+    ),
     "services": (
-        "id", "organization_id", "name", "description", "url", "email", "status", "eligibility_description",
-        "fees_description", "assured_date", "last_modified",
+        "id",
+        "organization_id",
+        "name",
+        "description",
+        "url",
+        "email",
+        "status",
+        "eligibility_description",
+        "fees_description",
+        "assured_date",
+        "last_modified",
     ),
     "locations": (
-        "id", "location_type", "organization_id", "name", "latitude", "longitude", "external_identifier",
+        "id",
+        "location_type",
+        "organization_id",
+        "name",
+        "latitude",
+        "longitude",
+        "external_identifier",
         "external_identifier_type",
     ),
     "addresses": (
-        "id", "location_id", "address_1", "city", "state_province", "postal_code", "country", "address_type",
+        "id",
+        "location_id",
+        "address_1",
+        "city",
+        "state_province",
+        "postal_code",
+        "country",
+        "address_type",
     ),
     "accessibility": ("id", "location_id", "description"),
     "service_at_locations": ("id", "service_id", "location_id"),
@@ -57,8 +85,17 @@ TABLES: dict[str, tuple[str, ...]] = {
     "cost_options": ("id", "service_id", "option", "currency", "amount", "amount_description"),
     "attributes": ("id", "link_id", "link_type", "link_entity", "taxonomy_term_id", "value"),
     "taxonomies": ("id", "name", "description", "version"),
-    "taxonomy_terms": ("id", "code", "name", "description", "parent_id", "taxonomy", "taxonomy_id", "language"),
-}  # fmt: skip
+    "taxonomy_terms": (
+        "id",
+        "code",
+        "name",
+        "description",
+        "parent_id",
+        "taxonomy",
+        "taxonomy_id",
+        "language",
+    ),
+}
 
 
 async def full_service_batches() -> AsyncIterator[list[dict[str, Any]]]:
@@ -132,7 +169,11 @@ def _rows_of(service: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 
 async def datapackage_chunks(base_url: str) -> AsyncIterator[bytes]:
-    spools = {name: tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="") for name in TABLES}
+    # Closed in the finally below (a context manager cannot span the generator's yields).
+    spools = {
+        name: tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="")  # noqa: SIM115
+        for name in TABLES
+    }
     try:
         counts = await _spool(spools)
         pipe = _Pipe()

@@ -56,9 +56,17 @@ class HsdsController(Controller):
         per_page: FromQuery[int] = 50,
     ) -> Json:
         query = PublicQuery(
-            search, taxonomy_term_id, taxonomy_id, organization_id, postcode, proximity, modified_after, gmina,
-            page, per_page,
-        )  # fmt: skip
+            search,
+            taxonomy_term_id,
+            taxonomy_id,
+            organization_id,
+            postcode,
+            proximity,
+            modified_after,
+            gmina,
+            page,
+            per_page,
+        )
         return await publishing.list_services(query, _max())
 
     @get("/services/{service_id:str}", summary="One service, fully nested")
@@ -80,9 +88,17 @@ class HsdsController(Controller):
         per_page: FromQuery[int] = 50,
     ) -> Json:
         query = PublicQuery(
-            search, taxonomy_term_id, taxonomy_id, organization_id, postcode, proximity, modified_after, gmina,
-            page, per_page,
-        )  # fmt: skip
+            search,
+            taxonomy_term_id,
+            taxonomy_id,
+            organization_id,
+            postcode,
+            proximity,
+            modified_after,
+            gmina,
+            page,
+            per_page,
+        )
         return await publishing.list_service_at_locations(query, _max())
 
     @get("/service_at_locations/{sal_id:str}", summary="One service at a location")

@@ -38,7 +38,8 @@ async def remind_unconfirmed() -> dict[str, int]:
                 "organisation",
                 org_id,
                 {"services": [None, ids]},
-                reason=f"{len(ids)} usług czeka na potwierdzenie aktualności (starsze niż {CONFIRMATION_MAX_AGE_DAYS} dni).",
+                reason=f"{len(ids)} usług czeka na potwierdzenie aktualności "
+                f"(starsze niż {CONFIRMATION_MAX_AGE_DAYS} dni).",
             )
         if rows:
             await Service.update({Service.reminded_at: stamp}).where(

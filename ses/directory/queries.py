@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ses.directory.tables import Service
-from ses.text import fold
+from ses.text import fold, like_pattern
 
 SERVICE_COLUMNS = (
     "s.id AS service_id, s.organisation AS organisation_id, s.name, s.description, s.category, "
@@ -69,9 +69,9 @@ class Filters:
         if self.language:
             parts.append("s.languages LIKE {}")
             args.append(f"%|{_literal(self.language)}|%")
-        if self.text and _literal(fold(self.text)):
-            parts.append("s.name_search LIKE {}")
-            args.append(f"%{_literal(fold(self.text))}%")
+        if self.text and fold(self.text):
+            parts.append("s.name_search LIKE {} ESCAPE '\\'")
+            args.append(like_pattern(fold(self.text)))
         if self.modified_after:
             parts.append("s.updated_at >= {}")
             args.append(self.modified_after)
@@ -101,7 +101,7 @@ class Filters:
 
 
 def _literal(text: str) -> str:
-    """Text taken literally inside LIKE on both engines: the wildcards and the escape are dropped."""
+    """A vocabulary code inside a LIKE pattern: wildcards and the escape character dropped."""
     return " ".join(text.replace("%", " ").replace("_", " ").replace("\\", " ").split())[:100]
 
 
@@ -127,10 +127,14 @@ async def service_at_locations(
         "JOIN organisation o ON o.id = s.organisation WHERE " + where
     )
     rows = await Service.raw(
-        f"SELECT {SERVICE_COLUMNS}, {LOCATION_COLUMNS}, {distance} AS distance2" + base
+        f"SELECT {SERVICE_COLUMNS}, {LOCATION_COLUMNS}, {distance} AS distance2"
+        + base
         + " ORDER BY distance2, s.id, l.id LIMIT {} OFFSET {}",
-        *distance_args, *args, limit, offset,
-    )  # fmt: skip
+        *distance_args,
+        *args,
+        limit,
+        offset,
+    )
     total = await Service.raw("SELECT COUNT(*) AS n" + base, *args)
     if filters.near and filters.within_m is not None:  # the box above is a first cut: keep the circle
         from ses.directory.geo import distance_km
@@ -192,9 +196,9 @@ async def organisations(
         "EXISTS (SELECT 1 FROM directory_service s WHERE s.organisation = o.id AND s.status = 'active')",
     ]
     args: list[Any] = []
-    if text and _literal(fold(text)):
-        parts.append("o.name_search LIKE {}")
-        args.append(f"%{_literal(fold(text))}%")
+    if text and fold(text):
+        parts.append("o.name_search LIKE {} ESCAPE '\\'")
+        args.append(like_pattern(fold(text)))
     if organisation_ids:
         parts.append("o.id IN (" + ", ".join("{}" for _ in organisation_ids) + ")")
         args += list(organisation_ids)
@@ -205,7 +209,9 @@ async def organisations(
     rows = await Service.raw(
         "SELECT o.id, o.name, o.kind, o.legal_form, o.krs, o.nip, o.regon, o.website, o.locality, "
         "o.postal_code, o.gmina_code, o.updated_at" + base + " ORDER BY o.id LIMIT {} OFFSET {}",
-        *args, limit, offset,
-    )  # fmt: skip
+        *args,
+        limit,
+        offset,
+    )
     total = await Service.raw("SELECT COUNT(*) AS n" + base, *args)
     return list(rows), int(total[0]["n"])

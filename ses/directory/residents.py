@@ -56,6 +56,7 @@ async def gminas_named(text: str, limit: int = 20) -> list[dict[str, Any]]:
         Territory.name,
         Territory.name_search,
         Territory.type_label,
+        Territory.gmina_type,
         Territory.population,
     )
     rows = await (
@@ -92,7 +93,11 @@ def with_labels(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
 
 async def gmina(code: str) -> dict[str, Any] | None:
     rows = await Territory.select(
-        Territory.code, Territory.name, Territory.name_search, Territory.type_label, Territory.gmina_type,
+        Territory.code,
+        Territory.name,
+        Territory.name_search,
+        Territory.type_label,
+        Territory.gmina_type,
         Territory.population,
     ).where((Territory.code == code) & (Territory.level == "gmina"))
     found = await _with_powiats(list(rows))
@@ -100,7 +105,7 @@ async def gmina(code: str) -> dict[str, Any] | None:
 
 
 def type_label(row: dict[str, Any], lang: str) -> str:
-    """"gmina miejska" in the visitor's language (other TERC types keep their Polish label)."""
+    """ "gmina miejska" in the visitor's language (other TERC types keep their Polish label)."""
     key = f"gmina_type_{row.get('gmina_type')}"
     return translator(lang)(key) if key in MESSAGES else str(row.get("type_label") or "")
 
@@ -235,10 +240,13 @@ async def options(lang: str) -> dict[str, list[tuple[str, str]]]:
     t = translator(lang)
     index = ("pl", "en", "uk").index(lang)
     categories = await taxonomy.terms("category")
+    groups = await taxonomy.terms("target_group")
     return {
-        "category": [(code, ("— " if term["parent_code"] else "") + taxonomy.label(term, lang))
-                     for code, term in categories.items()],
-        "group": [(code, taxonomy.label(term, lang)) for code, term in (await taxonomy.terms("target_group")).items()],
+        "category": [
+            (code, ("— " if term["parent_code"] else "") + taxonomy.label(term, lang))
+            for code, term in categories.items()
+        ],
+        "group": [(code, taxonomy.label(term, lang)) for code, term in groups.items()],
         "cost": [(c.value, t(c.value)) for c in Cost],
         "language": [(code, names[index]) for code, names in LANGUAGES.items()],
-    }  # fmt: skip
+    }

@@ -25,12 +25,29 @@ from ses.territories.services import gmina_codes, territory_codes
 from ses.text import fold
 
 LOCATION_FIELDS = (
-    "name", "street", "locality", "postal_code", "gmina_code", "latitude", "longitude", "accessibility",
-)  # fmt: skip
+    "name",
+    "street",
+    "locality",
+    "postal_code",
+    "gmina_code",
+    "latitude",
+    "longitude",
+    "accessibility",
+)
 SCALAR_FIELDS = (
-    "name", "description", "eligibility", "cost", "fees_description", "opening_hours", "email", "phone",
-    "url", "contact_person", "internal_note", "status",
-)  # fmt: skip
+    "name",
+    "description",
+    "eligibility",
+    "cost",
+    "fees_description",
+    "opening_hours",
+    "email",
+    "phone",
+    "url",
+    "contact_person",
+    "internal_note",
+    "status",
+)
 
 
 def now() -> datetime:
@@ -273,12 +290,17 @@ async def replace(
         stamp = now()
         updated = await (
             Service.update(
-                {**values, "version": expected_version + 1, "updated_at": stamp, "confirmed_at": stamp,
-                 "confirmed_by": actor.label[:120]}
+                {
+                    **values,
+                    "version": expected_version + 1,
+                    "updated_at": stamp,
+                    "confirmed_at": stamp,
+                    "confirmed_by": actor.label[:120],
+                }
             )
             .where((Service.id == service_id) & (Service.version == expected_version))
             .returning(Service.id)
-        )  # fmt: skip
+        )
         if not updated:
             raise PreconditionFailed("Usługa zmieniła się w trakcie zapisu. Pobierz ją ponownie.")
         await _write_places(service_id, locations, areas)
@@ -301,9 +323,13 @@ async def confirm(
         current = await _row(service_id, viewer)
         _check_version(current, expected_version)
         await Service.update(
-            {Service.confirmed_at: now(), Service.confirmed_by: actor.label[:120],
-             Service.version: expected_version + 1, Service.updated_at: now()}
-        ).where(Service.id == service_id)  # fmt: skip
+            {
+                Service.confirmed_at: now(),
+                Service.confirmed_by: actor.label[:120],
+                Service.version: expected_version + 1,
+                Service.updated_at: now(),
+            }
+        ).where(Service.id == service_id)
         await record_event(actor, "directory.service.confirm", "directory_service", service_id, {})
         return await get(service_id, viewer)
 
@@ -331,8 +357,10 @@ def _check_version(current: Mapping[str, Any], expected: int) -> None:
 
 
 def _plain(changes: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: [json.dumps(v, default=str, ensure_ascii=False) if isinstance(v, list | dict) else v for v in pair]
-            for key, pair in changes.items()}  # fmt: skip
+    def plain(value: Any) -> Any:
+        return json.dumps(value, default=str, ensure_ascii=False) if isinstance(value, list | dict) else value
+
+    return {key: [plain(value) for value in pair] for key, pair in changes.items()}
 
 
 async def add_term(data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:

@@ -40,21 +40,41 @@ CATEGORIES: tuple[tuple[str, str | None, str, str, str], ...] = (
     ("pomoc_spoleczna", None, "Pomoc społeczna", "Social assistance", "Соціальна допомога"),
     ("uslugi_opiekuncze", "pomoc_spoleczna", "Usługi opiekuńcze", "Care services", "Послуги догляду"),
     ("poradnictwo", "pomoc_spoleczna", "Poradnictwo", "Counselling", "Консультування"),
-    ("ochrona_zdrowia", None, "Promocja i ochrona zdrowia", "Health promotion and protection",
-     "Зміцнення та охорона здоров'я"),
-    ("niepelnosprawnosc", None, "Wspieranie osób niepełnosprawnych", "Support for persons with disabilities",
-     "Підтримка осіб з інвалідністю"),
+    (
+        "ochrona_zdrowia",
+        None,
+        "Promocja i ochrona zdrowia",
+        "Health promotion and protection",
+        "Зміцнення та охорона здоров'я",
+    ),
+    (
+        "niepelnosprawnosc",
+        None,
+        "Wspieranie osób niepełnosprawnych",
+        "Support for persons with disabilities",
+        "Підтримка осіб з інвалідністю",
+    ),
     ("edukacja", None, "Edukacja", "Education", "Освіта"),
-    ("zatrudnienie", None, "Przeciwdziałanie bezrobociu i zatrudnienie", "Employment and unemployment",
-     "Зайнятість і протидія безробіттю"),
-    ("reintegracja", None, "Reintegracja społeczna i zawodowa", "Social and vocational reintegration",
-     "Соціальна та професійна реінтеграція"),
+    (
+        "zatrudnienie",
+        None,
+        "Przeciwdziałanie bezrobociu i zatrudnienie",
+        "Employment and unemployment",
+        "Зайнятість і протидія безробіттю",
+    ),
+    (
+        "reintegracja",
+        None,
+        "Reintegracja społeczna i zawodowa",
+        "Social and vocational reintegration",
+        "Соціальна та професійна реінтеграція",
+    ),
     ("kultura", None, "Kultura", "Culture", "Культура"),
     ("sport", None, "Sport", "Sport", "Спорт"),
     ("aktywnosc_obywatelska", None, "Aktywność obywatelska", "Civic engagement", "Громадська активність"),
     ("mieszkalnictwo", None, "Mieszkalnictwo", "Housing", "Житло"),
     ("ochrona_srodowiska", None, "Ochrona środowiska", "Environmental protection", "Охорона довкілля"),
-)  # fmt: skip
+)
 
 TARGET_GROUPS: tuple[tuple[str, str, str, str], ...] = (
     ("wszyscy", "Wszyscy mieszkańcy", "All residents", "Усі мешканці"),
@@ -68,6 +88,10 @@ TARGET_GROUPS: tuple[tuple[str, str, str, str], ...] = (
     ("cudzoziemcy", "Cudzoziemcy i uchodźcy", "Foreigners and refugees", "Іноземці та біженці"),
     ("opiekunowie", "Opiekunowie osób zależnych", "Carers of dependent people", "Опікуни залежних осіб"),
     ("przemoc", "Osoby doznające przemocy", "People experiencing violence", "Особи, які зазнають насильства"),
-    ("zdrowie_psychiczne", "Osoby w kryzysie psychicznym", "People in mental health crisis",
-     "Особи в психічній кризі"),
-)  # fmt: skip
+    (
+        "zdrowie_psychiczne",
+        "Osoby w kryzysie psychicznym",
+        "People in mental health crisis",
+        "Особи в психічній кризі",
+    ),
+)
