@@ -14,6 +14,7 @@ from litestar.static_files import create_static_files_router
 from ses.auth.policy import Role, allow
 from ses.directory import residents
 from ses.directory.i18n import LANG_NAMES, LANGS, pick, translator
+from ses.web.i18n import current_language
 from ses.web.pages import page as render_page
 
 STATIC = Path(__file__).parent / "static"
@@ -34,7 +35,9 @@ async def search_page(
     language: FromQuery[str] = "",
     page: FromQuery[str] = "1",
 ) -> Template:
-    chosen = pick(lang)
+    # Ukrainian is the directory's own (its strings are in ses/directory/i18n.py); Polish and English
+    # follow the language the visitor chose for the whole site (?lang= or the cookie).
+    chosen = lang if lang in LANGS else pick(current_language())
     given = residents.SearchInput(q, gmina, lat, lon, category, group, cost, language, page)
     outcome = await residents.search(given, chosen)
     outcome.choices = residents.with_labels(outcome.choices, chosen)
