@@ -309,6 +309,18 @@ ACCESS = (
 )
 
 
+def _place_in(code: str, centre: tuple[float, float], rng: random.Random) -> tuple[float, float]:
+    """A point a little apart from the middle of the gmina, still inside its boundary."""
+    spread = 0.012
+    for _ in range(6):
+        lat = round(centre[0] + rng.uniform(-spread, spread), 5)
+        lon = round(centre[1] + rng.uniform(-spread, spread) * 1.6, 5)
+        if geo.gmina_at(lat, lon) == code:
+            return lat, lon
+        spread /= 2
+    return centre
+
+
 @dataclass
 class ServiceSeed:
     values: dict[str, Any]
@@ -343,8 +355,7 @@ def generate(
         if centre is None:
             continue
         for name, description, category, groups, cost, languages, eligibility in chosen:
-            lat = round(centre[0] + rng.uniform(-0.012, 0.012), 5)
-            lon = round(centre[1] + rng.uniform(-0.018, 0.018), 5)
+            lat, lon = _place_in(org["gmina_code"], centre, rng)
             if group in ("pcpr", "pup"):
                 areas = [org["gmina_code"][:4]]
             elif group == "owes":
