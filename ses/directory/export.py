@@ -101,7 +101,7 @@ TABLES: dict[str, tuple[str, ...]] = {
 async def full_service_batches() -> AsyncIterator[list[dict[str, Any]]]:
     after = 0
     while True:
-        rows, _ = await queries.services(Filters(after_id=after), limit=BATCH, offset=0)
+        rows, _ = await queries.services(Filters(after_id=after), limit=BATCH, offset=0, count=False)
         if not rows:
             return
         after = rows[-1]["service_id"]

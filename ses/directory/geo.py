@@ -4,7 +4,7 @@ a point, distances, and the SVG map drawn from the shipped boundaries (no tiles 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -126,13 +126,6 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 @dataclass(frozen=True)
-class MapArea:
-    code: str
-    path: str
-    selected: bool
-
-
-@dataclass(frozen=True)
 class MapPoint:
     x: float
     y: float
@@ -144,50 +137,72 @@ class MapPoint:
 class SvgMap:
     width: int
     height: int
-    areas: list[MapArea]
+    areas: str
+    """The boundaries as SVG `<path>` elements (numbers only: safe to insert as markup)."""
     points: list[MapPoint]
     home: MapPoint | None
 
 
-def svg_map(
-    area_codes: Iterable[str],
-    selected: str | None,
-    points: Sequence[tuple[float, float, str]],
-    home: tuple[float, float] | None = None,
-    width: int = 640,
-) -> SvgMap:
-    """The boundaries of some gminas and numbered points, projected for an SVG of the given width."""
+@dataclass(frozen=True)
+class _Frame:
+    width: int
+    height: int
+    x0: float
+    y1: float
+    squeeze: float
+    scale: float
+    margin: int
+    areas: str
+
+    def project(self, lon: float, lat: float) -> tuple[float, float] | None:
+        x = round(self.margin + (lon - self.x0) * self.squeeze * self.scale, 1)
+        y = round(self.margin + (self.y1 - lat) * self.scale, 1)
+        return (x, y) if 0 <= x <= self.width and 0 <= y <= self.height else None
+
+
+@lru_cache(maxsize=512)
+def _frame(selected: str, width: int = 640) -> _Frame:
+    """The drawn boundaries around one gmina, projected once and kept (they do not change)."""
     gminas = shapes("gmina")
-    drawn = [gminas[code] for code in area_codes if code in gminas]
-    xs = [x for shape in drawn for x in (shape.box[0], shape.box[2])] + [lon for _, lon, _ in points]
-    ys = [y for shape in drawn for y in (shape.box[1], shape.box[3])] + [lat for lat, _, _ in points]
-    if home:
-        ys.append(home[0])
-        xs.append(home[1])
-    if not xs:
-        return SvgMap(width, width // 2, [], [], None)
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    drawn = [gminas[code] for code in neighbourhood(selected) if code in gminas]
+    x0 = min(shape.box[0] for shape in drawn)
+    x1 = max(shape.box[2] for shape in drawn)
+    y0 = min(shape.box[1] for shape in drawn)
+    y1 = max(shape.box[3] for shape in drawn)
     squeeze = math.cos(math.radians((y0 + y1) / 2))
-    span_x = max((x1 - x0) * squeeze, 1e-3)
-    span_y = max(y1 - y0, 1e-3)
     margin = 12
-    scale = (width - 2 * margin) / span_x
-    height = min(int(span_y * scale) + 2 * margin, width * 2)
-    scale = min(scale, (height - 2 * margin) / span_y)
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return round(margin + (lon - x0) * squeeze * scale, 1), round(margin + (y1 - lat) * scale, 1)
-
-    areas = []
+    scale = (width - 2 * margin) / max((x1 - x0) * squeeze, 1e-3)
+    height = min(int((y1 - y0) * scale) + 2 * margin, width * 2)
+    scale = min(scale, (height - 2 * margin) / max(y1 - y0, 1e-3))
+    paths = []
     for shape in drawn:
         parts = []
         for polygon in shape.polygons:
             for ring in polygon:
-                coords = [project(lon, lat) for lon, lat in ring]
+                coords = [
+                    (round(margin + (lon - x0) * squeeze * scale, 1), round(margin + (y1 - lat) * scale, 1))
+                    for lon, lat in ring
+                ]
                 parts.append("M" + " L".join(f"{x},{y}" for x, y in coords) + " Z")
-        areas.append(MapArea(shape.code, " ".join(parts), shape.code == selected))
-    marks = [
-        MapPoint(*project(lon, lat), number, label) for number, (lat, lon, label) in enumerate(points, 1)
-    ]
-    here = MapPoint(*project(home[1], home[0]), 0, "") if home else None
-    return SvgMap(width, height, areas, marks, here)
+        css = "area selected" if shape.code == selected else "area"
+        paths.append(f'<path class="{css}" d="{" ".join(parts)}"/>')
+    return _Frame(width, height, x0, y1, squeeze, scale, margin, "".join(paths))
+
+
+def svg_map(
+    selected: str, points: Sequence[tuple[float, float, str]], home: tuple[float, float] | None = None
+) -> SvgMap | None:
+    """The gmina with its powiat and neighbours, and numbered points (those outside the frame left out;
+    the table lists every row)."""
+    if selected not in shapes("gmina"):
+        return None
+    frame = _frame(selected)
+    marks = []
+    for number, (lat, lon, label) in enumerate(points, 1):
+        spot = frame.project(lon, lat)
+        if spot is not None:
+            marks.append(MapPoint(spot[0], spot[1], number, label))
+    here = frame.project(home[1], home[0]) if home else None
+    return SvgMap(
+        frame.width, frame.height, frame.areas, marks, MapPoint(here[0], here[1], 0, "") if here else None
+    )

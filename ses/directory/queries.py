@@ -147,7 +147,10 @@ async def service_at_locations(
     return list(rows), int(total[0]["n"])
 
 
-async def services(filters: Filters, *, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+async def services(
+    filters: Filters, *, limit: int, offset: int, count: bool = True
+) -> tuple[list[dict[str, Any]], int]:
+    """Services (their public one-to-one fields) and, unless `count` is False, how many match."""
     where, args = filters.where()
     if filters.postcode:
         where += " AND s.id IN (SELECT service FROM directory_location WHERE postal_code = {})"
@@ -156,6 +159,8 @@ async def services(filters: Filters, *, limit: int, offset: int) -> tuple[list[d
     rows = await Service.raw(
         f"SELECT {SERVICE_COLUMNS}" + base + " ORDER BY s.id LIMIT {} OFFSET {}", *args, limit, offset
     )
+    if not count:
+        return list(rows), -1
     total = await Service.raw("SELECT COUNT(*) AS n" + base, *args)
     return list(rows), int(total[0]["n"])
 

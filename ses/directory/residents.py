@@ -176,9 +176,8 @@ async def search(given: SearchInput, lang: str) -> Outcome:
         out.errors.append(t("bad_page"))
         return out
     out.rows = await _presented(rows, filters.near, lang)
-    area = geo.neighbourhood(out.gmina["code"])
     points = [(row["latitude"], row["longitude"], row["name"]) for row in out.rows]
-    out.map = geo.svg_map(area, out.gmina["code"], points, home)
+    out.map = geo.svg_map(out.gmina["code"], points, home)
     return out
 
 

@@ -27,7 +27,7 @@ def test_demo_services_sit_in_their_organisations_gminas():
         for n, kind in enumerate(kinds)
     ]
     category_ids = {code: index for index, (code, *_rest) in enumerate(CATEGORIES, 1)}
-    seeds = generate(orgs, category_ids, {code: "Miejscowość" for code in gminas})
+    seeds = generate(orgs, category_ids, dict.fromkeys(gminas, "Miejscowość"))
     assert 200 <= len(seeds) <= 600
     assert generate(orgs, category_ids, {}) != [] and len(generate(orgs, category_ids, {})) == len(seeds)
     for seed in seeds:
