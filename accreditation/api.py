@@ -10,6 +10,7 @@ from urllib.parse import quote
 from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.exceptions import ValidationException
 from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 
 from accreditation import checklist_services as checklists_svc
@@ -35,6 +36,7 @@ from ses.auth.policy import Principal, Role, allow
 from ses.errors import FieldError, NotFound, ValidationFailed
 from ses.settings import get_settings
 from ses.web.context import actor_of, expected_version, page_window, principal
+from ses.web.problems import validation_error_handler
 
 READERS = (Role.STAFF, Role.REVIEWER)
 WORKERS = (Role.STAFF, Role.REVIEWER)
@@ -77,9 +79,44 @@ def _attachment(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in both databases
+ID_QUERY_PARAMETERS = ("organisation_id", "accreditation_id")
+
+
+def check_ids(request: Request[Any, Any, Any]) -> None:
+    """Ids in the path or the query that no record can have are a client error (422), not a database
+    overflow (500)."""
+    problems = [
+        FieldError(name, f"Identyfikator musi być liczbą od 1 do {MAX_ID}.")
+        for name, value in request.path_params.items()
+        if isinstance(value, int) and not 1 <= value <= MAX_ID
+    ]
+    for name in ID_QUERY_PARAMETERS:
+        text = request.query_params.get(name)
+        if text and text.strip().lstrip("+-").isdigit() and not 1 <= int(text) <= MAX_ID:
+            problems.append(FieldError(name, f"Identyfikator musi być liczbą od 1 do {MAX_ID}."))
+    if problems:
+        raise ValidationFailed("Identyfikator spoza zakresu.", problems)
+
+
+async def _ids_in_range(request: Request[Any, Any, Any]) -> None:
+    check_ids(request)
+
+
+def _invalid_input(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    """A body or parameter that does not fit the schema: 422 problem details naming the field."""
+    response = validation_error_handler(request, exc)
+    response.status_code = 422
+    if isinstance(response.content, dict):
+        response.content["status"] = 422
+    return response
+
+
 class AccreditationController(Controller):
     path = "/api/v1/accreditation"
     tags = ["Akredytacja OWES"]
+    before_request = _ids_in_range
+    exception_handlers = {ValidationException: _invalid_input}  # noqa: RUF012
 
     # -- checklist templates ------------------------------------------------------------------
 
@@ -247,13 +284,16 @@ class AccreditationController(Controller):
     @patch(
         "/verifications/{verification_id:int}/results",
         guards=[allow(*WORKERS)],
-        summary="Set results, findings and recommendations of chosen criteria",
+        summary="Set results, findings and recommendations of chosen criteria (needs If-Match)",
     )
     async def results(
         self, request: Request[Any, Any, Any], verification_id: FromPath[int], data: JSONBody[ResultsIn]
-    ) -> dict[str, Any]:
+    ) -> Response[dict[str, Any]]:
         items = [item.model_dump(exclude_unset=True) for item in data.results]
-        return await criteria.record_results(verification_id, items, actor_of(request))
+        row = await criteria.record_results(
+            verification_id, items, expected_version(request), actor_of(request)
+        )
+        return Response(row, headers={"ETag": verifications.verification_etag(row)})
 
     @post(
         "/verifications/{verification_id:int}/evidence-requests",
@@ -297,7 +337,7 @@ class AccreditationController(Controller):
         request: Request[Any, Any, Any],
         verification_id: FromPath[int],
         code: FromPath[str],
-        data: Annotated[dict[str, UploadFile], Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[dict[str, Any]]:
         upload = data.get("file") if isinstance(data, dict) else None
         if not isinstance(upload, UploadFile):

@@ -14,7 +14,7 @@ from accreditation.lifecycle import (
     VERIFICATION,
     CriterionResult,
 )
-from accreditation.services import EXCHANGE_OPEN, REVIEW_OPEN, SELF_ASSESSMENT_OPEN, now
+from accreditation.services import EXCHANGE_OPEN, REVIEW_OPEN, SELF_ASSESSMENT_OPEN, now, raise_stale
 from accreditation.tables import (
     CriterionAssessment,
     CriterionComment,
@@ -65,11 +65,16 @@ def _state_refusal(current: str, allowed: Sequence[str], what: str) -> Conflict:
 
 
 async def record_results(
-    verification_id: int, items: Sequence[Mapping[str, Any]], actor: Actor
+    verification_id: int, items: Sequence[Mapping[str, Any]], expected_version: int | None, actor: Actor
 ) -> dict[str, Any]:
-    """Set results, findings and recommendations of chosen criteria (only the fields sent)."""
+    """Set results, findings and recommendations of chosen criteria (only the fields sent).
+
+    `expected_version` is the verification's version the writer saw: a stale one is refused, so two
+    reviewers never overwrite each other's results (None only for internal callers)."""
     async with write_transaction():
         verification = await verification_row(verification_id)
+        if expected_version is not None and verification["version"] != expected_version:
+            raise_stale(verification["version"], expected_version)
         template = await template_of(verification["template_id"])
         codes = [item["code"] for item in items]
         problems = _unknown_codes(template, codes, "results") + _duplicates(codes, "results")

@@ -115,7 +115,9 @@ async def load_accreditation_demo(
         )
         vid = int(verification["id"])
         verification_ids.append(vid)
-        await verifications.transition_verification(vid, {"to_state": "in_progress"}, None, actor)
+        await verifications.transition_verification(
+            vid, {"to_state": "in_progress", "reason": "Rozpoczęcie weryfikacji."}, None, actor
+        )
         owes = Principal(
             account_id=0,
             username="owes-demo",
@@ -138,7 +140,7 @@ async def load_accreditation_demo(
             for item in results:
                 if item["result"] == "partly":
                     item["result"] = "needs_completion"
-        await criteria.record_results(vid, results, actor)
+        await criteria.record_results(vid, results, None, actor)
         requested = codes[:: max(1, len(codes) // 5)]
         await criteria.request_evidence(
             vid,
@@ -157,7 +159,9 @@ async def load_accreditation_demo(
                     vid, code, text, viewer, Actor(label=viewer.username, channel=actor.channel)
                 )
         if n == 1:
-            await verifications.transition_verification(vid, {"to_state": "findings"}, None, actor)
+            await verifications.transition_verification(
+                vid, {"to_state": "findings", "reason": "Wszystkie kryteria ocenione."}, None, actor
+            )
             opinion = await opinions.create_opinion(
                 vid,
                 {

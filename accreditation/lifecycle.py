@@ -21,6 +21,8 @@ from accreditation.checklists import Template, iter_criteria, must_hold_codes
 
 __all__ = [
     "ACCREDITATION",
+    "CONCLUSION_RULE",
+    "IN_FORCE",
     "ELIGIBLE_PES_LETTERS",
     "MAX_ACCREDITATION_YEARS",
     "OPINION",
@@ -40,6 +42,12 @@ __all__ = [
     "UnknownStateError",
     "VerificationMode",
     "add_years",
+    "approval_problems",
+    "check_accreditation_transition",
+    "check_decision_date",
+    "check_verifiable",
+    "effective_state",
+    "services_not_delivered",
     "check_accreditation_period",
     "check_no_overlap",
     "check_partner_eligible",
@@ -193,8 +201,10 @@ ACCREDITATION = _machine(
         "formally_checked": {"assessed"},
         "assessed": {"accredited", "refused"},
         "accredited": {"under_verification", "expired"},
-        "under_verification": {"accredited", "corrective_actions", "withdrawn"},
-        "corrective_actions": {"accredited", "withdrawn"},
+        # The period runs out whatever the ROPS is doing: an accreditation under verification or
+        # under corrective actions also expires when its `valid_to` passes.
+        "under_verification": {"accredited", "corrective_actions", "withdrawn", "expired"},
+        "corrective_actions": {"accredited", "withdrawn", "expired"},
     },
 )
 
@@ -337,12 +347,26 @@ def _pl(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def check_accreditation_period(decision_date: date, valid_from: date, valid_to: date) -> None:
-    """Refuse a period that starts before the decision, ends before it starts, or lasts too long.
+def check_decision_date(decision_date: date, today: date) -> None:
+    """Refuse a decision dated in the future: a decision is recorded once it has been issued."""
+    if decision_date > today:
+        raise AccreditationPeriodError(
+            f"Data decyzji ({_pl(decision_date)}) jest późniejsza niż dzisiejsza ({_pl(today)}); "
+            "decyzję wpisuje się po jej wydaniu."
+        )
+
+
+def check_accreditation_period(
+    decision_date: date, valid_from: date, valid_to: date, today: date | None = None
+) -> None:
+    """Refuse a period that starts before the decision, ends before it starts, or lasts too long,
+    and (given `today`) a decision dated in the future.
 
     Art. 36 ust. 2: accreditation is granted for at most 2 years; `valid_to` may be at most the same
     calendar day two years after the decision date.
     """
+    if today is not None:
+        check_decision_date(decision_date, today)
     if valid_to < valid_from:
         raise AccreditationPeriodError(
             f"Data końca akredytacji ({_pl(valid_to)}) jest wcześniejsza "
@@ -469,16 +493,44 @@ def missing_results(template: Template, results: Mapping[str, object]) -> tuple[
     return tuple(p.criterion.code for p in iter_criteria(template) if p.criterion.code not in results)
 
 
+# The rule behind the suggestion, said once so the page, the API and the opinion state the same.
+CONCLUSION_RULE = (
+    "Propozycja konkluzji wynika ze standardów: opinia negatywna, gdy OWES nie spełnia choć jednego "
+    "kryterium, które musi być spełnione przez cały okres akredytacji, albo gdy w którejś z usług "
+    "(obszar części merytorycznej) nie spełnia żadnego kryterium — ośrodek, który usługi nie świadczy, "
+    "nie realizuje standardów (art. 40 ustawy o ekonomii społecznej); opinia pozytywna z uwagami, gdy "
+    "pozostają inne niespełnione kryteria, kryteria wymagające uzupełnienia, robocze oceny zespołu "
+    "lub zalecenia; w pozostałych przypadkach opinia pozytywna. Ostateczną konkluzję ustala ROPS."
+)
+
+
 @dataclass(frozen=True)
 class ConclusionSuggestion:
     """What the results point to; staff decide the final conclusion and write the justification."""
 
     conclusion: OpinionConclusion
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    rule: str = CONCLUSION_RULE
 
 
 def _codes(codes: Iterable[str]) -> str:
     return ", ".join(codes)
+
+
+def services_not_delivered(
+    template: Template, results: Mapping[str, CriterionResult]
+) -> list[tuple[str, str]]:
+    """(area code, title) of each service of the substantive part in which no criterion is met and
+    at least one is not met: the OWES does not deliver that service."""
+    out = []
+    for part in template.parts:
+        if part.kind != "substantive":
+            continue
+        for area in part.areas:
+            found = [results.get(c.code) for c in area.criteria]
+            if CriterionResult.MEETS not in found and CriterionResult.DOES_NOT_MEET in found:
+                out.append((area.code, area.title))
+    return out
 
 
 def suggest_conclusion(
@@ -488,10 +540,12 @@ def suggest_conclusion(
     recommendations: Collection[str] = (),
     must_hold: Collection[str] | None = None,
 ) -> ConclusionSuggestion:
-    """Suggest the opinion's conclusion from the criterion results of one verification.
+    """Suggest the opinion's conclusion from the criterion results of one verification
+    (the rule is `CONCLUSION_RULE`):
 
     - any "does not meet" on a must-hold criterion (by default: those that must hold for the whole
       accreditation period) → negative;
+    - a service (an area of the substantive part) with no criterion met and one not met → negative;
     - otherwise any "does not meet" elsewhere, "needs completion", a working "partly" still left,
       or any recommendation → positive with remarks;
     - otherwise → positive.
@@ -522,6 +576,7 @@ def suggest_conclusion(
 
     failed_essential = having(CriterionResult.DOES_NOT_MEET, essential)
     failed_other = [c for c in having(CriterionResult.DOES_NOT_MEET) if c not in essential]
+    not_delivered = services_not_delivered(template, parsed)
     to_complete = having(CriterionResult.NEEDS_COMPLETION)
     partly = having(CriterionResult.PARTLY)
     recommended = [c for c in order if c in set(recommendations)]
@@ -530,6 +585,11 @@ def suggest_conclusion(
     if failed_essential:
         reasons.append(
             f"niespełnione kryteria obowiązujące przez cały okres akredytacji: {_codes(failed_essential)}"
+        )
+    if not_delivered:
+        services = ", ".join(f"{code} {title}" for code, title in not_delivered)
+        reasons.append(
+            f"usługi, w których nie spełniono żadnego kryterium (usługa nie jest świadczona): {services}"
         )
     if failed_other:
         reasons.append(f"niespełnione kryteria: {_codes(failed_other)}")
@@ -543,7 +603,7 @@ def suggest_conclusion(
     if recommended:
         reasons.append(f"sformułowano zalecenia do kryteriów: {_codes(recommended)}")
 
-    if failed_essential:
+    if failed_essential or not_delivered:
         conclusion = OpinionConclusion.NEGATIVE
     elif failed_other or to_complete or partly or recommended:
         conclusion = OpinionConclusion.POSITIVE_WITH_REMARKS
@@ -551,3 +611,70 @@ def suggest_conclusion(
         conclusion = OpinionConclusion.POSITIVE
         reasons.append("wszystkie kryteria spełnione lub nie dotyczą, bez zaleceń")
     return ConclusionSuggestion(conclusion, tuple(reasons))
+
+
+# ---------------------------------------------------------------------------------------------
+# What may happen to an accreditation on a given day, and what an opinion needs to be approved
+
+# States in which an accreditation is in force (its period counts and it shows as current).
+IN_FORCE: frozenset[str] = frozenset({"accredited", "under_verification", "corrective_actions"})
+
+
+def effective_state(state: str, valid_to: date | None, today: date) -> str:
+    """The state as it is today: an accreditation in force whose period has passed has expired."""
+    if state in IN_FORCE and valid_to is not None and valid_to < today:
+        return "expired"
+    return state
+
+
+def check_accreditation_transition(current: str, target: str, valid_to: date | None, today: date) -> None:
+    """`transition` plus the calendar: "expired" only after `valid_to`; nothing else once it passed."""
+    transition(ACCREDITATION, current, target)
+    lapsed = valid_to is not None and valid_to < today
+    if target == "expired" and not lapsed:
+        message = "Akredytacja wygasa dopiero po upływie daty „obowiązuje do”."
+        if valid_to is not None:
+            message += f" Ta obowiązuje do {_pl(valid_to)}."
+        raise AccreditationPeriodError(message)
+    if target != "expired" and lapsed and current in IN_FORCE:
+        raise AccreditationPeriodError(
+            f"Akredytacja wygasła {_pl(valid_to)} (upłynęła data „obowiązuje do”), więc nie można zmienić "  # type: ignore[arg-type]
+            f"jej stanu na {ACCREDITATION.describe(target)}; można ją tylko oznaczyć jako wygasłą."
+        )
+
+
+def check_verifiable(state: str, valid_to: date | None, today: date) -> None:
+    """A verification (art. 40) checks an accreditation in force: not a request, a refusal, a
+    withdrawn one, nor one whose period has passed."""
+    now_state = effective_state(state, valid_to, today)
+    if now_state not in IN_FORCE:
+        when = f" (obowiązywała do {_pl(valid_to)})" if now_state == "expired" and valid_to else ""
+        raise AccreditationRuleError(
+            f"Akredytacja jest w stanie {ACCREDITATION.describe(now_state)}{when}; weryfikuje się "
+            "tylko akredytację, która obowiązuje."
+        )
+
+
+def approval_problems(
+    results: Mapping[str, str | None], reference_number: str | None, team: Collection[object]
+) -> list[tuple[str, str]]:
+    """(field, Polish message) for each reason an opinion cannot be approved yet: a criterion without
+    a result or still holding the working "partly", no case number, no verification team."""
+    problems: list[tuple[str, str]] = []
+    missing = [code for code, value in results.items() if not value]
+    partly = [code for code, value in results.items() if value == CriterionResult.PARTLY.value]
+    if missing:
+        problems.append(("results", f"Kryteria bez wyniku: {_codes(missing)}."))
+    if partly:
+        problems.append(
+            (
+                "results",
+                f"Kryteria {_codes(partly)} mają roboczą ocenę „częściowo”; przed zatwierdzeniem opinii "
+                "zmień ją na wynik ostateczny (spełnia, nie spełnia, nie dotyczy albo wymaga uzupełnienia).",
+            )
+        )
+    if not (reference_number or "").strip():
+        problems.append(("reference_number", "Opinia wymaga znaku sprawy."))
+    if not team:
+        problems.append(("team", "Opinia wymaga składu zespołu weryfikującego (weryfikacja nie ma zespołu)."))
+    return problems

@@ -22,6 +22,7 @@ from accreditation.lifecycle import (
     AccreditationRuleError,
     IncompleteResultsError,
     OpinionConclusion,
+    approval_problems,
     suggest_conclusion,
 )
 from accreditation.opinion_document import (
@@ -87,11 +88,23 @@ def _decorate(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-async def get_opinion(opinion_id: int) -> dict[str, Any]:
+async def _stored_opinion(opinion_id: int) -> dict[str, Any]:
     row = await Opinion.select(*OPINION_COLUMNS).where(Opinion.id == opinion_id).first()
     if row is None:
         raise NotFound(f"Nie ma opinii o id {opinion_id}.")
     return _decorate(row)
+
+
+async def _with_justification(row: dict[str, Any]) -> dict[str, Any]:
+    """A draft without its own justification shows the one generated from today's results."""
+    row["justification_generated"] = not (row["justification"] or "").strip()
+    if row["justification_generated"]:
+        row["justification"] = await _justification(row)
+    return row
+
+
+async def get_opinion(opinion_id: int) -> dict[str, Any]:
+    return await _with_justification(await _stored_opinion(opinion_id))
 
 
 async def list_opinions(verification_id: int) -> list[dict[str, Any]]:
@@ -101,7 +114,7 @@ async def list_opinions(verification_id: int) -> list[dict[str, Any]]:
         .where(Opinion.verification == verification_id)
         .order_by(Opinion.number)
     )
-    return [_decorate(row) for row in rows]
+    return [await _with_justification(_decorate(row)) for row in rows]
 
 
 async def _results(verification_id: int) -> list[dict[str, Any]]:
@@ -137,7 +150,30 @@ async def suggestion(verification_id: int) -> dict[str, Any]:
         "conclusion": suggested.conclusion.value,
         "conclusion_label": suggested.conclusion.label,
         "reasons": list(suggested.reasons),
+        "rule": suggested.rule,
     }
+
+
+def generated_justification(suggested: Mapping[str, Any]) -> str:
+    """The justification written from the results as they are now, with the rule behind it."""
+    return (
+        "Konkluzja wynika z wyników weryfikacji: "
+        + "; ".join(suggested["reasons"])
+        + ".\n"
+        + suggested["rule"]
+    )
+
+
+async def _justification(opinion: Mapping[str, Any]) -> str:
+    """The reviewers' own justification, or (when they wrote none) one generated from the results
+    as they are at this moment, never from the draft's old results."""
+    own = (opinion["justification"] or "").strip()
+    if own:
+        return own
+    try:
+        return generated_justification(await suggestion(opinion["verification_id"]))
+    except Conflict:  # results incomplete: the renderer reports what is missing
+        return ""
 
 
 async def create_opinion(verification_id: int, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
@@ -157,9 +193,8 @@ async def create_opinion(verification_id: int, data: Mapping[str, Any], actor: A
             )
         suggested = await suggestion(verification_id)
         conclusion = data.get("conclusion") or suggested["conclusion"]
-        justification = data.get("justification") or (
-            "Konkluzja wynika z wyników weryfikacji: " + "; ".join(suggested["reasons"]) + "."
-        )
+        # Empty: generated from the results when shown, and frozen into the opinion at approval.
+        justification = (data.get("justification") or "").strip()
         stamp = now()
         values = {
             "number": 1,
@@ -198,7 +233,7 @@ async def update_opinion(
     opinion_id: int, data: Mapping[str, Any], expected_version: int, actor: Actor
 ) -> dict[str, Any]:
     async with write_transaction():
-        current = await get_opinion(opinion_id)
+        current = await _stored_opinion(opinion_id)
         if current["state"] != "draft":
             raise _locked(current)
         if current["version"] != expected_version:
@@ -208,7 +243,7 @@ async def update_opinion(
             values["conclusion"] = OpinionConclusion(values["conclusion"]).value
         changes = {k: [current.get(k), v] for k, v in values.items() if current.get(k) != v}
         if not changes:
-            return current
+            return await get_opinion(opinion_id)
         await Opinion.update({**values, "version": expected_version + 1, "updated_at": now()}).where(
             Opinion.id == opinion_id
         )
@@ -326,7 +361,7 @@ async def _content(opinion: Mapping[str, Any], approved: bool) -> OpinionContent
         area_summaries=tuple(summaries),
         findings=tuple(findings),
         conclusion=opinion["conclusion"],
-        justification=opinion["justification"],
+        justification=await _justification(opinion),
         signatory_name=opinion["signatory_name"],
         signatory_position=opinion["signatory_position"],
         place=opinion["place"],
@@ -373,17 +408,28 @@ def _render(content: OpinionContent) -> bytes:
 async def approve(opinion_id: int, expected_version: int | None, actor: Actor) -> dict[str, Any]:
     """Lock the opinion: render the DOCX, keep its bytes and SHA-256, record who approved it."""
     async with write_transaction():
-        current = await get_opinion(opinion_id)
+        current = await _stored_opinion(opinion_id)
         if current["state"] != "draft":
             raise _locked(current)
         if expected_version is not None and current["version"] != expected_version:
             raise_stale(current["version"], expected_version)
+        verification = await verification_row(current["verification_id"])
+        results = {row["code"]: row["result"] for row in await _results(current["verification_id"])}
+        problems = approval_problems(results, current["reference_number"], verification["team"])
+        if problems:
+            raise Conflict(
+                "Nie można zatwierdzić opinii: " + " ".join(message for _, message in problems),
+                [FieldError(field, message) for field, message in problems],
+            )
+        justification = await _justification(current)
+        current = {**current, "justification": justification}
         data = _render(await _content(current, approved=True))
         digest = sha256_of(data)
         stamp = now()
         await Opinion.update(
             {
                 Opinion.state: "approved",
+                Opinion.justification: justification,
                 Opinion.docx: data,
                 Opinion.sha256: digest,
                 Opinion.approved_by: actor.label[:120],
@@ -429,7 +475,7 @@ async def opinion_docx(opinion_id: int) -> tuple[dict[str, Any], bytes]:
 
 
 async def opinion_html(opinion_id: int) -> str:
-    row = await get_opinion(opinion_id)
+    row = await _stored_opinion(opinion_id)
     content = await _content(row, approved=row["state"] != "draft")
     try:
         return render_opinion_html(content)

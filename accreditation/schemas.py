@@ -4,11 +4,14 @@ built by the services."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from accreditation.lifecycle import CriterionResult, OpinionConclusion, VerificationMode
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in both databases
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class _In(BaseModel):
@@ -21,7 +24,7 @@ class TemplateImport(_In):
 
 
 class AccreditationCreate(_In):
-    organisation_id: int = Field(description="The lead applicant (a register organisation)")
+    organisation_id: Id = Field(description="The lead applicant (a register organisation)")
     owes_name: str | None = Field(default=None, max_length=300, description="Defaults to the lead's name")
     call_edition: str = Field(min_length=2, max_length=120)
     state: Literal["submitted", "accredited"] = "accredited"
@@ -29,7 +32,7 @@ class AccreditationCreate(_In):
     decision_date: date | None = None
     valid_from: date | None = None
     valid_to: date | None = None
-    partner_ids: list[int] = Field(default_factory=list, max_length=50)
+    partner_ids: list[Id] = Field(default_factory=list, max_length=50)
     powiat_codes: list[str] = Field(default_factory=list, max_length=400)
 
 
@@ -50,8 +53,8 @@ class TeamMemberIn(_In):
 
 
 class VerificationCreate(_In):
-    accreditation_id: int
-    template_id: int
+    accreditation_id: Id
+    template_id: Id
     scope: str = Field(min_length=3, max_length=10_000)
     modes: list[VerificationMode] = Field(min_length=1)
     team: list[TeamMemberIn] = Field(default_factory=list, max_length=30)
@@ -61,7 +64,7 @@ class VerificationCreate(_In):
 
 class VerificationTransition(_In):
     to_state: str = Field(min_length=2, max_length=24)
-    reason: str | None = Field(default=None, max_length=4000)
+    reason: str = Field(min_length=3, max_length=4000, description="Why (recorded in the history)")
 
 
 class CriterionResultIn(_In):

@@ -17,13 +17,17 @@ from typing import Any
 
 from accreditation.lifecycle import (
     ACCREDITATION,
+    IN_FORCE,
+    AccreditationPeriodError,
     AccreditationRuleError,
     InvalidTransitionError,
     Period,
     check_accreditation_period,
+    check_accreditation_transition,
+    check_decision_date,
     check_partner_eligible,
+    effective_state,
     find_overlap,
-    transition,
 )
 from accreditation.tables import (
     Accreditation,
@@ -35,8 +39,6 @@ from ses.errors import Conflict, FieldError, InvalidTransition, NotFound, Valida
 from ses.register.tables import Organisation
 from ses.territories.tables import Territory
 
-# States in which an accreditation is in force (its period counts and it shows as current).
-IN_FORCE = ("accredited", "under_verification", "corrective_actions")
 # Verification states in which each kind of work is still open.
 REVIEW_OPEN = ("in_progress", "findings", "opinion_drafted")  # results feed the draft opinion
 SELF_ASSESSMENT_OPEN = ("planned", "in_progress")
@@ -88,9 +90,7 @@ def accreditation_etag(row: Mapping[str, Any]) -> str:
 
 
 def _effective_state(row: Mapping[str, Any], today: date) -> str:
-    if row["state"] in IN_FORCE and row["valid_to"] is not None and row["valid_to"] < today:
-        return "expired"
-    return str(row["state"])
+    return effective_state(str(row["state"]), row["valid_to"], today)
 
 
 async def _accreditation_out(rows: list[dict[str, Any]], today: date | None = None) -> list[dict[str, Any]]:
@@ -203,7 +203,18 @@ async def _powiat_problems(codes: Sequence[str]) -> list[FieldError]:
     ]
 
 
-def _period_problems(values: Mapping[str, Any]) -> list[FieldError]:
+def _decision_date_problems(values: Mapping[str, Any], today: date) -> list[FieldError]:
+    if not values.get("decision_date"):
+        return []
+    try:
+        check_decision_date(values["decision_date"], today)
+    except AccreditationRuleError as exc:
+        return [FieldError("decision_date", exc.message)]
+    return []
+
+
+def _period_problems(values: Mapping[str, Any], today: date | None = None) -> list[FieldError]:
+    today = today or date.today()
     problems = [
         FieldError(field, f"Akredytacja przyznana decyzją wymaga pola „{label}”.")
         for field, label in (
@@ -214,6 +225,9 @@ def _period_problems(values: Mapping[str, Any]) -> list[FieldError]:
         )
         if not values.get(field)
     ]
+    if problems:
+        return problems
+    problems = _decision_date_problems(values, today)
     if problems:
         return problems
     try:
@@ -272,6 +286,8 @@ async def create_accreditation(data: Mapping[str, Any], actor: Actor) -> dict[st
     async with write_transaction():
         problems = await _eligibility_problems(lead_id, partner_ids)
         problems += await _powiat_problems(powiats)
+        if state != "accredited":
+            problems += _decision_date_problems(data, date.today())
         if (
             state == "accredited"
             or data.get("valid_from")
@@ -335,10 +351,17 @@ async def transition_accreditation(
         current = await get_accreditation(accreditation_id)
         if current["version"] != expected_version:
             raise_stale(current["version"], expected_version)
+        # A transition recorded after the fact happens on its `on_date`; never on a day to come.
+        on_date = data.get("on_date")
+        if on_date is not None and on_date > today:
+            message = f"Data zmiany stanu ({on_date.strftime('%d.%m.%Y')}) nie może być w przyszłości."
+            raise ValidationFailed(message, [FieldError("on_date", message)])
         try:
-            transition(ACCREDITATION, current["state"], target)
+            check_accreditation_transition(current["state"], target, current["valid_to"], on_date or today)
         except InvalidTransitionError as exc:
             raise transition_refused(exc) from exc
+        except AccreditationPeriodError as exc:
+            raise Conflict(exc.message, [FieldError("to_state", exc.message)]) from exc
         except AccreditationRuleError as exc:
             raise rule_failed(exc, "to_state") from exc
         values: dict[str, Any] = {"state": target}
@@ -346,7 +369,7 @@ async def transition_accreditation(
             decision = {
                 k: data.get(k) for k in ("decision_number", "decision_date", "valid_from", "valid_to")
             }
-            problems = _period_problems(decision)
+            problems = _period_problems(decision, today)
             if problems:
                 raise ValidationFailed("Przyznanie akredytacji wymaga danych decyzji.", problems)
             await _check_no_overlap(
@@ -354,11 +377,6 @@ async def transition_accreditation(
                 f"decyzja nr {decision['decision_number']}", exclude_id=accreditation_id,
             )  # fmt: skip
             values |= decision
-        if target == "expired" and (current["valid_to"] is None or current["valid_to"] >= today):
-            message = "Akredytacja wygasa dopiero po upływie daty „obowiązuje do”."
-            if current["valid_to"] is not None:
-                message += f" Ta obowiązuje do {current['valid_to'].strftime('%d.%m.%Y')}."
-            raise Conflict(message, [FieldError("to_state", message)])
         if target in {"withdrawn", "expired", "refused"}:
             values["ended_on"] = data.get("on_date") or (
                 current["valid_to"] if target == "expired" else today

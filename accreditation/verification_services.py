@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from accreditation.checklist_services import template_of
 from accreditation.checklists import iter_criteria
 from accreditation.lifecycle import (
-    ACCREDITATION,
     VERIFICATION,
     AccreditationRuleError,
     InvalidTransitionError,
+    check_verifiable,
     missing_results,
     transition,
 )
@@ -101,7 +102,9 @@ async def create_verification(data: Mapping[str, Any], actor: Actor) -> dict[str
         )
     async with write_transaction():
         accreditation = (
-            await Accreditation.select(Accreditation.id, Accreditation.organisation, Accreditation.state)
+            await Accreditation.select(
+                Accreditation.id, Accreditation.organisation, Accreditation.state, Accreditation.valid_to
+            )
             .where(Accreditation.id == data["accreditation_id"])
             .first()
         )
@@ -109,14 +112,11 @@ async def create_verification(data: Mapping[str, Any], actor: Actor) -> dict[str
             problems.append(
                 FieldError("accreditation_id", f"Nie ma akredytacji o id {data['accreditation_id']}.")
             )
-        elif accreditation["state"] in {"refused", "withdrawn", "expired"}:
-            problems.append(
-                FieldError(
-                    "accreditation_id",
-                    f"Akredytacja jest w stanie „{ACCREDITATION.states[accreditation['state']]}”; "
-                    "nie można jej już weryfikować.",
-                )
-            )
+        else:
+            try:
+                check_verifiable(accreditation["state"], accreditation["valid_to"], date.today())
+            except AccreditationRuleError as exc:
+                problems.append(FieldError("accreditation_id", exc.message))
         exists = await ChecklistTemplate.exists().where(ChecklistTemplate.id == data["template_id"])
         if not exists:
             problems.append(

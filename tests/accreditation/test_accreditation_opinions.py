@@ -16,6 +16,14 @@ from accreditation.checklists import Template, iter_criteria
 
 pytestmark = pytest.mark.anyio
 API = "/api/v1/accreditation"
+
+
+async def verification_etag(client: Any, who: Any, verification_id: int) -> str:
+    """The verification's current ETag, as a reviewer's page or client holds it before writing."""
+    response = await client.get(f"{API}/verifications/{verification_id}", headers=who.headers)
+    return str(response.headers["etag"])
+
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -26,7 +34,7 @@ async def _to_findings(
     v = world["verification"]
     await client.post(
         f"{API}/verifications/{v['id']}/transitions",
-        json={"to_state": "in_progress"},
+        json={"to_state": "in_progress", "reason": "krok weryfikacji"},
         headers=reviewer.headers,
     )
     codes = [p.criterion.code for p in iter_criteria(template)]
@@ -44,11 +52,15 @@ async def _to_findings(
     )
     results.append({"code": na, "result": "not_applicable"})
     response = await client.patch(
-        f"{API}/verifications/{v['id']}/results", json={"results": results}, headers=reviewer.headers
+        f"{API}/verifications/{v['id']}/results",
+        json={"results": results},
+        headers={**reviewer.headers, "If-Match": await verification_etag(client, reviewer, v["id"])},
     )
     assert response.status_code == 200, response.text
     response = await client.post(
-        f"{API}/verifications/{v['id']}/transitions", json={"to_state": "findings"}, headers=reviewer.headers
+        f"{API}/verifications/{v['id']}/transitions",
+        json={"to_state": "findings", "reason": "krok weryfikacji"},
+        headers=reviewer.headers,
     )
     assert response.status_code == 200, response.text
     return failing, na
@@ -217,7 +229,7 @@ async def test_working_value_partly_blocks_approval_until_replaced(
     changed = await client.patch(
         f"{API}/verifications/{v['id']}/results",
         json={"results": [{"code": "I.1.1", "result": "partly"}]},
-        headers=reviewer.headers,
+        headers={**reviewer.headers, "If-Match": await verification_etag(client, reviewer, v["id"])},
     )
     assert changed.status_code == 200
     created = await client.post(
@@ -234,7 +246,7 @@ async def test_working_value_partly_blocks_approval_until_replaced(
     fixed = await client.patch(
         f"{API}/verifications/{v['id']}/results",
         json={"results": [{"code": "I.1.1", "result": "meets"}]},
-        headers=reviewer.headers,
+        headers={**reviewer.headers, "If-Match": await verification_etag(client, reviewer, v["id"])},
     )
     assert fixed.status_code == 200
     approved = await client.post(f"{API}/opinions/{created.json()['id']}/approve", headers=staff.headers)
@@ -242,6 +254,6 @@ async def test_working_value_partly_blocks_approval_until_replaced(
     after = await client.patch(
         f"{API}/verifications/{v['id']}/results",
         json={"results": [{"code": "I.1.1", "result": "partly"}]},
-        headers=reviewer.headers,
+        headers={**reviewer.headers, "If-Match": await verification_etag(client, reviewer, v["id"])},
     )
     assert after.status_code == 409  # the approved opinion's results no longer change

@@ -161,7 +161,7 @@ async def test_overlapping_accreditation_of_one_owes_is_refused(client, staff, o
     assert "nakłada się" in response.json()["detail"]
     assert "DES-V.5021.3.2024" in response.json()["detail"]
     # Starting the day after the old one ends is fine.
-    body |= {"decision_date": "2026-12-10", "valid_from": "2026-12-17", "valid_to": "2028-12-10"}
+    body |= {"decision_date": "2026-12-01", "valid_from": "2026-12-17", "valid_to": "2028-12-01"}
     assert (await client.post(f"{API}/accreditations", json=body, headers=staff.headers)).status_code == 201
 
 

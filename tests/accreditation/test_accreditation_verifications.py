@@ -13,10 +13,16 @@ pytestmark = pytest.mark.anyio
 API = "/api/v1/accreditation"
 
 
+async def verification_etag(client: Any, who: Any, verification_id: int) -> str:
+    """The verification's current ETag, as a reviewer's page or client holds it before writing."""
+    response = await client.get(f"{API}/verifications/{verification_id}", headers=who.headers)
+    return str(response.headers["etag"])
+
+
 async def _start(client: Any, caller: Any, verification_id: int) -> None:
     response = await client.post(
         f"{API}/verifications/{verification_id}/transitions",
-        json={"to_state": "in_progress"},
+        json={"to_state": "in_progress", "reason": "krok weryfikacji"},
         headers=caller.headers,
     )
     assert response.status_code == 200, response.text
@@ -47,7 +53,7 @@ async def test_results_for_criteria_not_in_the_template_are_refused(client, revi
     response = await client.patch(
         f"{API}/verifications/{v['id']}/results",
         json={"results": [{"code": "I.1.1", "result": "meets"}, {"code": "IX.9.9", "result": "meets"}]},
-        headers=reviewer.headers,
+        headers={**reviewer.headers, "If-Match": await verification_etag(client, reviewer, v["id"])},
     )
     assert response.status_code == 422
     problem = response.json()
@@ -63,7 +69,7 @@ async def test_results_only_while_the_verification_is_in_progress(client, review
     response = await client.patch(
         f"{API}/verifications/{v['id']}/results",
         json={"results": [{"code": "I.1.1", "result": "meets"}]},
-        headers=reviewer.headers,
+        headers={**reviewer.headers, "If-Match": await verification_etag(client, reviewer, v["id"])},
     )
     assert response.status_code == 409
     assert "zaplanowana" in response.json()["detail"]
@@ -75,9 +81,9 @@ async def test_unknown_result_value_is_refused(client, reviewer, owes_world):
     response = await client.patch(
         f"{API}/verifications/{v['id']}/results",
         json={"results": [{"code": "I.1.1", "result": "excellent"}]},
-        headers=reviewer.headers,
+        headers={**reviewer.headers, "If-Match": await verification_etag(client, reviewer, v["id"])},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["errors"]
 
 
@@ -87,16 +93,18 @@ async def test_findings_need_a_result_for_every_criterion(client, reviewer, owes
     await client.patch(
         f"{API}/verifications/{v['id']}/results",
         json={"results": [{"code": "I.1.1", "result": "meets"}]},
-        headers=reviewer.headers,
+        headers={**reviewer.headers, "If-Match": await verification_etag(client, reviewer, v["id"])},
     )
     response = await client.post(
-        f"{API}/verifications/{v['id']}/transitions", json={"to_state": "findings"}, headers=reviewer.headers
+        f"{API}/verifications/{v['id']}/transitions",
+        json={"to_state": "findings", "reason": "krok weryfikacji"},
+        headers=reviewer.headers,
     )
     assert response.status_code == 409
     assert "I.1.2" in response.json()["detail"] and "I.1.1," not in response.json()["detail"]
     skip = await client.post(
         f"{API}/verifications/{v['id']}/transitions",
-        json={"to_state": "opinion_approved"},
+        json={"to_state": "opinion_approved", "reason": "krok weryfikacji"},
         headers=reviewer.headers,
     )
     assert skip.status_code == 409
@@ -160,7 +168,7 @@ async def test_owes_sees_its_own_verification_without_reviewer_results(
     await client.patch(
         f"{API}/verifications/{v['id']}/results",
         json={"results": [{"code": "I.1.1", "result": "partly", "finding": "Robocza uwaga zespołu"}]},
-        headers=reviewer.headers,
+        headers={**reviewer.headers, "If-Match": await verification_etag(client, reviewer, v["id"])},
     )
     owes = await _owes(caller_for, owes_world)
     own = await client.get(f"{API}/verifications/{v['id']}", headers=owes.headers)
@@ -228,7 +236,7 @@ async def test_self_assessment_side_by_side_with_reviewer_results(
         json={
             "results": [{"code": "I.1.1", "result": "meets"}, {"code": "I.1.2", "result": "does_not_meet"}]
         },
-        headers=reviewer.headers,
+        headers={**reviewer.headers, "If-Match": await verification_etag(client, reviewer, v["id"])},
     )
     side = await client.get(f"{API}/verifications/{v['id']}/self-assessment", headers=staff.headers)
     rows = {item["code"]: item for item in side.json()["items"]}

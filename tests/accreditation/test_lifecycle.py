@@ -9,10 +9,14 @@ import pytest
 from accreditation.checklists import Template, iter_criteria
 from accreditation.lifecycle import (
     ACCREDITATION,
+    CONCLUSION_RULE,
+    IN_FORCE,
+    MAX_ACCREDITATION_YEARS,
     OPINION,
     VERIFICATION,
     AccreditationPeriodError,
     AccreditationRuleError,
+    CriterionResult,
     IncompleteResultsError,
     InvalidTransitionError,
     OpinionConclusion,
@@ -21,32 +25,74 @@ from accreditation.lifecycle import (
     Period,
     UnknownCriterionError,
     UnknownStateError,
+    add_years,
+    approval_problems,
     check_accreditation_period,
+    check_accreditation_transition,
+    check_decision_date,
     check_no_overlap,
     check_partner_eligible,
+    check_verifiable,
+    effective_state,
     find_overlap,
     partner_eligible,
+    services_not_delivered,
     suggest_conclusion,
     transition,
 )
 
 
-def test_accreditation_happy_paths_are_allowed() -> None:
-    path = [
-        "submitted",
-        "formally_checked",
-        "assessed",
-        "accredited",
-        "under_verification",
-        "corrective_actions",
+def test_every_allowed_accreditation_step_is_exactly_the_law() -> None:
+    # DOMAIN.md: submitted → formally checked → assessed → accredited | refused; accredited → under
+    # verification → (accredited | corrective actions → accredited | withdrawn); expired when the
+    # period passes (also while a verification or corrective actions are under way).
+    expected = {
+        "submitted": ("formally_checked",),
+        "formally_checked": ("assessed",),
+        "assessed": ("accredited", "refused"),
+        "accredited": ("under_verification", "expired"),
+        "refused": (),
+        "under_verification": ("accredited", "corrective_actions", "withdrawn", "expired"),
+        "corrective_actions": ("accredited", "withdrawn", "expired"),
+        "withdrawn": (),
+        "expired": (),
+    }
+    assert {state: ACCREDITATION.allowed_targets(state) for state in ACCREDITATION.states} == expected
+    for current, targets in expected.items():
+        for target in ACCREDITATION.states:
+            assert ACCREDITATION.can(current, target) is (target in targets), (current, target)
+            if target in targets:
+                assert transition(ACCREDITATION, current, target) is None
+            else:
+                with pytest.raises(InvalidTransitionError):
+                    transition(ACCREDITATION, current, target)
+    assert ACCREDITATION.initial == "submitted"
+    assert [s for s in ACCREDITATION.states if ACCREDITATION.is_terminal(s)] == [
+        "refused",
+        "withdrawn",
+        "expired",
     ]
-    for current, target in zip(path, path[1:], strict=False):
-        transition(ACCREDITATION, current, target)
-    transition(ACCREDITATION, "corrective_actions", "accredited")
-    transition(ACCREDITATION, "corrective_actions", "withdrawn")
-    transition(ACCREDITATION, "under_verification", "accredited")
-    transition(ACCREDITATION, "accredited", "expired")
-    transition(ACCREDITATION, "assessed", "refused")
+
+
+def test_verification_and_opinion_steps_are_exactly_the_law() -> None:
+    assert {s: VERIFICATION.allowed_targets(s) for s in VERIFICATION.states} == {
+        "planned": ("in_progress",),
+        "in_progress": ("findings",),
+        "findings": ("opinion_drafted",),
+        "opinion_drafted": ("opinion_approved",),
+        "opinion_approved": (),
+    }
+    assert {s: OPINION.allowed_targets(s) for s in OPINION.states} == {
+        "draft": ("approved",),
+        "approved": ("superseded",),
+        "superseded": (),
+    }
+    assert (
+        OPINION.initial == "draft"
+        and not OPINION.is_terminal("approved")
+        and OPINION.is_terminal("superseded")
+    )
+    assert not VERIFICATION.can("nowhere", "planned") and not VERIFICATION.can("planned", "nowhere")
 
 
 def test_refusal_names_both_states_and_the_allowed_targets() -> None:
@@ -184,3 +230,165 @@ def test_results_outside_the_template_or_missing_are_refused(shipped_template: T
     results["I.2.1"] = "ok"
     with pytest.raises(AccreditationRuleError, match="Nieznany wynik „ok” dla kryterium „I.2.1”"):
         suggest_conclusion(shipped_template, results)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue #14: the rules as the law says them, each with what a reviewer would notice.
+
+
+def test_periods_sharing_a_single_boundary_day_overlap_both_ways() -> None:
+    old = Period(date(2023, 1, 1), date(2024, 12, 31), "decyzja 7/2022")
+    same_last_day = Period(date(2024, 12, 31), date(2026, 12, 30))
+    next_day = Period(date(2025, 1, 1), date(2026, 12, 31))
+    assert old.overlaps(same_last_day) and same_last_day.overlaps(old)
+    assert not old.overlaps(next_day) and not next_day.overlaps(old)
+    # a new period that ends on the old one's first day
+    before = Period(date(2021, 1, 1), date(2023, 1, 1))
+    assert before.overlaps(old) and old.overlaps(before)
+    assert not Period(date(2021, 1, 1), date(2022, 12, 31)).overlaps(old)
+    one_day = Period(date(2024, 6, 1), date(2024, 6, 1))
+    assert one_day.overlaps(old) and old.overlaps(one_day)
+    assert find_overlap([next_day, old], Period(date(2024, 12, 31), date(2024, 12, 31))) is old
+    assert find_overlap([], old) is None
+    with pytest.raises(OverlappingAccreditationError) as caught:
+        check_no_overlap([old], same_last_day)
+    assert caught.value.existing is old and caught.value.code == "accreditation_overlap"
+    assert "31.12.2024–30.12.2026" in str(caught.value) and "decyzja 7/2022 (01.01.2023–31.12.2024)" in str(
+        caught.value
+    )
+    check_no_overlap([old], next_day)  # no clash, no error
+    assert Period(date(2025, 1, 1), date(2025, 2, 1)).describe() == "01.01.2025–01.02.2025"
+
+
+@pytest.mark.parametrize(
+    ("start", "years", "expected"),
+    [
+        (date(2024, 2, 29), 2, date(2026, 2, 28)),  # leap day, common target year
+        (date(2024, 2, 29), 4, date(2028, 2, 29)),  # leap day, leap target year
+        (date(2023, 2, 28), 2, date(2025, 2, 28)),
+        (date(2023, 2, 28), 1, date(2024, 2, 28)),  # not moved to 29 February
+        (date(2022, 2, 1), 2, date(2024, 2, 1)),
+        (date(2024, 3, 1), 2, date(2026, 3, 1)),
+        (date(2025, 12, 31), 2, date(2027, 12, 31)),
+        (date(2024, 2, 29), 0, date(2024, 2, 29)),
+    ],
+)
+def test_a_two_year_period_lands_on_the_right_day(start: date, years: int, expected: date) -> None:
+    assert add_years(start, years) == expected
+
+
+def test_two_year_limit_around_february() -> None:
+    # decided 29.02.2024: the last allowed day is 28.02.2026, and that day itself is allowed
+    check_accreditation_period(date(2024, 2, 29), date(2024, 2, 29), date(2026, 2, 28))
+    with pytest.raises(AccreditationPeriodError, match="najpóźniej do 28.02.2026; podano koniec 01.03.2026"):
+        check_accreditation_period(date(2024, 2, 29), date(2024, 3, 1), date(2026, 3, 1))
+    # decided 28.02.2023: until 28.02.2025 (not 01.03.2025)
+    check_accreditation_period(date(2023, 2, 28), date(2023, 2, 28), date(2025, 2, 28))
+    with pytest.raises(AccreditationPeriodError):
+        check_accreditation_period(date(2023, 2, 28), date(2023, 3, 1), date(2025, 3, 1))
+    # a one-day period starting on the decision day is fine; ending the day before starting is not
+    check_accreditation_period(date(2024, 5, 6), date(2024, 5, 6), date(2024, 5, 6))
+    with pytest.raises(AccreditationPeriodError, match="31.12.2024.*01.01.2025"):
+        check_accreditation_period(date(2024, 5, 6), date(2025, 1, 1), date(2024, 12, 31))
+    assert MAX_ACCREDITATION_YEARS == 2
+
+
+def test_decision_dates_in_the_future_are_refused() -> None:
+    today = date(2026, 12, 6)
+    check_decision_date(today, today)
+    check_decision_date(date(2026, 12, 5), today)
+    with pytest.raises(AccreditationPeriodError, match="07.12.2026.*06.12.2026"):
+        check_decision_date(date(2026, 12, 7), today)
+    with pytest.raises(AccreditationPeriodError, match="późniejsza niż dzisiejsza"):
+        check_accreditation_period(date(2026, 12, 7), date(2026, 12, 7), date(2027, 12, 1), today)
+    check_accreditation_period(date(2026, 12, 7), date(2026, 12, 7), date(2027, 12, 1))  # no today: no check
+
+
+def test_the_state_as_it_is_today() -> None:
+    today = date(2026, 12, 6)
+    for state in ("accredited", "under_verification", "corrective_actions"):
+        assert effective_state(state, date(2026, 12, 5), today) == "expired"
+        assert effective_state(state, today, today) == state  # the last day still counts
+        assert effective_state(state, None, today) == state
+    for state in ("submitted", "refused", "withdrawn"):
+        assert effective_state(state, date(2020, 1, 1), today) == state
+    assert {"accredited", "under_verification", "corrective_actions"} == IN_FORCE
+
+
+def test_an_expired_accreditation_is_not_verified_and_still_expires() -> None:
+    today = date(2026, 12, 6)
+    lapsed, last_day = date(2026, 12, 5), today
+    with pytest.raises(AccreditationPeriodError, match="wygasła 05.12.2026.*„w trakcie weryfikacji”"):
+        check_accreditation_transition("accredited", "under_verification", lapsed, today)
+    check_accreditation_transition("accredited", "under_verification", last_day, today)
+    for current in ("accredited", "under_verification", "corrective_actions"):
+        check_accreditation_transition(current, "expired", lapsed, today)
+        with pytest.raises(AccreditationPeriodError, match="obowiązuje do 06.12.2026"):
+            check_accreditation_transition(current, "expired", last_day, today)
+    with pytest.raises(AccreditationPeriodError, match="dopiero po upływie"):
+        check_accreditation_transition("accredited", "expired", None, today)
+    for target in ("accredited", "corrective_actions", "withdrawn"):
+        with pytest.raises(AccreditationPeriodError):
+            check_accreditation_transition("under_verification", target, lapsed, today)
+        check_accreditation_transition("under_verification", target, last_day, today)
+    # before a decision the period does not count
+    check_accreditation_transition("assessed", "accredited", None, today)
+    check_accreditation_transition("submitted", "formally_checked", lapsed, today)
+    with pytest.raises(InvalidTransitionError):
+        check_accreditation_transition("expired", "under_verification", lapsed, today)
+
+    check_verifiable("accredited", last_day, today)
+    check_verifiable("corrective_actions", None, today)
+    with pytest.raises(AccreditationRuleError, match="„akredytacja wygasła”.*obowiązywała do 05.12.2026"):
+        check_verifiable("accredited", lapsed, today)
+    for state in ("submitted", "refused", "withdrawn", "expired"):
+        with pytest.raises(AccreditationRuleError, match="tylko akredytację, która obowiązuje"):
+            check_verifiable(state, None, today)
+
+
+def test_approval_needs_final_results_a_case_number_and_a_team() -> None:
+    team = [{"name": "Anna Żmudzka"}]
+    assert approval_problems({"I.1.1": "meets", "I.1.2": "needs_completion"}, "ROPS.1.2026", team) == []
+    problems = approval_problems({"I.1.1": "partly", "I.1.2": None, "I.1.3": "meets"}, " ", [])
+    assert [field for field, _ in problems] == ["results", "results", "reference_number", "team"]
+    assert "I.1.2" in problems[0][1] and "I.1.3" not in problems[0][1]
+    assert "I.1.1" in problems[1][1] and "„częściowo”" in problems[1][1] and "I.1.3" not in problems[1][1]
+    assert approval_problems({"I.1.1": "partly"}, "ROPS.1", team)[0][0] == "results"
+    assert approval_problems({}, None, team) == [("reference_number", "Opinia wymaga znaku sprawy.")]
+
+
+def test_a_centre_that_delivers_no_service_is_not_suggested_positive(shipped_template: Template) -> None:
+    services = [p.criterion.code for p in iter_criteria(shipped_template) if p.part.kind == "substantive"]
+    assert services and all(not shipped_template.criterion(c).whole_period for c in services)
+    results = _all(shipped_template, "meets")
+    for code in services:
+        results[code] = "does_not_meet"
+    suggestion = suggest_conclusion(shipped_template, results)
+    assert suggestion.conclusion is OpinionConclusion.NEGATIVE
+    assert "nie jest świadczona" in suggestion.reasons[0] and "II.1 Animacja lokalna" in suggestion.reasons[0]
+    assert suggestion.rule == CONCLUSION_RULE and "usług" in CONCLUSION_RULE and "art. 40" in CONCLUSION_RULE
+
+    # one whole service not delivered is enough; "not applicable" does not count as delivered
+    results = _all(shipped_template, "meets")
+    area = [p.criterion.code for p in iter_criteria(shipped_template) if p.area.code == "II.4"]
+    for i, code in enumerate(area):
+        results[code] = "does_not_meet" if i == 0 else "not_applicable"
+    suggestion = suggest_conclusion(shipped_template, results)
+    assert suggestion.conclusion is OpinionConclusion.NEGATIVE
+    assert services_not_delivered(shipped_template, {c: CriterionResult(v) for c, v in results.items()}) == [
+        ("II.4", "Pomoc w zamówieniach publicznych")
+    ]
+    # one criterion of the service met: delivered, with remarks
+    results[area[1]] = "meets"
+    assert suggest_conclusion(shipped_template, results).conclusion is OpinionConclusion.POSITIVE_WITH_REMARKS
+    # a service entirely "not applicable" is not a failure of delivery
+    results = _all(shipped_template, "meets")
+    for code in area:
+        results[code] = "not_applicable"
+    assert suggest_conclusion(shipped_template, results).conclusion is OpinionConclusion.POSITIVE
+    # a formal-organisational area failing entirely is judged by its must-hold criteria, not as a service
+    formal = [p.criterion.code for p in iter_criteria(shipped_template) if p.area.code == "I.3"]
+    results = _all(shipped_template, "meets")
+    for code in formal:
+        results[code] = "does_not_meet"
+    assert services_not_delivered(shipped_template, {c: CriterionResult(v) for c, v in results.items()}) == []

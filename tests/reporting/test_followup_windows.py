@@ -59,7 +59,7 @@ async def world(client: Any, staff: Any) -> dict[str, int]:
                    valid_from="2025-01-01", valid_to="2026-12-16")  # fmt: skip
     b = await accredit(client, staff, ids["B"], decision_number="B.1", decision_date="2023-12-18",
                        valid_from="2024-01-01", valid_to="2025-12-18")  # fmt: skip
-    await move(client, staff, b["id"], "under_verification")
+    await move(client, staff, b["id"], "under_verification", on_date="2024-10-01")
     await move(client, staff, b["id"], "withdrawn", on_date="2024-11-15")
     await accredit(client, staff, ids["C"], state="submitted")
     return ids
