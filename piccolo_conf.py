@@ -32,5 +32,6 @@ APP_REGISTRY = AppRegistry(
         "ses.committee.piccolo_app",
         "ses.activities.piccolo_app",
         "ses.directory.piccolo_app",
+        "scrapers.piccolo_app",
     ]
 )

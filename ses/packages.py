@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from accreditation.extension import EXTENSION as ACCREDITATION
 from network.extension import EXTENSION as NETWORK
+from scrapers.extension import EXTENSION as SCRAPERS
 from ses import extensions
 from ses.activities.extension import EXTENSION as ACTIVITIES
 from ses.committee.extension import EXTENSION as COMMITTEE
@@ -25,6 +26,7 @@ INSTALLED: tuple[extensions.Extension, ...] = (
     COMMITTEE,
     ACTIVITIES,
     DIRECTORY,
+    SCRAPERS,
 )
 
 

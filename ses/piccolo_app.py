@@ -17,6 +17,7 @@ APP_CONFIG = AppConfig(
             "ses.register.tables",
             "ses.audit.tables",
             "ses.auth.tables",
+            "ses.jobs.tables",
         ],
         exclude_imported=True,
     ),

@@ -39,6 +39,28 @@ class Settings:
     """Multiplies the wait after failed sign-ins (tests set 0 so they do not sleep)."""
     region_code: str = "04"
     """The ROPS's voivodeship (TERYT, 2 digits): the region its coverage indicators count."""
+    krs_url: str = "https://api-krs.ms.gov.pl/api/krs"
+    """Base URL of the KRS open API (an intranet proxy or a local stand-in may take its place)."""
+    krs_rate: float = 1.0
+    """Requests per second to the KRS API (0: no limit, for a local stand-in only)."""
+    bdl_url: str = "https://bdl.stat.gov.pl/api/v1"
+    """Base URL of the GUS BDL API."""
+    bdl_rate: float = 4.0
+    """Requests per second to BDL (its anonymous quota is 5/s)."""
+    bdl_client_id: str = ""
+    """BDL `X-ClientId` key (optional; raises BDL's quotas)."""
+    bdl_population_variable: str = "72305"
+    """BDL variable id of total population."""
+    contact_email: str = "rops@example.invalid"
+    """Named in the User-Agent of every request SES makes to a public source."""
+    http_cache_path: str = ""
+    """SQLite file of the HTTP cache of public sources (empty: no cache)."""
+    smtp_host: str = ""
+    """SMTP server for reminder e-mails (empty: reminders stay in the outbox only)."""
+    smtp_port: int = 25
+    smtp_sender: str = "ses@example.invalid"
+    reminder_recipients: str = ""
+    """Comma-separated addresses that receive reminder e-mails."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -62,6 +84,18 @@ class Settings:
             session_hours=int(env.get("SES_SESSION_HOURS", "12")),
             login_slowdown=float(env.get("SES_LOGIN_SLOWDOWN", "1")),
             region_code=env.get("SES_REGION", "04"),
+            krs_url=env.get("SES_KRS_URL", cls.krs_url).rstrip("/"),
+            krs_rate=float(env.get("SES_KRS_RATE", str(cls.krs_rate))),
+            bdl_url=env.get("SES_BDL_URL", cls.bdl_url).rstrip("/"),
+            bdl_rate=float(env.get("SES_BDL_RATE", str(cls.bdl_rate))),
+            bdl_client_id=env.get("SES_BDL_CLIENT_ID", ""),
+            bdl_population_variable=env.get("SES_BDL_POPULATION_VARIABLE", cls.bdl_population_variable),
+            contact_email=env.get("SES_CONTACT_EMAIL", cls.contact_email),
+            http_cache_path=env.get("SES_HTTP_CACHE", ""),
+            smtp_host=env.get("SES_SMTP_HOST", ""),
+            smtp_port=int(env.get("SES_SMTP_PORT", "25")),
+            smtp_sender=env.get("SES_SMTP_SENDER", cls.smtp_sender),
+            reminder_recipients=env.get("SES_REMINDER_RECIPIENTS", ""),
         )
 
 

@@ -1,0 +1,1 @@
+"""Keeping the register current from public registers: sources, reconciliation, review, sync jobs."""

@@ -1,0 +1,1 @@
+"""Scheduled jobs as people see them: every run on record, the reminders' outbox, run-now."""
