@@ -1,8 +1,24 @@
-"""What the scrapers package contributes: sync commands, jobs, the review pages and API, its demo."""
+"""What the scrapers package contributes: sync commands and jobs, the review pages and API, the
+register panel "Dane z KRS", and its demo."""
 
 from __future__ import annotations
 
-from scrapers import cli
-from ses.extensions import Extension
+from pathlib import Path
 
-EXTENSION = Extension(name="scrapers", commands=cli.COMMANDS)
+from scrapers import api, cli, jobs, pages, panels
+from ses.auth.policy import Role
+from ses.extensions import Extension, NavLink
+
+EXTENSION = Extension(
+    name="scrapers",
+    routes=(*api.ROUTES, *pages.ROUTES),
+    commands=cli.COMMANDS,
+    jobs=jobs.JOBS,
+    record_panels=(panels.krs_panel,),
+    nav=(
+        NavLink(
+            "/synchronizacja", "Synchronizacja z rejestrami publicznymi", frozenset({Role.STAFF}), order=80
+        ),
+    ),
+    templates=Path(__file__).parent / "templates",
+)

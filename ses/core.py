@@ -10,6 +10,10 @@ from ses import auth_cli, commands
 from ses.auth.api import ROUTES as AUTH_API
 from ses.auth.policy import Role, allow
 from ses.extensions import Extension, NavLink
+from ses.jobs import api as jobs_api
+from ses.jobs import cli as jobs_cli
+from ses.jobs import pages as jobs_pages
+from ses.jobs.reminders import JOBS as REMINDERS
 from ses.register.api import OrganisationController
 from ses.territories.api import TerritoryController
 from ses.web import admin_pages, home, pages, register_pages
@@ -30,6 +34,8 @@ EXTENSION = Extension(
         *admin_pages.ROUTES,
         *register_pages.ROUTES,
         *AUTH_API,
+        *jobs_api.ROUTES,
+        *jobs_pages.ROUTES,
         swagger_assets_router(),
         create_static_files_router(
             path="/static/ses",
@@ -39,7 +45,11 @@ EXTENSION = Extension(
             name="ses-static",
         ),
     ),
-    commands=(*commands.COMMANDS, *auth_cli.COMMANDS),
-    nav=(NavLink("/admin/accounts", N_("Konta i tokeny API"), frozenset({Role.ADMIN}), order=90),),
+    commands=(*commands.COMMANDS, *auth_cli.COMMANDS, *jobs_cli.COMMANDS),
+    jobs=REMINDERS,
+    nav=(
+        NavLink("/admin/accounts", N_("Konta i tokeny API"), frozenset({Role.ADMIN}), order=90),
+        NavLink("/zadania", N_("Zadania harmonogramu i przypomnienia"), frozenset({Role.STAFF}), order=85),
+    ),
     home_sections=(home.recent_register_changes,),
 )

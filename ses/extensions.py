@@ -47,6 +47,8 @@ class ScheduledJob:
     """CronTrigger fields, in Polish time (the default: every day at 6:00)."""
     title: str = ""
     """What the job does, in Polish, for the pages that list jobs."""
+    time_limit_minutes: float = 60
+    """A run still going after this long is stopped and recorded as failed (never left running)."""
 
 
 @dataclass(frozen=True)

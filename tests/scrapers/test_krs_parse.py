@@ -77,7 +77,12 @@ def test_the_bulletin_loses_duplicates_and_gains_leading_zeros():
 
 @pytest.mark.parametrize(
     ("given", "message"),
-    [("12345678901", "do 10 cyfr"), ("00000", "samych zer"), ("KRS-1", "do 10 cyfr"), ("１２３", "do 10 cyfr")],
+    [
+        ("12345678901", "do 10 cyfr"),
+        ("00000", "samych zer"),
+        ("KRS-1", "do 10 cyfr"),
+        ("１２３", "do 10 cyfr"),
+    ],
 )
 def test_a_number_that_cannot_be_a_krs_number_is_refused(given, message):
     from scrapers.krs import unique_numbers

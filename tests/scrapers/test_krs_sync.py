@@ -55,7 +55,9 @@ async def test_field_changes_wait_for_review_and_accepting_applies_them_through_
     assert all(not c["is_conflict"] and c["state"] == "pending" for c in changes.values())
     assert (await services.get(org["id"]))["website"] is None  # nothing applied before review
 
-    facts = await SourceFacts.select().where(SourceFacts.organisation == org["id"]).output(load_json=True).first()
+    facts = (
+        await SourceFacts.select().where(SourceFacts.organisation == org["id"]).output(load_json=True).first()
+    )
     assert facts["facts"]["opp"] is True and "88.99.Z" in facts["facts"]["pkd"]
 
     result = await review.accept([c["id"] for c in changes.values()], "anna")
@@ -85,7 +87,9 @@ async def test_a_later_correction_by_a_person_is_a_conflict_and_never_applied_au
     from ses.register.vocab import Channel
 
     org = await _wosp()
-    await services.update(org["id"], {"street": "Dominikańska 19c/2"}, org["version"], Actor("ewa", Channel.WEB))
+    await services.update(
+        org["id"], {"street": "Dominikańska 19c/2"}, org["version"], Actor("ewa", Channel.WEB)
+    )
     await runs.set_auto("krs", "street", True)
     await runs.set_auto("krs", "website", True)
     report = await sync_krs(numbers=[WOSP], client=krs_client)
@@ -208,7 +212,9 @@ async def test_an_interrupted_run_resumes_where_it_stopped(app_tx, stand_in, krs
     assert len(stand_in.requests) - asked == 2 * 4  # P (404) and S for each of the four left
 
 
-async def test_a_source_that_is_down_interrupts_the_run_and_the_next_run_resumes(app_tx, stand_in, krs_client):
+async def test_a_source_that_is_down_interrupts_the_run_and_the_next_run_resumes(
+    app_tx, stand_in, krs_client
+):
     from scrapers import krs_sync
     from scrapers.http import Source, build_client, retry_policy
     from scrapers.tables import SyncRun
@@ -224,7 +230,9 @@ async def test_a_source_that_is_down_interrupts_the_run_and_the_next_run_resumes
     assert again.run_id == report.run_id and again.resumed and again.status == "finished"
 
 
-async def test_the_nightly_sync_asks_only_for_the_registers_numbers_in_the_bulletin(app_tx, stand_in, krs_client):
+async def test_the_nightly_sync_asks_only_for_the_registers_numbers_in_the_bulletin(
+    app_tx, stand_in, krs_client
+):
     from scrapers.krs_sync import sync_krs
 
     await _wosp()

@@ -1,0 +1,77 @@
+"""API models of sync runs and their change sets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class RunError(BaseModel):
+    at: str
+    message: str
+
+
+class SyncRunOut(BaseModel):
+    id: int
+    source: str
+    window: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    triggered_by: str
+    planned: int
+    requests: int
+    counts: dict[str, int]
+    errors: list[RunError]
+    is_demo: bool
+
+
+class SyncRunsPage(BaseModel):
+    items: list[SyncRunOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class ChangeOut(BaseModel):
+    id: int
+    field: str
+    old: str | None
+    new: str | None
+    is_conflict: bool
+    state: str
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+class RecordOut(BaseModel):
+    id: int
+    key: str
+    status: str
+    organisation_id: int | None
+    matched_by: str | None
+    http_status: int | None
+    values: dict[str, Any]
+    problems: list[str]
+    decision: str
+    raw_url: str
+    changes: list[ChangeOut]
+
+
+class SyncRunDetail(SyncRunOut):
+    records: list[RecordOut]
+    records_total: int
+    page: int
+    page_size: int
+
+
+class Decision(BaseModel):
+    change_ids: list[int] = Field(max_length=1000)
+
+
+class DecisionResult(BaseModel):
+    applied: int = 0
+    rejected: int = 0
+    refused: list[dict[str, Any]] = []
