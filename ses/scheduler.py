@@ -84,9 +84,11 @@ async def claim(job: ScheduledJob, slot: str, trigger: str) -> int | None:
     from ses.db import write_transaction
     from ses.jobs.tables import JobRun
 
-    try:
-        async with write_transaction():
-            rows = await JobRun.insert(
+    # ON CONFLICT DO NOTHING on the unique (job_id, slot) index: no error to recover from, so this
+    # also works inside a caller's PostgreSQL transaction (a failed statement would abort it).
+    async with write_transaction():
+        rows = await (
+            JobRun.insert(
                 JobRun(
                     job_id=job.id,
                     slot=slot,
@@ -97,10 +99,11 @@ async def claim(job: ScheduledJob, slot: str, trigger: str) -> int | None:
                     process=PROCESS,
                 )
             )
-    except Exception as error:  # the unique (job_id, slot) index: someone else runs this slot
-        if "unique" in str(error).lower() or "duplicate" in str(error).lower():
-            return None
-        raise
+            .on_conflict(target=(JobRun.job_id, JobRun.slot), action="DO NOTHING")
+            .returning(JobRun.id)
+        )
+    if not rows:
+        return None
     return int(rows[0]["id"])
 
 
@@ -166,6 +169,12 @@ async def run_now(job: ScheduledJob, *, wait: bool = False) -> int:
         _running.add(task)
         task.add_done_callback(_running.discard)
     return run_id
+
+
+async def wait_for_manual_runs() -> None:
+    """Wait for the runs started by run-now in this process (tests; a clean shutdown)."""
+    if _running:
+        await asyncio.gather(*list(_running), return_exceptions=True)
 
 
 async def mark_stuck() -> int:

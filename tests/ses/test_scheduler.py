@@ -142,17 +142,15 @@ def test_jobs_are_declared_with_fixed_ids_in_polish_time():
 
 
 async def test_jobs_api_lists_next_and_last_runs_and_staff_can_run_one_now(client, staff, committee):
+    from ses import scheduler
     from ses.jobs.tables import JobRun
 
     assert (await client.get("/api/v1/jobs", headers=committee.headers)).status_code == 403
     started = await client.post("/api/v1/jobs/ses.cis_status_ending/run", headers=staff.headers)
     assert started.status_code == 202, started.text
     run_id = started.json()["run_id"]
-    for _ in range(100):
-        row = await JobRun.select(JobRun.status).where(JobRun.id == run_id).first()
-        if row["status"] != "running":
-            break
-        await asyncio.sleep(0.05)
+    await scheduler.wait_for_manual_runs()
+    row = await JobRun.select(JobRun.status).where(JobRun.id == run_id).first()
     assert row["status"] == "finished"
     listing = (await client.get("/api/v1/jobs", headers=staff.headers)).json()
     job = next(j for j in listing if j["id"] == "ses.cis_status_ending")
