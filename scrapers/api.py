@@ -40,11 +40,9 @@ def _chosen(data: Decision) -> list[int]:
 
 def record_out(row: dict[str, Any]) -> RecordOut:
     return RecordOut(
-        **{
-            k: row[k]
-            for k in ("id", "key", "status", "matched_by", "http_status", "values", "problems", "decision")
-        },
+        **{k: row[k] for k in ("id", "key", "status", "matched_by", "http_status", "problems", "decision")},
         organisation_id=row["organisation"],
+        values=row["source_values"],
         raw_url=f"/api/v1/sync/records/{row['id']}/raw",
         changes=[ChangeOut.model_validate(c) for c in row["changes"]],
     )

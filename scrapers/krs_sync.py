@@ -99,20 +99,30 @@ def window_of(numbers: Sequence[str] | None, since: date | None, until: date | N
     return f"bulletin:{since}:{until}"
 
 
-async def register_numbers(numbers: Sequence[str]) -> list[str]:
-    """Those of `numbers` the register holds (the nightly sync refreshes only what it keeps)."""
-    held: set[str] = set()
+P_FORMS = frozenset({"spoldzielnia", "spolka_zoo", "spolka_akcyjna"})
+"""Legal forms entered in register P (companies, cooperatives); the others live in register S."""
+
+
+async def held_numbers(numbers: Sequence[str]) -> dict[str, str]:
+    """Those of `numbers` the register holds, each with the KRS register to ask first (P or S).
+
+    A number lives in one register and asking the other costs a 404; the legal form in the register
+    says which to try first, so a refresh usually costs one request per organisation.
+    """
+    held: dict[str, str] = {}
     for start in range(0, len(numbers), 500):
         chunk = list(numbers[start : start + 500])
-        rows = await Organisation.select(Organisation.krs).where(Organisation.krs.is_in(chunk))
-        held.update(row["krs"] for row in rows)
-    return [n for n in numbers if n in held]
+        rows = await Organisation.select(Organisation.krs, Organisation.legal_form).where(
+            Organisation.krs.is_in(chunk)
+        )
+        held.update({row["krs"]: "P" if row["legal_form"] in P_FORMS else "S" for row in rows})
+    return held
 
 
-async def _fetch_one(client: httpx.AsyncClient, number: str) -> tuple[Item, bool]:
+async def _fetch_one(client: httpx.AsyncClient, number: str, first: str = "P") -> tuple[Item, bool]:
     """(item, whether the source could not be reached)."""
     try:
-        return item_from(await krs.fetch_extract(client, number)), False
+        return item_from(await krs.fetch_extract(client, number, first)), False
     except httpx.TimeoutException:
         return Item(number, "error", problems=["Źródło nie odpowiedziało w czasie (po ponowieniach)."]), False
     except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError) as error:
@@ -185,7 +195,10 @@ async def _sync(
                     await runs.add_run_error(report.run_id, message)
             requests += 1
             day += timedelta(days=1)
-        wanted = await register_numbers(list(bulletin))
+        held = await held_numbers(list(bulletin))
+        wanted = [number for number in bulletin if number in held]
+    else:
+        held = await held_numbers(wanted)
     todo = wanted
     if report.run_id and report.resumed:
         done = await runs.done_keys(report.run_id)
@@ -199,7 +212,7 @@ async def _sync(
 
     async def one(number: str) -> tuple[Item, bool]:
         async with gate:
-            return await _fetch_one(client, number)
+            return await _fetch_one(client, number, held.get(number, "P"))
 
     for start in range(0, len(todo), BATCH):
         chunk = todo[start : start + BATCH]

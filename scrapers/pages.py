@@ -90,7 +90,7 @@ async def run_page(
     codes = {
         str(value)
         for record in records
-        for value in [record["values"].get("gmina_code")]
+        for value in [record["source_values"].get("gmina_code")]
         + [c["old"] for c in record["changes"] if c["field"] == "gmina_code"]
         + [c["new"] for c in record["changes"] if c["field"] == "gmina_code"]
         if value

@@ -64,7 +64,7 @@ async def records(
             SyncRecord.organisation.name.as_alias("organisation_name"),
             SyncRecord.matched_by,
             SyncRecord.http_status,
-            SyncRecord.values,
+            SyncRecord.source_values,
             SyncRecord.problems,
             SyncRecord.decision,
             SyncRecord.fetched_at,

@@ -102,9 +102,13 @@ async def _apply(record: dict[str, Any], changes: list[dict[str, Any]], actor: A
     org_id = changes[0]["organisation"]
     values = {c["field"]: _typed(c["field"], c["new"]) for c in changes}
     if org_id is None:  # a new organisation: every field the source gave, the kind guessed from it
-        data = {k: _typed(k, v) for k, v in record["values"].items() if k != "facts" and v not in (None, "")}
+        data = {
+            k: _typed(k, v)
+            for k, v in record["source_values"].items()
+            if k != "facts" and v not in (None, "")
+        }
         data.update(values)
-        data.setdefault("kind", record["values"].get("kind") or "other_ngo")
+        data.setdefault("kind", record["source_values"].get("kind") or "other_ngo")
         created = await register.create(data, actor)
         async with write_transaction():
             await SyncChange.update({SyncChange.organisation: created["id"]}).where(

@@ -20,7 +20,7 @@ from piccolo.query.functions.aggregate import Count
 from scrapers.reconcile import COMPARED_FIELDS, Candidate, Outcome, match, outcome_for
 from scrapers.tables import AutoApply, SourceFacts, SyncChange, SyncRecord, SyncRun
 from ses.audit.tables import AuditRecord
-from ses.db import write_transaction
+from ses.db import bulk_insert, reserve_ids, write_transaction
 from ses.register.tables import Organisation
 from ses.text import fold
 
@@ -252,101 +252,93 @@ async def reconcile(items: Sequence[Item], *, new_when_unmatched: bool = True) -
 # -------------------------------------------------------------------------------------- storing
 
 
+RECORD_COLUMNS = [
+    "id", "run", "key", "status", "organisation", "matched_by", "http_status", "raw", "source_values",
+    "problems", "decision", "fetched_at",
+]  # fmt: skip
+CHANGE_COLUMNS = ["run", "record", "organisation", "field", "old", "new", "is_conflict", "state"]
+FACT_COLUMNS = ["organisation", "source", "facts", "as_of", "fetched_at"]
+
+
 async def store(
     run_id: int, source: str, items: Sequence[Item], *, new_when_unmatched: bool = True
 ) -> Counter[str]:
-    """Record a batch of items of a run with their outcomes and changes, in one transaction."""
+    """Record a batch of items of a run with their outcomes and changes, in one transaction.
+
+    Rows go in with three bulk statements (records, changes, facts): one statement per row made
+    storing the change set the slowest part of a sync (measured in benchmarks/krs_sync.py).
+    """
     counts: Counter[str] = Counter()
     async with write_transaction():
         outcomes = await reconcile(items, new_when_unmatched=new_when_unmatched)
-        org_ids = sorted({o.organisation_id for o in outcomes if o and o.organisation_id})
-        pending: set[tuple[int | None, str, str | None]] = set()
-        if org_ids:
-            for row in await SyncChange.select(
-                SyncChange.organisation, SyncChange.field, SyncChange.new
-            ).where(SyncChange.organisation.is_in(org_ids) & (SyncChange.state == "pending")):
-                pending.add((row["organisation"], row["field"], row["new"]))
-        open_new = set()
+        pending = await _pending(sorted({o.organisation_id for o in outcomes if o and o.organisation_id}))
         new_keys = [i.key for i, o in zip(items, outcomes, strict=True) if o and o.status == "new"]
-        if new_keys:
-            rows = await (
-                SyncRecord.select(SyncRecord.key)
-                .where(
-                    SyncRecord.key.is_in(new_keys)
-                    & (SyncRecord.status == "new")
-                    & (SyncRecord.decision == "open")
-                )
-                .where(SyncRecord.run.source == source)
-            )
-            open_new = {row["key"] for row in rows}
+        open_new = await _open_new(source, new_keys)
+        record_ids = await reserve_ids("sync_record", len(items))
         stamp = now()
-        for item, outcome in zip(items, outcomes, strict=True):
+        records: list[tuple[Any, ...]] = []
+        changes: list[tuple[Any, ...]] = []
+        facts: dict[int, tuple[Any, ...]] = {}
+        for record_id, item, outcome in zip(record_ids, items, outcomes, strict=True):
             status = outcome.status if outcome else item.status
             counts[status] += 1
-            record = SyncRecord(
-                run=run_id,
-                key=item.key,
-                status=status,
-                organisation=outcome.organisation_id if outcome else None,
-                matched_by=outcome.matched_by if outcome else None,
-                http_status=item.http_status,
-                raw=item.raw,
-                values=json.dumps(
-                    _jsonable(item.values | ({"facts": item.facts} if item.facts else {})), ensure_ascii=False
-                ),
-                problems=json.dumps(item.problems, ensure_ascii=False),
-                decision="open" if outcome and outcome.changes else "none",
-                fetched_at=stamp,
-            )
-            inserted = await SyncRecord.insert(record)
-            record_id = inserted[0]["id"]
-            if outcome is None:
-                continue
-            if outcome.status == "new" and item.key in open_new:
-                counts["already_pending"] += 1
-                await SyncRecord.update({SyncRecord.decision: "none"}).where(SyncRecord.id == record_id)
-                continue
             fresh = []
-            for change in outcome.changes:
-                if (outcome.organisation_id, change.field, change.new) in pending:
-                    counts["already_pending"] += 1
-                    continue
-                fresh.append(
-                    SyncChange(
-                        run=run_id,
-                        record=record_id,
-                        organisation=outcome.organisation_id,
-                        field=change.field,
-                        old=change.old,
-                        new=change.new,
-                        is_conflict=change.is_conflict,
-                        state="pending",
-                    )
-                )
-            if fresh:
-                await SyncChange.insert(*fresh)
-            elif outcome.changes:
-                await SyncRecord.update({SyncRecord.decision: "none"}).where(SyncRecord.id == record_id)
-            if outcome.organisation_id and item.facts:
-                await _keep_facts(outcome.organisation_id, source, item.facts, item.as_of, stamp)
+            if outcome is not None and not (outcome.status == "new" and item.key in open_new):
+                for change in outcome.changes:
+                    if (outcome.organisation_id, change.field, change.new) in pending:
+                        counts["already_pending"] += 1
+                        continue
+                    pending.add((outcome.organisation_id, change.field, change.new))
+                    fresh.append(
+                        (run_id, record_id, outcome.organisation_id, change.field, change.old, change.new,
+                         change.is_conflict, "pending")
+                    )  # fmt: skip
+            elif outcome is not None:
+                counts["already_pending"] += 1
+            changes += fresh
+            values = _jsonable(item.values | ({"facts": item.facts} if item.facts else {}))
+            records.append(
+                (record_id, run_id, item.key, status, outcome.organisation_id if outcome else None,
+                 outcome.matched_by if outcome else None, item.http_status, item.raw,
+                 json.dumps(values, ensure_ascii=False), json.dumps(item.problems, ensure_ascii=False),
+                 "open" if fresh else "none", stamp)
+            )  # fmt: skip
+            if outcome is not None and outcome.organisation_id and item.facts:
+                facts[outcome.organisation_id] = (
+                    outcome.organisation_id, source, json.dumps(_jsonable(item.facts), ensure_ascii=False),
+                    item.as_of, stamp,
+                )  # fmt: skip
+        await bulk_insert("sync_record", RECORD_COLUMNS, records)
+        await bulk_insert("sync_change", CHANGE_COLUMNS, changes)
+        if facts:
+            await SourceFacts.delete().where(
+                SourceFacts.organisation.is_in(sorted(facts)) & (SourceFacts.source == source)
+            )
+            await bulk_insert("sync_source_facts", FACT_COLUMNS, list(facts.values()))
     return counts
 
 
-async def _keep_facts(
-    org_id: int, source: str, facts: Mapping[str, Any], as_of: date | None, stamp: datetime
-) -> None:
-    payload = json.dumps(_jsonable(dict(facts)), ensure_ascii=False)
-    updated = await (
-        SourceFacts.update(
-            {SourceFacts.facts: payload, SourceFacts.as_of: as_of, SourceFacts.fetched_at: stamp}
-        )
-        .where((SourceFacts.organisation == org_id) & (SourceFacts.source == source))
-        .returning(SourceFacts.id)
+async def _pending(org_ids: list[int]) -> set[tuple[int | None, str, str | None]]:
+    """(organisation, field, new value) of the changes already waiting for review."""
+    if not org_ids:
+        return set()
+    rows = await SyncChange.select(SyncChange.organisation, SyncChange.field, SyncChange.new).where(
+        SyncChange.organisation.is_in(org_ids) & (SyncChange.state == "pending")
     )
-    if not updated:
-        await SourceFacts.insert(
-            SourceFacts(organisation=org_id, source=source, facts=payload, as_of=as_of, fetched_at=stamp)
-        )
+    return {(row["organisation"], row["field"], row["new"]) for row in rows}
+
+
+async def _open_new(source: str, keys: list[str]) -> set[str]:
+    """Keys of new organisations already waiting for review in an earlier run of the source."""
+    if not keys:
+        return set()
+    rows = await SyncRecord.select(SyncRecord.key).where(
+        SyncRecord.key.is_in(keys)
+        & (SyncRecord.status == "new")
+        & SyncRecord.decision.is_in(["open", "partly"])
+        & (SyncRecord.run.source == source)
+    )
+    return {row["key"] for row in rows}
 
 
 def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -44,8 +44,10 @@ def with_number(text: str, number: str, **changes: Any) -> str:
             payload["odpis"]["dane"]["dzial1"]["siedzibaIAdres"]["siedziba"] = value
         elif key == "adres":
             payload["odpis"]["dane"]["dzial1"]["siedzibaIAdres"]["adres"] = value
-        elif key == "stanZDnia":
-            payload["odpis"]["naglowekA"]["stanZDnia"] = value
+        elif key in ("stanZDnia", "dataRejestracjiWKRS"):
+            payload["odpis"]["naglowekA"][key] = value
+        elif key == "adresStronyInternetowej":
+            payload["odpis"]["dane"]["dzial1"]["siedzibaIAdres"][key] = value
         elif key == "dzial6":
             payload["odpis"]["dane"]["dzial6"] = value
     return json.dumps(payload, ensure_ascii=False)
@@ -76,6 +78,8 @@ class StandIn:
 
     def answer(self, path: str, query: Mapping[str, list[str]]) -> tuple[int, dict[str, str], str]:
         parts = [p for p in path.split("/") if p]
+        if parts == ["_requests"]:  # for benchmarks: how many requests were answered so far
+            return 200, {"Content-Type": "text/plain"}, str(len(self.requests))
         if len(parts) >= 2 and parts[-2] in ("Biuletyn", "BiuletynGodzinowy"):
             key = f"bulletin:{parts[-1]}"
             fault = self.next_fault(key)

@@ -38,7 +38,7 @@ class SyncRecord(Table, tablename="sync_record"):
     matched_by = Varchar(length=20, null=True, default=None)
     http_status = Integer(null=True, default=None)
     raw = Text(null=True, default=None)
-    values = JSON(default="{}")
+    source_values = JSON(default="{}")
     """The register fields as the source gives them (plus facts kept beside the register)."""
     problems = JSON(default="[]")
     decision = Varchar(length=20, default="open")

@@ -620,8 +620,8 @@ async def forwards():
     manager.add_column(
         table_class_name="SyncRecord",
         tablename="sync_record",
-        column_name="values",
-        db_column_name="values",
+        column_name="source_values",
+        db_column_name="source_values",
         column_class_name="JSON",
         column_class=JSON,
         params={

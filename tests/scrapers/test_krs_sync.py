@@ -241,8 +241,8 @@ async def test_the_nightly_sync_asks_only_for_the_registers_numbers_in_the_bulle
     stand_in.bulletins["2026-09-23"] = []
     report = await sync_krs(since=day, until=date(2026, 9, 23), client=krs_client)
     assert report.planned == 1 and report.counts["update"] == 1
-    # two bulletins, then P (404) and S for the one number the register holds
-    assert len(stand_in.requests) == 4
+    # two bulletins, then the one number the register holds, asked in register S at once (a foundation)
+    assert len(stand_in.requests) == 3
 
 
 async def test_a_dry_run_stores_nothing(app_tx, stand_in, krs_client):
