@@ -15,6 +15,11 @@ from tests.browser import axe_check, browser, no_horizontal_scroll, screenshot, 
 pytestmark = pytest.mark.browser
 
 
+def see(page, text: str) -> None:
+    """Wait until the text shows (the page may still be loading after a form's redirect)."""
+    page.get_by_text(text).first.wait_for(state="visible")
+
+
 def test_staff_keep_the_committee_and_a_member_reads_it(live_server, browser):  # noqa: F811
     base = live_server.base_url
     page = sign_in(browser, live_server, Role.STAFF)
@@ -25,13 +30,13 @@ def test_staff_keep_the_committee_and_a_member_reads_it(live_server, browser):  
     page.fill("#f-starts_on", starts.isoformat())
     page.fill("#f-appointing_act", "Zarządzenie Marszałka nr 5/2026")
     page.click("text=Zapisz kadencję")
-    assert "Zapisano kadencję komitetu." in page.content()
+    see(page, "Zapisano kadencję komitetu.")
     # A name too short: the message stands next to the field, the typed values stay.
     page.fill("#f-person_name", "Al")
     page.fill("#f-represented_body", "Urząd Marszałkowski")
     page.fill("#f-appointed_on", starts.isoformat())
     page.click("button:has-text('Powołaj')")
-    assert page.locator(".field.invalid #f-person_name").count() == 1
+    page.locator(".field.invalid #f-person_name").wait_for()
     assert page.locator("text=Wpisz co najmniej 3 znaki.").first.is_visible()
     assert page.input_value("#f-represented_body") == "Urząd Marszałkowski"
     axe_check(page)
@@ -41,18 +46,17 @@ def test_staff_keep_the_committee_and_a_member_reads_it(live_server, browser):  
         page.fill("#f-represented_body", "Podmiot reprezentowany")
         page.fill("#f-appointed_on", starts.isoformat())
         page.click("button:has-text('Powołaj')")
-        errors = page.locator(".errors").all_inner_texts()
-        assert "Powołano członka komitetu." in page.content(), errors
+        see(page, "Powołano członka komitetu.")
     page.fill("#f-held_on", (date.today() - timedelta(days=7)).isoformat())
     page.fill("#f-place", "Toruń, sala 2")
     page.fill("#f-agenda", "Otwarcie\nOpinia o programie regionalnym")
     page.click("text=Zapisz posiedzenie")
-    assert "Zapisano posiedzenie." in page.content()
+    see(page, "Zapisano posiedzenie.")
     meeting_url = page.url.split("?")[0]
     for i, presence in enumerate(("present", "present", "unexcused")):
         page.locator("table select").nth(i).select_option(presence)
     page.click("text=Zapisz listę obecności")
-    assert "komitet zdolny do podejmowania uchwał" in page.content()
+    see(page, "komitet zdolny do podejmowania uchwał")
     page.click("summary:has-text('Zapisz uchwałę')")
     page.fill("#f-number", "1/2026")
     page.fill("#f-subject", "Opinia o programie regionalnym")
@@ -60,7 +64,8 @@ def test_staff_keep_the_committee_and_a_member_reads_it(live_server, browser):  
     page.fill("#f-votes_against", "0")
     page.fill("#f-abstained", "0")
     page.click("button:has-text('Zapisz uchwałę')")
-    assert "Uchwała nr 1/2026" in page.content() and "przyjęta" in page.content()
+    see(page, "Uchwała nr 1/2026")
+    assert "przyjęta" in page.content()
     axe_check(page)
     screenshot(page, "komitet-posiedzenie")
     with page.expect_download() as download:
@@ -70,12 +75,12 @@ def test_staff_keep_the_committee_and_a_member_reads_it(live_server, browser):  
 
     member = sign_in(browser, live_server, Role.COMMITTEE, phone=True)
     member.goto(meeting_url)
-    assert "Uchwała nr 1/2026" in member.content()
+    see(member, "Uchwała nr 1/2026")
     assert member.locator("text=Zapisz listę obecności").count() == 0  # reads, changes nothing
     assert no_horizontal_scroll(member)
     axe_check(member)
     member.goto(f"{base}/dzialania/wskazniki")
-    assert "Wskaźniki projektu wobec wartości docelowych" in member.content()
+    see(member, "Wskaźniki projektu wobec wartości docelowych")
     axe_check(member)
     assert member.goto(f"{base}/dzialania").status == 403
 
@@ -92,12 +97,12 @@ def test_staff_record_an_activity_and_its_participant(live_server, browser):  # 
     page.fill("#f-gmina_code", "0463011")
     page.fill("#f-hours", "6")
     page.click("text=Zapisz działanie")
-    assert "nie może się kończyć przed rozpoczęciem" in page.content()
+    see(page, "nie może się kończyć przed rozpoczęciem")
     assert page.input_value("#f-title") == "Klauzule społeczne w gminie"
     axe_check(page)
     page.fill("#f-ends_on", "2026-05-12")
     page.click("text=Zapisz działanie")
-    assert "Zapisano działanie." in page.content()
+    see(page, "Zapisano działanie.")
     page.fill("#f-full_name", "Anna Nowak")
     page.fill("#f-email", "anna.nowak@ops.example")
     page.select_option("#f-role", "ops")
@@ -105,10 +110,11 @@ def test_staff_record_an_activity_and_its_participant(live_server, browser):  # 
     page.fill("#f-gmina_code", "0463011")
     page.fill("#f-consent_on", "2099-05-01")
     page.click("button:has-text('Dopisz')")
-    assert "Zgoda nie może mieć daty z przyszłości." in page.locator(".errors").inner_text()
+    see(page, "Zgoda nie może mieć daty z przyszłości.")
     page.fill("#f-consent_on", "2026-05-01")
     page.click("button:has-text('Dopisz')")
-    assert "Dopisano uczestnika." in page.content() and "Anna Nowak" in page.content()
+    see(page, "Dopisano uczestnika.")
+    assert "Anna Nowak" in page.content()
     axe_check(page)
     screenshot(page, "dzialania-uczestnicy")
     page.goto(f"{live_server.base_url}/dzialania/wskazniki")
