@@ -175,8 +175,10 @@ def _ses_env(url: str, env: dict[str, str], *args: str) -> str:
 
     from benchmarks.harness import BIN, ROOT
 
+    profile = os.environ.get("SES_BENCH_PROFILE")  # a file name: profile the run with cProfile
+    command = [str(BIN / "python"), "-m", "cProfile", "-o", profile, "-m", "ses.cli"] if profile else [str(BIN / "ses")]
     result = subprocess.run(
-        [str(BIN / "ses"), *args], env={**env, "SES_DATABASE_URL": url}, check=True, text=True,
+        [*command, *args], env={**env, "SES_DATABASE_URL": url}, check=True, text=True,
         capture_output=True, cwd=ROOT,
     )  # fmt: skip
     return result.stdout
