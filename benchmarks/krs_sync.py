@@ -176,7 +176,9 @@ def _ses_env(url: str, env: dict[str, str], *args: str) -> str:
     from benchmarks.harness import BIN, ROOT
 
     profile = os.environ.get("SES_BENCH_PROFILE")  # a file name: profile the run with cProfile
-    command = [str(BIN / "python"), "-m", "cProfile", "-o", profile, "-m", "ses.cli"] if profile else [str(BIN / "ses")]
+    command = [str(BIN / "ses")]
+    if profile:
+        command = [str(BIN / "python"), "-m", "cProfile", "-o", profile, "-m", "ses.cli"]
     result = subprocess.run(
         [*command, *args], env={**env, "SES_DATABASE_URL": url}, check=True, text=True,
         capture_output=True, cwd=ROOT,
