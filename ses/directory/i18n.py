@@ -7,6 +7,7 @@ move to gettext catalogues in one step when it lands.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 LANGS = ("pl", "en", "uk")
 LANG_NAMES = {"pl": "Polski", "en": "English", "uk": "Українська"}
@@ -160,6 +161,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
 
 def pick(lang: str | None) -> str:
     return lang if lang in LANGS else "pl"
+
+
+@cache
+def labels(lang: str) -> dict[str, str]:
+    """Every message without placeholders in one language (templates read them as `L.key`)."""
+    index = LANGS.index(pick(lang))
+    return {key: texts[index] for key, texts in MESSAGES.items()}
 
 
 def translator(lang: str) -> Callable[..., str]:

@@ -13,7 +13,7 @@ from litestar.static_files import create_static_files_router
 
 from ses.auth.policy import Role, allow
 from ses.directory import residents
-from ses.directory.i18n import LANG_NAMES, LANGS, pick, translator
+from ses.directory.i18n import LANG_NAMES, LANGS, labels, pick, translator
 from ses.web.i18n import current_language
 from ses.web.pages import page as render_page
 
@@ -59,6 +59,7 @@ async def search_page(
         status_code=422 if outcome.errors else 200,
         page_lang=chosen,
         t=translator(chosen),
+        L=labels(chosen),
         langs=[(code, LANG_NAMES[code]) for code in LANGS],
         given=given,
         outcome=outcome,
