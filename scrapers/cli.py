@@ -25,6 +25,13 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
         "--until", type=date.fromisoformat, default=None, help="biuletyny do dnia (domyślnie wczoraj)"
     )
     krs.add_argument("--dry-run", action="store_true", help="pokaż zestaw zmian, nic nie zapisuj")
+    _bdl_arguments(sub)
+
+
+def _bdl_arguments(sub: Any) -> None:
+    bdl = sub.add_parser("bdl", help="ludność gmin, powiatów i województw z GUS BDL za rok")
+    bdl.add_argument("--year", type=int, required=True, help="rok, np. 2024")
+    bdl.add_argument("--dry-run", action="store_true", help="pokaż, co przyszło, nic nie zapisuj")
 
 
 def _progress() -> Any:
@@ -94,7 +101,22 @@ def _summary(run_id: int | None, status: str, planned: int, counts: dict[str, in
         print(f"Przegląd zmian: /synchronizacja/{run_id}")
 
 
-ACTIONS: dict[str, Any] = {"krs": _krs}
+async def _bdl(args: argparse.Namespace) -> int:
+    from scrapers.bdl_sync import sync_bdl
+
+    report = await sync_bdl(args.year, dry_run=args.dry_run)
+    if args.dry_run:
+        for code, population in sorted(report.values.items()):
+            print(f"  {code}\t{population}")
+    for message in report.problems[:50]:
+        print(f"Uwaga: {message}", file=sys.stderr)
+    where = f"przebieg #{report.run_id}" if report.run_id else "próba"
+    print(f"Podsumowanie — {where}, stan: {report.status}, jednostek: {len(report.values)}, "
+          f"zapytań: {report.requests}, uwag: {len(report.problems)}")  # fmt: skip
+    return 0 if report.status == "finished" else 2
+
+
+ACTIONS: dict[str, Any] = {"krs": _krs, "bdl": _bdl}
 
 COMMANDS = [
     Command(

@@ -14,6 +14,15 @@ async def krs_nightly() -> dict[str, Any]:
     return {"run": report.run_id, "status": report.status, "planned": report.planned, **dict(report.counts)}
 
 
+async def bdl_yearly() -> dict[str, Any]:
+    from datetime import date
+
+    from scrapers.bdl_sync import sync_bdl
+
+    report = await sync_bdl(date.today().year - 1, triggered_by="harmonogram")
+    return {"run": report.run_id, "status": report.status, "units": len(report.values)}
+
+
 JOBS = (
     ScheduledJob(
         id="scrapers.krs_nightly",
@@ -21,5 +30,12 @@ JOBS = (
         cron={"hour": 2, "minute": 30},
         title="Synchronizacja z KRS według wczorajszego biuletynu",
         time_limit_minutes=180,
+    ),
+    ScheduledJob(
+        id="scrapers.bdl_population_yearly",
+        run=bdl_yearly,
+        cron={"month": 7, "day": 1, "hour": 4, "minute": 0},
+        title="Ludność z GUS BDL za poprzedni rok",
+        time_limit_minutes=60,
     ),
 )

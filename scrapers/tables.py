@@ -75,3 +75,13 @@ class SourceFacts(Table, tablename="sync_source_facts"):
     facts = JSON(default="{}")
     as_of = Date(null=True, default=None)
     fetched_at = Timestamptz()
+
+
+class PopulationFigure(Table, tablename="sync_population"):
+    """Population of a territorial unit in a year, as GUS BDL gives it (feeds per-capita indicators)."""
+
+    code = Varchar(length=7, index=True)
+    year = Integer()
+    population = Integer()
+    source = Varchar(length=20)
+    fetched_at = Timestamptz()
