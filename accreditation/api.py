@@ -1,5 +1,5 @@
-"""JSON API of OWES accreditation under /api/v1/accreditation (thin: every handler calls a service),
-and the staff deadline page at /accreditation/terminy."""
+"""JSON API of OWES accreditation under /api/v1/accreditation (thin: every handler calls a service).
+The pages for people are in `accreditation.pages`."""
 
 from __future__ import annotations
 
@@ -566,16 +566,4 @@ def _limit(value: int) -> int:
     return value
 
 
-@get(
-    "/accreditation/terminy",
-    guards=[allow(*READERS)],
-    media_type=HTML,
-    summary="Staff page: accreditation deadlines",
-    tags=["Akredytacja OWES"],
-)
-async def deadlines_page(within_days: FromQuery[int] = 90) -> Response[str]:
-    data = await deadline_queries.deadlines(within_days=_days(within_days))
-    return Response(deadline_queries.render_deadlines_page(data), media_type=HTML)
-
-
-ROUTES: list[Any] = [AccreditationController, deadlines_page]
+ROUTES: list[Any] = [AccreditationController]

@@ -8,14 +8,9 @@ corrective-action (recommendation) deadlines passed, and evidence requests left 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from accreditation.lifecycle import VERIFICATION
-from accreditation.opinion_document import format_date_pl
 from accreditation.services import IN_FORCE
 from accreditation.tables import Accreditation, CriterionAssessment, Verification
 
@@ -109,20 +104,3 @@ async def deadlines(today: date | None = None, within_days: int = 90, limit: int
         "corrective_actions_overdue": corrective,
         "unanswered_evidence_requests": unanswered,
     }
-
-
-@lru_cache(maxsize=1)
-def _jinja() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["pl_date"] = lambda d: format_date_pl(d) if d else "—"
-    return env
-
-
-def render_deadlines_page(data: dict[str, Any]) -> str:
-    return _jinja().get_template("accreditation/deadlines.html.j2").render(d=data)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from accreditation import api, cli, jobs, panels, reporting_windows
+from accreditation import api, cli, home, jobs, pages, panels, reporting_windows
 from ses.auth.policy import Role
 from ses.extensions import DemoContext, Extension, NavLink
 
@@ -23,18 +23,18 @@ async def _demo(context: DemoContext) -> Sequence[str]:
 
 EXTENSION = Extension(
     name="accreditation",
-    routes=api.ROUTES,
+    routes=[*api.ROUTES, *pages.PAGES],
     commands=cli.COMMANDS,
     jobs=jobs.JOBS,
     record_panels=(panels.panel,),
     nav=(
+        NavLink("/akredytacja", "Akredytacja", frozenset({Role.STAFF, Role.REVIEWER}), order=30),
+        NavLink("/akredytacja", "Weryfikacja OWES", frozenset({Role.OWES}), order=30),
         NavLink(
-            "/accreditation/terminy",
-            "Terminy akredytacji i weryfikacji",
-            frozenset({Role.STAFF, Role.REVIEWER}),
-            order=30,
+            "/akredytacja/terminy", "Terminy akredytacji", frozenset({Role.STAFF, Role.REVIEWER}), order=31
         ),
     ),
+    home_sections=home.HOME_SECTIONS,
     templates=Path(__file__).parent / "templates",
     reporting_windows=(reporting_windows.reporting_windows,),
     demo=(_demo,),

@@ -745,8 +745,15 @@ def _jinja() -> jinja2.Environment:
     )
 
 
+def opinion_view(content: OpinionContent) -> dict[str, Any]:
+    """What the HTML sheet prints (`accreditation/_opinion_body.html.j2`), checked first."""
+    _validate(content)
+    return _view(content)
+
+
 def render_opinion_html(content: OpinionContent) -> str:
-    """The opinion as a standalone, printable HTML page (no scripts, print CSS inline)."""
+    """The opinion as a standalone, printable HTML page (no scripts, no inline styles: the sheet's
+    styles come from /static/ses/accreditation.css, allowed by SES's CSP)."""
     _validate(content)
     return _jinja().get_template(HTML_TEMPLATE).render(v=_view(content))
 

@@ -481,3 +481,15 @@ async def opinion_html(opinion_id: int) -> str:
         return render_opinion_html(content)
     except AccreditationRuleError as exc:
         raise ValidationFailed(exc.message, [FieldError("opinion", exc.message)]) from exc
+
+
+async def opinion_sheet(opinion_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(opinion, what its printed sheet shows) for the preview page in the shared layout."""
+    from accreditation.opinion_document import opinion_view
+
+    row = await _stored_opinion(opinion_id)
+    content = await _content(row, approved=row["state"] != "draft")
+    try:
+        return await _with_justification(row), opinion_view(content)
+    except AccreditationRuleError as exc:
+        raise ValidationFailed(exc.message, [FieldError("opinion", exc.message)]) from exc

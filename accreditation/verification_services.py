@@ -332,3 +332,33 @@ EVIDENCE_COLUMNS = (
     EvidenceFile.uploaded_role,
     EvidenceFile.uploaded_at,
 )
+
+
+async def progress(verification_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Criteria decided (with a result) and all, per verification: counted in the database."""
+    if not verification_ids:
+        return {}
+    rows = await CriterionAssessment.raw(
+        "SELECT verification AS id, COUNT(*) AS total, COUNT(result) AS decided, "
+        "SUM(CASE WHEN evidence_requested AND answered_at IS NULL THEN 1 ELSE 0 END) AS waiting, "
+        "SUM(CASE WHEN evidence_requested AND answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered "
+        "FROM acc_criterion_assessment WHERE verification IN ("
+        + ", ".join(str(int(i)) for i in verification_ids)
+        + ") GROUP BY verification"
+    )
+    return {
+        int(row["id"]): {
+            "total": int(row["total"]),
+            "decided": int(row["decided"]),
+            "waiting": int(row["waiting"] or 0),
+            "answered": int(row["answered"] or 0),
+        }
+        for row in rows
+    }
+
+
+async def count_verifications(viewer: Principal | None) -> int:
+    query = Verification.count()
+    if viewer is not None and viewer.is_owes:
+        query = query.where(Verification.organisation == (viewer.organisation_id or -1))
+    return int(await query)

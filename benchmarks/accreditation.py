@@ -13,7 +13,7 @@ uvicorn server starts and:
   connections: target p99 <= 50 ms;
 - the draft opinion's DOCX is generated 30 times in a row (GET …/document.docx renders a draft on
   every request) and an approval (render + SHA-256 + store) is timed: target <= 1 s;
-- wrk loads the staff deadline page (GET /accreditation/terminy) with 1 and 4 connections:
+- wrk loads the staff deadline page (GET /akredytacja/terminy) with 1 and 4 connections:
   target p99 <= 100 ms.
 
 Prints a Markdown table. Every figure is measured, none estimated.
@@ -119,9 +119,12 @@ async def _seed(owes: int) -> dict[str, Any]:
         await criteria.record_results(
             measured,
             [{"code": c, "result": "meets" if i % 9 else "needs_completion"} for i, c in enumerate(codes)],
+            None,
             actor,
         )
-        await verifications.transition_verification(measured, {"to_state": "findings"}, None, actor)
+        await verifications.transition_verification(
+            measured, {"to_state": "findings", "reason": "pomiar"}, None, actor
+        )
         opinion = await opinions.create_opinion(
             measured,
             {
@@ -184,7 +187,7 @@ def run_engine(engine: str, owes: int, seconds: int) -> dict[str, Any]:
                 docx_ms = _timed(lambda: http.get(docx_url).raise_for_status(), 30)
                 out["docx_ms"] = (statistics.median(docx_ms), max(docx_ms))
                 out["docx_bytes"] = len(http.get(docx_url).content)
-                page = http.get(f"{base}/accreditation/terminy")
+                page = http.get(f"{base}/akredytacja/terminy")
                 page.raise_for_status()
                 out["page_bytes"] = len(page.content)
                 data = http.get(f"{api}/deadlines").json()
@@ -195,10 +198,10 @@ def run_engine(engine: str, owes: int, seconds: int) -> dict[str, Any]:
             out["open_c1"] = wrk(verification, seconds=seconds, connections=1, threads=1, headers=headers)
             out["open_c4"] = wrk(verification, seconds=seconds, connections=4, threads=2, headers=headers)
             out["page_c1"] = wrk(
-                f"{base}/accreditation/terminy", seconds=seconds, connections=1, threads=1, headers=headers
+                f"{base}/akredytacja/terminy", seconds=seconds, connections=1, threads=1, headers=headers
             )
             out["page_c4"] = wrk(
-                f"{base}/accreditation/terminy", seconds=seconds, connections=4, threads=2, headers=headers
+                f"{base}/akredytacja/terminy", seconds=seconds, connections=4, threads=2, headers=headers
             )
             with httpx.Client(headers=headers, timeout=30) as http:
                 started = time.perf_counter()

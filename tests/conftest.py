@@ -195,6 +195,7 @@ def live_server() -> Any:
     else:
         url = str(Path(tempfile.mkdtemp(prefix="ses-live-")) / "live.sqlite")
     env = {**os.environ, "SES_DATABASE_URL": url, "PYTHONPATH": str(ROOT), "SES_LOG_LEVEL": "WARNING"}
+    env["SES_EVIDENCE_DIR"] = tempfile.mkdtemp(prefix="ses-live-evidence-")  # uploads never land in the repo
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

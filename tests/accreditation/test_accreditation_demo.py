@@ -43,5 +43,5 @@ async def test_demo_region_has_accredited_owes_work_in_progress_and_an_approved_
     assert (
         any(v["id"] == finished for v in deadlines["overdue_verifications"]) is False
     )  # approved: not overdue
-    page = await client.get("/accreditation/terminy", headers=staff.headers)
+    page = await client.get("/akredytacja/terminy", headers=staff.headers)
     assert page.status_code == 200 and "Prośby o dowody bez odpowiedzi" in page.text

@@ -210,14 +210,14 @@ async def test_deadlines_list_and_page(
     assert "OWES Subregionu Północnego" not in {row["owes_name"] for row in narrow["expiring_accreditations"]}
     assert (await client.get(f"{API}/deadlines?within_days=5000", headers=staff.headers)).status_code == 422
 
-    page = await client.get("/accreditation/terminy", headers=reviewer.headers)
+    page = await client.get("/akredytacja/terminy", headers=reviewer.headers)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert '<html lang="pl">' in page.text
     assert (
         "OWES Subregionu Północnego" in page.text and "Przekroczone terminy działań naprawczych" in page.text
     )
     assert "Przeprowadzić dwa szkolenia." in page.text
-    assert (await client.get("/accreditation/terminy", headers=committee.headers)).status_code == 403
+    assert (await client.get("/akredytacja/terminy", headers=committee.headers)).status_code == 403
 
 
 async def test_working_value_partly_blocks_approval_until_replaced(

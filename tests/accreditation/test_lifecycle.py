@@ -25,6 +25,7 @@ from accreditation.lifecycle import (
     Period,
     UnknownCriterionError,
     UnknownStateError,
+    _machine,
     add_years,
     approval_problems,
     check_accreditation_period,
@@ -392,3 +393,105 @@ def test_a_centre_that_delivers_no_service_is_not_suggested_positive(shipped_tem
     for code in formal:
         results[code] = "does_not_meet"
     assert services_not_delivered(shipped_template, {c: CriterionResult(v) for c, v in results.items()}) == []
+
+
+def test_refusals_carry_what_an_api_client_needs() -> None:
+    with pytest.raises(InvalidTransitionError) as caught:
+        transition(VERIFICATION, "planned", "findings")
+    error = caught.value
+    assert (error.machine, error.current, error.target, error.allowed) == (
+        "verification",
+        "planned",
+        "findings",
+        ("in_progress",),
+    )
+    assert error.message == str(error) and error.code == "invalid_transition"
+    with pytest.raises(InvalidTransitionError, match="Stan jest końcowy — nie można go już zmienić") as final:
+        transition(ACCREDITATION, "withdrawn", "accredited")
+    assert final.value.allowed == ()
+    with pytest.raises(InvalidTransitionError, match="„po ocenie merytorycznej” \\(assessed\\)\\.$") as one:
+        transition(ACCREDITATION, "formally_checked", "accredited")
+    assert "Dozwolone stany docelowe: „po ocenie merytorycznej” (assessed)." in one.value.message
+    with pytest.raises(InvalidTransitionError, match="„akredytowany” \\(accredited\\), „odmowa akredytacji”"):
+        transition(ACCREDITATION, "assessed", "withdrawn")
+    with pytest.raises(UnknownStateError, match="Znane stany: planned, in_progress, findings"):
+        transition(VERIFICATION, "planned", "done")
+    assert UnknownStateError("x").code == "unknown_state"
+    assert AccreditationRuleError("Zły stan.").message == "Zły stan."
+
+
+def test_a_machine_is_checked_when_it_is_declared() -> None:
+    built = _machine("demo", "próby", "a", {"a": "pierwszy", "b": "drugi"}, {"a": {"b"}})
+    assert (built.name, built.label, built.initial) == ("demo", "próby", "a")
+    assert dict(built.states) == {"a": "pierwszy", "b": "drugi"}
+    assert dict(built.transitions) == {"a": frozenset({"b"})}
+    assert built.allowed_targets("a") == ("b",) and built.is_terminal("b")
+    with pytest.raises(UnknownStateError, match="Nieznany stan próby: „c”"):
+        built.allowed_targets("c")
+    with pytest.raises(ValueError, match="initial state 'z' is not a state"):
+        _machine("demo", "próby", "z", {"a": "pierwszy"}, {})
+    with pytest.raises(ValueError, match=r"unknown states in transitions: \['c'\]"):
+        _machine("demo", "próby", "a", {"a": "pierwszy", "b": "drugi"}, {"a": {"b", "c"}})
+    with pytest.raises(ValueError, match=r"unknown states in transitions: \['x'\]"):
+        _machine("demo", "próby", "a", {"a": "pierwszy", "b": "drugi"}, {"x": {"a"}})
+    _machine("demo", "próby", "a", {"a": "pierwszy", "b": "drugi"}, {"a": {"a"}})  # a loop is allowed
+
+
+def test_a_partner_without_a_name_is_still_named_in_the_refusal() -> None:
+    with pytest.raises(PartnerNotEligibleError) as caught:
+        check_partner_eligible(None)
+    assert caught.value.message.startswith("Podmiot nie jest podmiotem ekonomii społecznej")
+    assert "art. 36 ust. 3" in caught.value.message
+    with pytest.raises(PartnerNotEligibleError) as named:
+        check_partner_eligible(None, "Koło Gospodyń")
+    assert named.value.message.startswith("„Koło Gospodyń” nie jest podmiotem")
+    with pytest.raises(PartnerNotEligibleError) as letter_b:
+        check_partner_eligible("b", "")
+    assert letter_b.value.message.startswith("Podmiot to PES z art. 2 pkt 5 lit. b")
+    assert (
+        "tylko PES z lit. a, d, e lub f" in letter_b.value.message
+        and "wskaż ten podmiot" in letter_b.value.message
+    )
+
+
+def test_suggestion_reasons_and_refusals_name_the_criteria(shipped_template: Template) -> None:
+    results = _all(shipped_template, "meets")
+    clean = suggest_conclusion(shipped_template, results)
+    assert clean.reasons == ("wszystkie kryteria spełnione lub nie dotyczą, bez zaleceń",)
+
+    results["I.3.7"] = "needs_completion"
+    assert suggest_conclusion(shipped_template, results).reasons == (
+        "kryteria wymagające uzupełnienia: I.3.7",
+    )
+    results["I.3.7"] = "meets"
+    assert suggest_conclusion(shipped_template, results, recommendations=["II.1.1", "I.1.1"]).reasons == (
+        "sformułowano zalecenia do kryteriów: I.1.1, II.1.1",
+    )
+    with pytest.raises(
+        UnknownCriterionError, match="Zalecenia dotyczą kryteriów spoza szablonu: IX.1.1"
+    ) as bad:
+        suggest_conclusion(shipped_template, results, recommendations=["IX.1.1", "II.1.1"])
+    assert bad.value.codes == ("IX.1.1",)
+
+    # a must-hold set given by the caller replaces the template's own
+    results["II.1.1"] = "does_not_meet"
+    assert suggest_conclusion(shipped_template, results).conclusion is OpinionConclusion.POSITIVE_WITH_REMARKS
+    strict = suggest_conclusion(shipped_template, results, must_hold={"II.1.1"})
+    assert strict.conclusion is OpinionConclusion.NEGATIVE
+    assert strict.reasons[0] == "niespełnione kryteria obowiązujące przez cały okres akredytacji: II.1.1"
+    results["II.1.1"], results["I.1.3"] = "meets", "does_not_meet"
+    lenient = suggest_conclusion(shipped_template, results, must_hold=())
+    assert lenient.conclusion is OpinionConclusion.POSITIVE_WITH_REMARKS
+    assert lenient.reasons == ("niespełnione kryteria: I.1.3",)
+
+    # many missing results: the first ten are named, then an ellipsis
+    codes = list(shipped_template.criterion_codes)
+    partial = dict.fromkeys(codes[:-11], "meets")
+    with pytest.raises(IncompleteResultsError) as missing:
+        suggest_conclusion(shipped_template, partial)
+    assert missing.value.codes == tuple(codes[-11:])
+    assert f"11 kryteriów nie ma jeszcze wyniku ({', '.join(codes[-11:-1])}, …)." in missing.value.message
+    partial = dict.fromkeys(codes[:-10], "meets")
+    with pytest.raises(IncompleteResultsError) as ten:
+        suggest_conclusion(shipped_template, partial)
+    assert ten.value.message.endswith(f"({', '.join(codes[-10:])}).")
