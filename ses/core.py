@@ -16,7 +16,7 @@ from ses.jobs import pages as jobs_pages
 from ses.jobs.reminders import JOBS as REMINDERS
 from ses.register.api import OrganisationController
 from ses.territories.api import TerritoryController
-from ses.web import admin_pages, home, pages, register_pages
+from ses.web import admin_pages, home, pages, register_list, register_pages
 from ses.web.docs import swagger_assets_router
 from ses.web.i18n import N_
 from ses.web.meta import health, vocab
@@ -33,6 +33,7 @@ EXTENSION = Extension(
         *pages.ROUTES,
         *admin_pages.ROUTES,
         *register_pages.ROUTES,
+        *register_list.ROUTES,
         *AUTH_API,
         *jobs_api.ROUTES,
         *jobs_pages.ROUTES,
@@ -48,6 +49,7 @@ EXTENSION = Extension(
     commands=(*commands.COMMANDS, *auth_cli.COMMANDS, *jobs_cli.COMMANDS),
     jobs=REMINDERS,
     nav=(
+        NavLink("/rejestr", N_("Rejestr"), frozenset({Role.STAFF, Role.REVIEWER}), order=10),
         NavLink("/admin/accounts", N_("Konta i tokeny API"), frozenset({Role.ADMIN}), order=90),
         NavLink("/zadania", N_("Zadania harmonogramu i przypomnienia"), frozenset({Role.STAFF}), order=85),
     ),

@@ -34,7 +34,14 @@ from ses.register.schemas import (
 from ses.register.tabular import read_table
 from ses.register.vocab import Channel
 from ses.settings import get_settings
-from ses.web.context import actor_of, expected_version, page_window, principal, split_values
+from ses.web.context import (
+    actor_of,
+    expected_version,
+    page_window,
+    principal,
+    refuse_unknown_params,
+    split_values,
+)
 
 READERS = (Role.REVIEWER, Role.STAFF)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -120,6 +127,7 @@ class OrganisationController(Controller):
         page_size: FromQuery[int] = 50,
         facets: FromQuery[list[str] | None] = None,
     ) -> OrganisationPage:
+        refuse_unknown_params(request.query_params.keys(), LIST_PARAMS)
         page, page_size = page_window(page, page_size, get_settings().max_page_size)
         filters = _filters(
             kind, pes_letter, legal_form, activity_state, ps_state, unit_state, role,

@@ -26,6 +26,25 @@ from ses.text import fold
 POSTAL_CODE = re.compile(r"^\d{2}-\d{3}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 OPTIONAL_TEXT = ("locality", "street", "postal_code", "email", "website", "phone")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters (tab, line feed and carriage return aside, which become spaces): refused,
+because no register field holds them and they break exports (XLSX cannot store them at all)."""
+TEXT_FIELDS = ("name", *OPTIONAL_TEXT, "krs", "nip", "regon")
+
+
+def control_character_problems(data: Mapping[str, Any]) -> list[FieldError]:
+    problems = []
+    for field in TEXT_FIELDS:
+        value = data.get(field)
+        if isinstance(value, str) and (found := CONTROL.search(value)):
+            problems.append(
+                FieldError(
+                    field,
+                    f"Pole zawiera niedozwolony znak sterujący (U+{ord(found.group()):04X}), "
+                    "zwykle wklejony z innego programu: usuń go.",
+                )
+            )
+    return problems
 
 
 def _enum(value: Any, enum: type, field: str, errors: list[FieldError], label: str) -> Any:
@@ -48,7 +67,7 @@ def clean_organisation(
 
     Returns the column values to write and every problem found (not just the first one).
     """
-    errors: list[FieldError] = []
+    errors: list[FieldError] = control_character_problems(data)
     merged: dict[str, Any] = {**(current or {}), **data}
     out: dict[str, Any] = {}
 
@@ -105,7 +124,7 @@ def clean_organisation(
 
     for field in OPTIONAL_TEXT:
         if field in data:
-            text = str(data[field]).strip() if data[field] is not None else ""
+            text = " ".join(str(data[field]).split()) if data[field] is not None else ""
             out[field] = text or None
     if out.get("postal_code") and not POSTAL_CODE.match(out["postal_code"]):
         errors.append(FieldError("postal_code", "Kod pocztowy ma postać 00-000."))

@@ -18,6 +18,15 @@ class PesLetter(StrEnum):
     F = "f"  # church legal person, association of local governments, non-profit company
 
 
+PES_LETTER_LABELS: dict[PesLetter, str] = {
+    PesLetter.A: "a — spółdzielnia socjalna",
+    PesLetter.B: "b — WTZ, ZAZ",
+    PesLetter.C: "c — CIS, KIS",
+    PesLetter.D: "d — spółdzielnia pracy, inwalidów, niewidomych, produkcji rolnej",
+    PesLetter.E: "e — organizacja pozarządowa, KGW, OSP",
+    PesLetter.F: "f — kościelna osoba prawna, związek JST, spółka non-profit",
+}
+
 # Only these letters may hold PS status or OWES accreditation (art. 12 ust. 1, art. 36 ust. 3).
 STATUS_ELIGIBLE_LETTERS = frozenset({PesLetter.A, PesLetter.D, PesLetter.E, PesLetter.F})
 

@@ -125,3 +125,15 @@ def feature_of(code: str) -> dict[str, Any]:
     if feature is None:
         raise NotFound(f"Brak granic jednostki o kodzie {code}.")
     return feature
+
+
+_NAMES: dict[str, str] = {}
+
+
+async def territory_names() -> dict[str, str]:
+    """Code → name of every TERC unit (about 2,900; reference data loaded by `ses migrate`, read
+    once per process)."""
+    if not _NAMES:
+        rows = await Territory.select(Territory.code, Territory.name, Territory.level)
+        _NAMES.update({row["code"]: row["name"] for row in rows})
+    return _NAMES

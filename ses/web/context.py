@@ -61,3 +61,17 @@ def split_values(values: list[str] | None) -> list[str]:
     for value in values or []:
         out.extend(part.strip() for part in value.split(",") if part.strip())
     return out
+
+
+def refuse_unknown_params(names: Any, known: frozenset[str]) -> None:
+    """A list answers 422 naming a query parameter it does not read (a misspelt filter must not
+    silently answer everything)."""
+    unknown = sorted({name for name in names if name not in known})
+    if unknown:
+        raise ValidationFailed(
+            "Nieznany parametr zapytania: " + ", ".join(unknown) + ".",
+            [
+                FieldError(name, f"Nieznany parametr „{name}”. Dozwolone: {', '.join(sorted(known))}.")
+                for name in unknown
+            ],
+        )

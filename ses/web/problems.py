@@ -87,7 +87,9 @@ def wants_page(request: Request[Any, Any, Any]) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def page_problem(request: Request[Any, Any, Any], status: int, detail: str) -> Response[Any]:
+def page_problem(
+    request: Request[Any, Any, Any], status: int, detail: str, errors: list[dict[str, Any]] | None = None
+) -> Response[Any]:
     """The same refusal as a page: anonymous people go to the sign-in form, others see why."""
     from urllib.parse import quote
 
@@ -97,12 +99,19 @@ def page_problem(request: Request[Any, Any, Any], status: int, detail: str) -> R
         return Redirect(f"/login?next={quote(request.url.path)}", status_code=303)
     from ses.web.pages import page
 
-    return page(request, "page_error.html.j2", status, title=HTTP_TITLES.get(status, "Błąd"), detail=detail)
+    return page(
+        request,
+        "page_error.html.j2",
+        status,
+        title=HTTP_TITLES.get(status, "Błąd"),
+        detail=detail,
+        errors=errors or [],
+    )
 
 
 def domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    if wants_page(request) and exc.status in (401, 403, 404):
-        return page_problem(request, exc.status, exc.detail)
+    if wants_page(request) and exc.status in (401, 403, 404, 409, 412, 422):
+        return page_problem(request, exc.status, exc.detail, [error.as_dict() for error in exc.errors])
     return problem(
         exc.status,
         exc.detail,

@@ -1,0 +1,217 @@
+"""The register as a page: `/rejestr` lists and searches organisations with the API's filters and
+facets as a form (facet counts with labels and territory names, never codes), sortable, paginated.
+
+One search box finds names (Polish letters optional) and identifiers: a NIP, REGON or KRS typed
+there (with or without separators, "PL" or "KRS" prefixes) matches the identifier columns. Unknown
+query parameters answer 422 naming the parameter, as every list does.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, get
+from litestar.response import Template
+
+from ses.auth.policy import Role, allow
+from ses.errors import FieldError, ValidationFailed
+from ses.register import queries
+from ses.register.statuses import STATE_LABELS
+from ses.register.vocab import (
+    ACTIVITY_STATE_LABELS,
+    KIND_LABELS,
+    LEGAL_FORM_LABELS,
+    PES_LETTER_LABELS,
+)
+from ses.settings import get_settings
+from ses.territories.services import territory_names
+from ses.web.context import refuse_unknown_params
+from ses.web.i18n import N_, gettext
+from ses.web.pages import page
+
+READERS = (Role.REVIEWER, Role.STAFF)
+MULTI = ("kind", "pes_letter", "legal_form", "activity_state", "ps_state", "unit_state", "role", "territory")
+SINGLE = ("q", "sort", "page", "page_size", "include_retired")
+KNOWN = frozenset((*MULTI, *SINGLE, "lang"))
+FACETS = ("kind", "activity_state", "ps_state", "unit_state", "pes_letter", "powiat")
+SORT_LABELS = {
+    "name": N_("nazwa A–Ż"),
+    "-name": N_("nazwa Ż–A"),
+    "-updated_at": N_("ostatnio zmienione"),
+    "-created_at": N_("ostatnio dodane"),
+    "-registered_on": N_("data rejestracji (najnowsze)"),
+}
+ROLE_LABELS = {"owes": "OWES", "founder": "prowadzi jednostkę reintegracyjną"}
+IDENTIFIER_LIKE = re.compile(r"^\s*(PL|KRS|NIP|REGON)?[\s:]*\d[\d\s.\-]*$", re.IGNORECASE)
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """Polish labels of every filterable enumeration, keyed by the parameter name."""
+    return {
+        "kind": {k.value: v for k, v in KIND_LABELS.items()},
+        "legal_form": {k.value: v for k, v in LEGAL_FORM_LABELS.items()},
+        "activity_state": {k.value: v for k, v in ACTIVITY_STATE_LABELS.items()},
+        "pes_letter": {k.value: v for k, v in PES_LETTER_LABELS.items()},
+        "ps_state": STATE_LABELS,
+        "unit_state": STATE_LABELS,
+        "role": ROLE_LABELS,
+    }
+
+
+FILTER_TITLES = {
+    "kind": N_("Rodzaj"),
+    "activity_state": N_("Działalność"),
+    "ps_state": N_("Status PS"),
+    "unit_state": N_("Status jednostki (CIS, KIS, ZAZ, WTZ)"),
+    "pes_letter": N_("Litera PES (art. 2 pkt 5)"),
+    "powiat": N_("Powiat"),
+    "legal_form": N_("Forma prawna"),
+    "role": N_("Rola"),
+}
+
+
+def identifier_filters(q: str) -> dict[str, str] | None:
+    """A search-box text that is an identifier: which columns it may be (NIP and KRS share length 10)."""
+    match = IDENTIFIER_LIKE.match(q)
+    if not match:
+        return None
+    digits = re.sub(r"\D", "", q)
+    prefix = (match.group(1) or "").upper()
+    if not prefix and len(digits) < 9:
+        return None  # a number in a name ("Klub 2024") is searched as a word
+    if prefix.startswith("KRS"):
+        return {"krs": digits}
+    if prefix.startswith(("PL", "NIP")):
+        return {"nip": digits}
+    if prefix.startswith("REGON") or len(digits) in (9, 14):
+        return {"regon": digits}
+    if len(digits) == 10:
+        return {"nip": digits, "krs": digits}
+    return None
+
+
+def _values(request: Request[Any, Any, Any], name: str) -> list[str]:
+    out: list[str] = []
+    for value in request.query_params.getall(name, []):
+        out += [part.strip() for part in value.split(",") if part.strip()]
+    return out
+
+
+def _int(request: Request[Any, Any, Any], name: str, default: int, problems: list[FieldError]) -> int:
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        problems.append(FieldError(name, gettext("To nie jest liczba całkowita.")))
+        return default
+
+
+async def _search(filters: queries.RegisterFilter, q: str, **kwargs: Any) -> dict[str, Any]:
+    """Name search, or identifier search when the box holds an identifier (NIP or KRS: either)."""
+    found = identifier_filters(q) if q else None
+    if found is None:
+        filters.q = q or None
+        return await queries.search(filters, **kwargs)
+    results = []
+    for column, value in found.items():
+        filters.q = None
+        setattr(filters, column, value)
+        results.append(await queries.search(filters, **kwargs))
+        setattr(filters, column, None)
+    if len(results) == 1 or results[1]["total"] == 0:
+        return results[0]
+    return results[1] if results[0]["total"] == 0 else results[0]
+
+
+@get("/rejestr", guards=[allow(*READERS)], include_in_schema=False)
+async def register_list(request: Request[Any, Any, Any]) -> Template:
+    refuse_unknown_params(request.query_params.keys(), KNOWN)
+    problems: list[FieldError] = []
+    chosen = {name: _values(request, name) for name in MULTI}
+    q = request.query_params.get("q", "").strip()
+    sort = request.query_params.get("sort", "name")
+    if sort not in queries.SORTS:
+        problems.append(FieldError("sort", gettext("Nieznany porządek sortowania.")))
+        sort = "name"
+    page_number = _int(request, "page", 1, problems)
+    page_size = _int(request, "page_size", 50, problems)
+    include_retired = request.query_params.get("include_retired", "") in ("1", "true", "on")
+    if problems:
+        raise ValidationFailed(gettext("Niepoprawne parametry wyszukiwania."), problems)
+    page_size = max(1, min(page_size, get_settings().max_page_size))
+    page_number = max(1, page_number)
+    filters = queries.RegisterFilter(**chosen, include_retired=include_retired)
+    result = await _search(filters, q, sort=sort, page=page_number, page_size=page_size, facets=list(FACETS))
+    names = await territory_names()
+    known = labels()
+    facets = []
+    for name in FACETS:
+        counts = result["facets"].get(name, {})
+        if not counts:
+            continue
+        param = "territory" if name == "powiat" else name
+        options = [
+            {
+                "value": value,
+                "label": names.get(value, value) if name == "powiat" else known[name].get(value, value),
+                "count": count,
+                "checked": value in chosen[param],
+            }
+            for value, count in counts.items()
+            if value
+        ]
+        options.sort(key=lambda o: (-o["count"], o["label"]) if name != "powiat" else (o["label"],))
+        facets.append({"name": param, "title": FILTER_TITLES[name], "options": options})
+    total = result["total"]
+    pages = max(1, -(-total // page_size))
+    base = [(k, v) for k in MULTI for v in chosen[k]] + ([("q", q)] if q else [])
+    if include_retired:
+        base.append(("include_retired", "1"))
+
+    def link(**changes: Any) -> str:
+        params = base + [("sort", changes.get("sort", sort))]
+        if changes.get("page", 1) != 1:
+            params.append(("page", str(changes["page"])))
+        if page_size != 50:
+            params.append(("page_size", str(page_size)))
+        return "/rejestr?" + urlencode(params)
+
+    rows = [
+        {
+            **row,
+            "kind_label": known["kind"].get(row["kind"], row["kind"]),
+            "state_label": known["activity_state"].get(row["activity_state"], row["activity_state"]),
+            "ps_label": STATE_LABELS.get(row.get("ps_state") or "", ""),
+            "place": names.get(row.get("gmina_code") or "", row.get("locality") or ""),
+        }
+        for row in result["items"]
+    ]
+    export_query = urlencode(base)
+    return page(
+        request,
+        "register/list.html.j2",
+        breadcrumbs=[("/rejestr", gettext("Rejestr"))],
+        q=q,
+        rows=rows,
+        total=total,
+        facets=facets,
+        sort=sort,
+        sorts=SORT_LABELS,
+        page_number=page_number,
+        pages=pages,
+        previous=link(page=page_number - 1) if page_number > 1 else None,
+        next=link(page=page_number + 1) if page_number < pages else None,
+        sort_link=link,
+        include_retired=include_retired,
+        export_query=export_query,
+        chosen=chosen,
+        identifier_search=identifier_filters(q) is not None if q else False,
+        may_edit=request.scope["user"].role in (Role.STAFF, Role.ADMIN),
+    )
+
+
+ROUTES = [register_list]
