@@ -160,12 +160,12 @@ def run_engine(engine: str, csv_path: Path, seconds: int, workers: int) -> dict[
                 # second ("warm") repeats the cycle once the cache holds them.
                 "list_mix": (list_url, headers, mix_script),
                 "list_mix_warm": (list_url, headers, mix_script),
-                # The same page, but every request distinct (an ignored `_cold` parameter): each
+                # The same page, but every request distinct (the ignored, never cached `_` parameter): each
                 # one misses the list cache — the page's cost when computed.
                 "list_cold": (
                     list_url,
                     headers,
-                    wrk_paths_script([list_url.removeprefix(base)], unique_param="_cold"),
+                    wrk_paths_script([list_url.removeprefix(base)], unique_param="_"),
                 ),
                 "search": (f"{base}/api/v1/organisations?{urlencode(SEARCH_QUERY)}", headers),
                 # The same search with every request distinct, so no answer cache serves it: the
@@ -173,9 +173,7 @@ def run_engine(engine: str, csv_path: Path, seconds: int, workers: int) -> dict[
                 "search_cold": (
                     f"{base}/api/v1/organisations?{urlencode(SEARCH_QUERY)}",
                     headers,
-                    wrk_paths_script(
-                        [f"/api/v1/organisations?{urlencode(SEARCH_QUERY)}"], unique_param="_cold"
-                    ),
+                    wrk_paths_script([f"/api/v1/organisations?{urlencode(SEARCH_QUERY)}"], unique_param="_"),
                 ),
                 "by_id": (f"{base}/api/v1/organisations/{page['items'][0]['id']}", headers),
                 "public": (f"{base}/api/v1/territories/04", None),

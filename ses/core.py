@@ -16,8 +16,7 @@ from ses.jobs import pages as jobs_pages
 from ses.jobs.reminders import JOBS as REMINDERS
 from ses.register.api import OrganisationController
 from ses.territories.api import TerritoryController
-from ses.web import admin_pages, home, pages, register_list, register_pages
-from ses.web.docs import swagger_assets_router
+from ses.web import admin_pages, home, import_pages, pages, register_list, register_pages
 from ses.web.i18n import N_
 from ses.web.meta import health, vocab
 
@@ -34,10 +33,10 @@ EXTENSION = Extension(
         *admin_pages.ROUTES,
         *register_pages.ROUTES,
         *register_list.ROUTES,
+        *import_pages.ROUTES,
         *AUTH_API,
         *jobs_api.ROUTES,
         *jobs_pages.ROUTES,
-        swagger_assets_router(),
         create_static_files_router(
             path="/static/ses",
             directories=[WEB / "static"],
@@ -50,6 +49,7 @@ EXTENSION = Extension(
     jobs=REMINDERS,
     nav=(
         NavLink("/rejestr", N_("Rejestr"), frozenset({Role.STAFF, Role.REVIEWER}), order=10),
+        NavLink("/rejestr/import", N_("Import do rejestru"), frozenset({Role.STAFF}), order=11),
         NavLink("/admin/accounts", N_("Konta i tokeny API"), frozenset({Role.ADMIN}), order=90),
         NavLink("/zadania", N_("Zadania harmonogramu i przypomnienia"), frozenset({Role.STAFF}), order=85),
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.datastructures import UploadFile
@@ -51,6 +51,10 @@ LIST_PARAMS = frozenset(
      "krs", "nip", "regon", "modified_after", "include_retired", "sort", "page", "page_size", "facets")
 )  # fmt: skip
 """The query parameters `search` reads (kept next to it; a test checks the two agree)."""
+CACHE_BUSTER = "_"
+"""`_=<anything>`: ignored, and the answer is not kept in the page cache (tools that want a fresh
+answer every time; the benchmark's cold shapes). Any other unknown parameter answers 422."""
+EXPORT_PARAMS = LIST_PARAMS - {"sort", "page", "page_size", "facets"}
 
 
 def _filters(
@@ -127,7 +131,7 @@ class OrganisationController(Controller):
         page_size: FromQuery[int] = 50,
         facets: FromQuery[list[str] | None] = None,
     ) -> OrganisationPage:
-        refuse_unknown_params(request.query_params.keys(), LIST_PARAMS)
+        refuse_unknown_params(request.query_params.keys(), LIST_PARAMS | {CACHE_BUSTER})
         page, page_size = page_window(page, page_size, get_settings().max_page_size)
         filters = _filters(
             kind, pes_letter, legal_form, activity_state, ps_state, unit_state, role,
@@ -148,6 +152,7 @@ class OrganisationController(Controller):
     @get("/export.csv", guards=[allow(*READERS)], summary="The same query as CSV, streamed")
     async def export_csv(
         self,
+        request: Request[Any, Any, Any],
         kind: FromQuery[list[str] | None] = None,
         pes_letter: FromQuery[list[str] | None] = None,
         legal_form: FromQuery[list[str] | None] = None,
@@ -162,7 +167,11 @@ class OrganisationController(Controller):
         regon: FromQuery[str | None] = None,
         modified_after: FromQuery[datetime | None] = None,
         include_retired: FromQuery[bool] = False,
+        separator: FromQuery[Literal["semicolon", "comma"]] = "semicolon",
     ) -> Stream:
+        """Semicolons and UTF-8 with BOM by default, as a Polish-locale Excel opens them;
+        `separator=comma` for tools that expect commas."""
+        refuse_unknown_params(request.query_params.keys(), EXPORT_PARAMS | {"separator"})
         filters = _filters(
             kind, pes_letter, legal_form, activity_state, ps_state, unit_state, role,
             territory, q, krs, nip, regon, modified_after, include_retired,
@@ -170,7 +179,7 @@ class OrganisationController(Controller):
         filters.conditions()  # bad parameters answer 422 before the stream starts
         await queries.check_territories(filters)
         return Stream(
-            csv_chunks(filters),
+            csv_chunks(filters, separator),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="rejestr.csv"'},
         )
@@ -178,6 +187,7 @@ class OrganisationController(Controller):
     @get("/export.xlsx", guards=[allow(*READERS)], summary="The same query as XLSX")
     async def export_xlsx(
         self,
+        request: Request[Any, Any, Any],
         kind: FromQuery[list[str] | None] = None,
         pes_letter: FromQuery[list[str] | None] = None,
         legal_form: FromQuery[list[str] | None] = None,
@@ -197,6 +207,7 @@ class OrganisationController(Controller):
             kind, pes_letter, legal_form, activity_state, ps_state, unit_state, role,
             territory, q, krs, nip, regon, modified_after, include_retired,
         )  # fmt: skip
+        refuse_unknown_params(request.query_params.keys(), EXPORT_PARAMS)
         filters.conditions()
         await queries.check_territories(filters)
         target = await xlsx_file(filters)

@@ -1,17 +1,58 @@
-"""OpenAPI with the Swagger UI served from the installed package (no CDN: SES runs on intranets)."""
+"""OpenAPI at /schema, read by Stoplight Elements, which understands OpenAPI 3.1 (the Swagger UI
+bundle did not: "Unable to render this definition").
+
+Elements comes from the npm registry (`@stoplight/elements`, its version in
+ses/web/static/apidocs/VERSION); its two built files and licence are vendored into
+ses/web/static/apidocs so a pip install serves them with no CDN and no request leaving the
+intranet (the favicon is SES's own). The page itself has no inline script.
+Refresh: `npm install --prefix /tmp/el @stoplight/elements@9` and copy
+`web-components.min.js`, `styles.min.css`, `LICENSE` from node_modules/@stoplight/elements.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from html import escape
+from typing import Any
 
-import swagger_ui_bundle
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.static_files import create_static_files_router
+from litestar.openapi.plugins import StoplightRenderPlugin
 
 import ses
 
-SWAGGER_ASSETS = "/static/swagger"
+ASSETS = "/static/ses/apidocs"
+
+
+class ApiDocsPage(StoplightRenderPlugin):
+    """Litestar's Stoplight Elements plugin with local assets, a local favicon and no inline code."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            js_url=f"{ASSETS}/web-components.min.js",
+            css_url=f"{ASSETS}/styles.min.css",
+            path="/",
+            favicon='<link rel="icon" href="/static/ses/favicon.svg" type="image/svg+xml">',
+        )
+
+    def render(self, request: Any, openapi_schema: dict[str, Any]) -> bytes:
+        title = escape(openapi_schema["info"]["title"])
+        spec = self.get_openapi_json_route(request)
+        return f"""<!doctype html>
+<html lang="pl">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>API — {title}</title>
+  {self.favicon}
+  <link rel="stylesheet" href="{self.css_url}">
+  <link rel="stylesheet" href="/static/ses/apidocs.css">
+  <script src="{self.js_url}"></script>
+</head>
+<body>
+  <p class="apidocs-back"><a href="/">← SES</a> · OpenAPI: <a href="{spec}">openapi.json</a></p>
+  <elements-api apiDescriptionUrl="{spec}" router="hash" layout="sidebar"
+    hideTryIt="false"></elements-api>
+</body>
+</html>""".encode()
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -26,24 +67,5 @@ def openapi_config() -> OpenAPIConfig:
         openapi_router=Router(
             path="/schema", route_handlers=[], guards=[allow(Role.PUBLIC)], include_in_schema=False
         ),
-        render_plugins=[
-            SwaggerRenderPlugin(
-                js_url=f"{SWAGGER_ASSETS}/swagger-ui-bundle.js",
-                css_url=f"{SWAGGER_ASSETS}/swagger-ui.css",
-                standalone_preset_js_url=f"{SWAGGER_ASSETS}/swagger-ui-standalone-preset.js",
-                path="/",
-            )
-        ],
-    )
-
-
-def swagger_assets_router() -> object:
-    from ses.auth.policy import Role, allow
-
-    return create_static_files_router(
-        path=SWAGGER_ASSETS,
-        directories=[Path(swagger_ui_bundle.swagger_ui_path)],
-        guards=[allow(Role.PUBLIC)],
-        include_in_schema=False,
-        name="swagger-assets",
+        render_plugins=[ApiDocsPage()],
     )

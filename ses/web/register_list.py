@@ -34,7 +34,7 @@ from ses.web.pages import page
 READERS = (Role.REVIEWER, Role.STAFF)
 MULTI = ("kind", "pes_letter", "legal_form", "activity_state", "ps_state", "unit_state", "role", "territory")
 SINGLE = ("q", "sort", "page", "page_size", "include_retired")
-KNOWN = frozenset((*MULTI, *SINGLE, "lang"))
+KNOWN = frozenset((*MULTI, *SINGLE, "lang", "_"))
 FACETS = ("kind", "activity_state", "ps_state", "unit_state", "pes_letter", "powiat")
 SORT_LABELS = {
     "name": N_("nazwa A–Ż"),

@@ -22,7 +22,7 @@ from ses.audit.services import history
 from ses.auth.policy import Role, allow
 from ses.errors import DomainError, FieldError, PreconditionFailed, ValidationFailed
 from ses.extensions import Panel, installed
-from ses.register import services, status_services
+from ses.register import page_cache, services, status_services
 from ses.register import statuses as machine
 from ses.register.statuses import MACHINES, STATE_LABELS, StatusType
 from ses.register.tables import Organisation
@@ -213,6 +213,7 @@ async def create(request: Request[Any, Any, Any], data: Form) -> Template | Redi
         if problems:
             raise ValidationFailed(gettext("Formularz zawiera błędy."), problems)
         created = await services.create(values, actor_of(request, Channel.WEB))
+        page_cache.register_changed()
     except DomainError as exc:
         return _form_page(request, typed, 422, **_errors(exc))
     return Redirect(f"/rejestr/{created['id']}?komunikat=dodano", status_code=303)
@@ -252,6 +253,7 @@ async def edit(request: Request[Any, Any, Any], org_id: FromPath[int], data: For
         if problems:
             raise ValidationFailed(gettext("Formularz zawiera błędy."), problems)
         await services.update(org_id, values, int(version_text), actor_of(request, Channel.WEB))
+        page_cache.register_changed()
     except PreconditionFailed:
         stale = gettext(
             "Ktoś inny zmienił ten rekord, odkąd otwarto formularz (teraz wersja %(version)s). "
@@ -480,6 +482,7 @@ async def add_status(
         if problems:
             raise ValidationFailed(gettext("Formularz statusu zawiera błędy."), problems)
         await status_services.record_status(org_id, values, actor_of(request, Channel.WEB))
+        page_cache.register_changed()
     except DomainError as exc:
         return await render_record(
             request,
@@ -515,6 +518,7 @@ async def change_status(
         if problems:
             raise ValidationFailed(gettext("Formularz zmiany statusu zawiera błędy."), problems)
         await status_services.transition(org_id, status_id, values, actor_of(request, Channel.WEB))
+        page_cache.register_changed()
     except DomainError as exc:
         return await render_record(
             request, org_id, exc.status, status_form=typed, open_form=str(status_id), **_errors(exc)

@@ -268,7 +268,7 @@ def test_live_server_revoked_token_stops_within_the_bound(live_server):
         assert took <= TOKEN_CACHE_SECONDS + 0.5
 
 
-async def test_unknown_parameters_are_answered_but_not_stored(client, staff):
+async def test_unknown_parameters_are_refused_and_the_cache_buster_is_not_stored(client, staff):
     import inspect
 
     from ses.register.api import LIST_PARAMS, OrganisationController
@@ -280,8 +280,11 @@ async def test_unknown_parameters_are_answered_but_not_stored(client, staff):
     plain = await client.get(LIST, params={"q": "zzjunk"}, headers=staff.headers)
     assert len(page_cache.PAGES.entries) == entries + 1
     for n in range(3):
-        junk = await client.get(LIST, params={"q": "zzjunk", "_cold": str(n)}, headers=staff.headers)
-        assert junk.status_code == 200 and junk.content == plain.content
+        fresh = await client.get(LIST, params={"q": "zzjunk", "_": str(n)}, headers=staff.headers)
+        assert fresh.status_code == 200 and fresh.content == plain.content
+    assert len(page_cache.PAGES.entries) == entries + 1
+    junk = await client.get(LIST, params={"q": "zzjunk", "_cold": "1"}, headers=staff.headers)
+    assert junk.status_code == 422 and junk.json()["errors"][0]["field"] == "_cold"
     assert len(page_cache.PAGES.entries) == entries + 1
 
 

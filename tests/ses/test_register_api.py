@@ -287,7 +287,7 @@ async def test_csv_and_xlsx_export_of_the_same_query(client, staff):
     from openpyxl import load_workbook
 
     sheet = load_workbook(BytesIO(response.content)).active
-    assert sheet.max_row == 3 and sheet["B1"].value == "name"
+    assert sheet.max_row == 3 and sheet["B1"].value == "Nazwa"
 
 
 async def test_register_needs_a_role_that_may_read_it(client, staff, committee):

@@ -172,3 +172,42 @@ async def test_status_transitions_offered_only_where_the_law_allows(client):
     assert granted.status_code == 303, granted.text
     record = await client.get(url, headers=HTML)
     assert "status przedsiębiorstwa społecznego: aktywny" in record.text and "PS.1.2025" in record.text
+
+
+async def test_import_page_shows_errors_then_a_preview_then_imports_on_confirmation(client):
+    csrf = await session_client(client, "jan.import")
+    bad = b"Nazwa;Rodzaj;Kod gminy\nFundacja Import;fundacja;999\n"
+    answer = await client.post(
+        "/rejestr/import", data={"_csrf": csrf}, files={"file": ("zly.csv", bad, "text/csv")}, headers=HTML
+    )
+    assert answer.status_code == 422
+    assert (
+        "<td>2</td><td>Kod gminy (gmina_code)</td>" in answer.text
+        and "Nic nie zostało zapisane" in answer.text
+    )
+    good = b"Nazwa;Rodzaj;Kod gminy\nFundacja Import;fundacja;0463011\n"
+    preview = await client.post(
+        "/rejestr/import", data={"_csrf": csrf}, files={"file": ("dobry.csv", good, "text/csv")}, headers=HTML
+    )
+    assert preview.status_code == 200 and "1 nowy podmiot" in preview.text
+    listing = await client.get("/rejestr?q=fundacja+import", headers=HTML)
+    assert "Znaleziono 0 podmiotów" in listing.text  # nothing written before the confirmation
+    from tests.ses.test_auth_web import hidden
+
+    done = await client.post(
+        "/rejestr/import/potwierdz",
+        data={"_csrf": csrf, "token": hidden(preview.text, "token")},
+        headers=HTML,
+    )
+    assert done.status_code == 200 and "dodano 1" in done.text
+    listing = await client.get("/rejestr?q=fundacja+import", headers=HTML)
+    assert "Znaleziono 1 podmiot" in listing.text
+    again = await client.post(
+        "/rejestr/import/potwierdz",
+        data={"_csrf": csrf, "token": hidden(preview.text, "token")},
+        headers=HTML,
+    )
+    assert again.status_code == 422 and "wygasł albo już go zaimportowano" in again.text
+    exported = await client.get("/rejestr/eksport.csv?q=import", headers=HTML)
+    assert exported.status_code == 200 and exported.content.startswith("\ufeffid;name".encode())
+    assert "Fundacja Import" in exported.content.decode("utf-8-sig")

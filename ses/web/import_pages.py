@@ -1,0 +1,263 @@
+"""Imports and exports of the register in pages.
+
+`/rejestr/import`: upload a CSV or XLSX → the row-and-column error report, or a preview of what
+would be created and changed (the differences field by field) → confirm; all or nothing. The file
+waits for the confirmation in a private temporary folder under a random token bound to the account
+that sent it (an hour at most). Files are parsed off the event loop, within SES_MAX_UPLOAD_BYTES.
+`/rejestr/eksport.csv|xlsx`: the list page's query as a file (ses/register/export.py).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import anyio
+from litestar import Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Stream, Template
+
+from ses.auth.policy import Role, allow
+from ses.errors import DomainError, FieldError, ValidationFailed
+from ses.register import import_plan, page_cache, queries
+from ses.register.columns import BY_CODE, COLUMNS, IMPORT_ONLY
+from ses.register.export import csv_chunks, xlsx_file
+from ses.register.tabular import read_table
+from ses.register.vocab import Channel
+from ses.settings import get_settings
+from ses.web.context import actor_of, principal, refuse_unknown_params
+from ses.web.i18n import gettext
+from ses.web.pages import page
+from ses.web.register_list import MULTI, identifier_filters
+from ses.web.register_pages import _shown
+
+EDITORS = (Role.STAFF,)
+READERS = (Role.REVIEWER, Role.STAFF)
+PENDING = Path(tempfile.gettempdir()) / "ses-imports"
+PENDING_SECONDS = 3600
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _column_label(code: str | None) -> str:
+    column = BY_CODE.get(code or "")
+    return f"{column.header} ({column.code})" if column else (code or "—")
+
+
+def _import_page(request: Request[Any, Any, Any], status_code: int = 200, **context: Any) -> Template:
+    base = {"errors": [], "detail": "", "plan": None, "token": "", "filename": ""}
+    return page(
+        request,
+        "register/import.html.j2",
+        status_code,
+        breadcrumbs=[("/rejestr", gettext("Rejestr")), (None, gettext("Import z pliku"))],
+        columns=[c for c in (*COLUMNS, *IMPORT_ONLY) if c.writable],
+        **{**base, **context},
+    )
+
+
+@get("/rejestr/import", guards=[allow(*EDITORS)], include_in_schema=False)
+async def import_form(request: Request[Any, Any, Any]) -> Template:
+    return _import_page(request)
+
+
+def _store(content: bytes, filename: str, account_id: int | None) -> str:
+    PENDING.mkdir(mode=0o700, exist_ok=True)
+    now = time.time()
+    for old in PENDING.glob("*.json"):
+        if now - old.stat().st_mtime > PENDING_SECONDS:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".bin").unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    (PENDING / f"{token}.bin").write_bytes(content)
+    (PENDING / f"{token}.json").write_text(json.dumps({"account": account_id, "filename": filename}))
+    return token
+
+
+def _load(token: str, account_id: int | None) -> tuple[bytes, str]:
+    if not token.replace("-", "").replace("_", "").isalnum():
+        raise ValidationFailed(gettext("Nie ma takiego pliku do importu."), [FieldError("token", "?")])
+    meta_path = PENDING / f"{token}.json"
+    if not meta_path.exists() or time.time() - meta_path.stat().st_mtime > PENDING_SECONDS:
+        raise ValidationFailed(
+            gettext("Plik czekający na potwierdzenie wygasł albo już go zaimportowano. Wyślij go ponownie."),
+            [FieldError("file", gettext("Wyślij plik ponownie."))],
+        )
+    meta = json.loads(meta_path.read_text())
+    if meta["account"] != account_id:
+        raise ValidationFailed(gettext("Ten plik wysłała inna osoba."), [FieldError("file", "—")])
+    return (PENDING / f"{token}.bin").read_bytes(), meta["filename"]
+
+
+def _drop(token: str) -> None:
+    (PENDING / f"{token}.json").unlink(missing_ok=True)
+    (PENDING / f"{token}.bin").unlink(missing_ok=True)
+
+
+async def _table(content: bytes, filename: str) -> Any:
+    # Parsing a large XLSX takes seconds: never on the event loop.
+    return await anyio.to_thread.run_sync(read_table, content, filename)
+
+
+def _error_rows(exc: DomainError) -> list[dict[str, Any]]:
+    return [{"row": e.row, "column": _column_label(e.field), "message": e.message} for e in exc.errors]
+
+
+def _preview(result: import_plan.Plan) -> dict[str, Any]:
+    limit = import_plan.PREVIEW_ROWS
+    return {
+        "rows": result.rows,
+        "created": len(result.created),
+        "changed": len(result.changed),
+        "unchanged": result.unchanged,
+        "created_rows": result.created[:limit],
+        "changed_rows": [
+            {
+                "line": change.line,
+                "org_id": change.org_id,
+                "name": change.name,
+                "changes": [
+                    (
+                        _column_label(name if name != "founder" else "founder_id"),
+                        _shown(name, a),
+                        _shown(name, b),
+                    )
+                    for name, a, b in change.changes
+                ],
+            }
+            for change in result.changed[:limit]
+        ],
+        "limit": limit,
+    }
+
+
+@post(
+    "/rejestr/import",
+    guards=[allow(*EDITORS)],
+    include_in_schema=False,
+    request_max_body_size=get_settings().max_upload_bytes + 64 * 1024,
+)
+async def import_preview(
+    request: Request[Any, Any, Any],
+    data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+) -> Template:
+    upload = data.get("file")
+    user = principal(request)
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise ValidationFailed(
+                gettext("Nie wybrano pliku."), [FieldError("file", gettext("Wybierz plik CSV albo XLSX."))]
+            )
+        content = await upload.read()
+        if len(content) > get_settings().max_upload_bytes:
+            raise ValidationFailed(
+                gettext("Plik jest za duży."),
+                [
+                    FieldError(
+                        "file",
+                        gettext("Największy plik: %(mb)s MB.", mb=get_settings().max_upload_bytes // 2**20),
+                    )
+                ],
+            )
+        result = await import_plan.plan(await _table(content, upload.filename))
+    except DomainError as exc:
+        return _import_page(request, 422, detail=exc.detail, errors=_error_rows(exc))
+    token = _store(content, upload.filename, user.account_id if user else None)
+    return _import_page(request, plan=_preview(result), token=token, filename=upload.filename)
+
+
+@post(
+    "/rejestr/import/potwierdz",
+    guards=[allow(*EDITORS)],
+    include_in_schema=False,
+    request_max_body_size=16 * 1024,
+)
+async def import_confirm(
+    request: Request[Any, Any, Any],
+    data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Template | Redirect:
+    token = str(data.get("token") or "")
+    user = principal(request)
+    try:
+        content, filename = _load(token, user.account_id if user else None)
+        result = await import_plan.apply(await _table(content, filename), actor_of(request, Channel.IMPORT))
+    except DomainError as exc:
+        return _import_page(
+            request, 422 if exc.status == 422 else exc.status, detail=exc.detail, errors=_error_rows(exc)
+        )
+    finally:
+        page_cache.register_changed()
+    _drop(token)
+    return _import_page(
+        request,
+        notices=[
+            gettext(
+                "Zaimportowano plik %(file)s: dodano %(created)s, zmieniono %(changed)s, "
+                "bez zmian %(unchanged)s.",
+                file=filename,
+                created=len(result.created),
+                changed=len(result.changed),
+                unchanged=result.unchanged,
+            )
+        ],
+    )
+
+
+EXPORT_KNOWN = frozenset((*MULTI, "q", "include_retired", "separator", "lang"))
+
+
+def _export_filters(request: Request[Any, Any, Any]) -> queries.RegisterFilter:
+    refuse_unknown_params(request.query_params.keys(), EXPORT_KNOWN)
+    chosen = {
+        name: [p.strip() for v in request.query_params.getall(name, []) for p in v.split(",") if p.strip()]
+        for name in MULTI
+    }
+    filters = queries.RegisterFilter(
+        **chosen, include_retired=request.query_params.get("include_retired", "") in ("1", "true", "on")
+    )
+    q = request.query_params.get("q", "").strip()
+    found = identifier_filters(q) if q else None
+    if found:
+        for column, value in list(found.items())[:1]:
+            setattr(filters, column, value)
+    else:
+        filters.q = q or None
+    filters.conditions()
+    return filters
+
+
+@get("/rejestr/eksport.csv", guards=[allow(*READERS)], include_in_schema=False)
+async def export_csv_page(request: Request[Any, Any, Any]) -> Stream:
+    filters = _export_filters(request)
+    await queries.check_territories(filters)
+    separator = request.query_params.get("separator", "semicolon")
+    return Stream(
+        csv_chunks(filters, separator),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="rejestr.csv"'},
+    )
+
+
+@get("/rejestr/eksport.xlsx", guards=[allow(*READERS)], include_in_schema=False)
+async def export_xlsx_page(request: Request[Any, Any, Any]) -> Stream:
+    filters = _export_filters(request)
+    await queries.check_territories(filters)
+    target = await xlsx_file(filters)
+
+    async def chunks() -> AsyncIterator[bytes]:
+        with target:
+            while block := target.read(256 * 1024):
+                yield block
+
+    return Stream(
+        chunks(), media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="rejestr.xlsx"'}
+    )
+
+
+ROUTES = [import_form, import_preview, import_confirm, export_csv_page, export_xlsx_page]
