@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from ses.database_choice import NoDatabase, choose
+
 
 def build_parser() -> argparse.ArgumentParser:
     from ses.packages import install
@@ -21,8 +23,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if "SES_DATABASE_URL" not in os.environ and len(sys.argv) > 1 and sys.argv[1] == "demo":
-        os.environ["SES_DATABASE_URL"] = "ses-demo.sqlite"
+    arguments = sys.argv[1:] if argv is None else argv
+    command = next((word for word in arguments if not word.startswith("-")), None)
+    if command is not None and command not in ("-h", "--help"):
+        # Before anything imports piccolo_conf: the engine is chosen once, from this variable.
+        try:
+            os.environ["SES_DATABASE_URL"] = choose(command, os.environ.get("SES_DATABASE_URL"))
+        except NoDatabase as exc:
+            print(f"ses: {exc}", file=sys.stderr)
+            return 2
     args = build_parser().parse_args(argv)
     return int(args.handler(args))
 
