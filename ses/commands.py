@@ -73,7 +73,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from ses.audit.services import Actor
     from ses.errors import ValidationFailed
-    from ses.register.importer import import_table
+    from ses.register import import_plan
     from ses.register.tabular import read_table
     from ses.register.vocab import Channel
 
@@ -87,12 +87,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             table = read_table(path.read_bytes(), path.name, args.encoding)
             started = time.monotonic()
-            result = await import_table(
-                table,
-                Actor(label=f"cli:{os.environ.get('USER', 'operator')}", channel=Channel.IMPORT),
-                dry_run=args.dry_run,
-                progress=ProgressBar("Import"),
-            )
+            actor = Actor(label=f"cli:{os.environ.get('USER', 'operator')}", channel=Channel.IMPORT)
+            if args.dry_run:
+                result = await import_plan.plan(table)
+            else:
+                result = await import_plan.apply(table, actor, progress=ProgressBar("Import"))
         except ValidationFailed as exc:
             print(exc.detail, file=sys.stderr)
             for error in exc.errors:
@@ -100,8 +99,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"  {where}kolumna {error.field}: {error.message}", file=sys.stderr)
             return 1
         took = time.monotonic() - started
-        verb = "Sprawdzono" if result.dry_run else "Zaimportowano"
-        print(f"{verb} {result.rows} wierszy w {took:.1f} s.")
+        verb = "Sprawdzono" if args.dry_run else "Zaimportowano"
+        print(
+            f"{verb} {result.rows} wierszy w {took:.1f} s: nowe {len(result.created)}, "
+            f"zmienione {len(result.changed)}, bez zmian {result.unchanged}."
+        )
         return 0
 
     return int(run_async(run()))

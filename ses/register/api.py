@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+import anyio
 from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -15,7 +16,7 @@ from litestar.response import Stream
 
 from ses.audit.services import history
 from ses.auth.policy import Role, allow
-from ses.register import importer, page_cache, queries, services, status_services
+from ses.register import import_plan, page_cache, queries, services, status_services
 from ses.register.export import csv_chunks, xlsx_file
 from ses.register.schemas import (
     HistoryEntry,
@@ -245,10 +246,19 @@ class OrganisationController(Controller):
         encoding: FromQuery[str | None] = None,
     ) -> ImportReport:
         content = await data.read()
-        table = read_table(content, data.filename or "", encoding)
-        result = await importer.import_table(table, actor_of(request, Channel.IMPORT), dry_run=dry_run)
-        page_cache.register_changed()
-        return ImportReport(created=result.created, rows=result.rows, dry_run=result.dry_run)
+        table = await anyio.to_thread.run_sync(read_table, content, data.filename or "", encoding)
+        if dry_run:
+            result = await import_plan.plan(table)
+        else:
+            result = await import_plan.apply(table, actor_of(request, Channel.IMPORT))
+            page_cache.register_changed()
+        return ImportReport(
+            created=0 if dry_run else len(result.created),
+            rows=result.rows,
+            dry_run=dry_run,
+            changed=0 if dry_run else len(result.changed),
+            unchanged=result.unchanged,
+        )
 
     @get("/{org_id:int}", guards=[allow(*READERS, Role.OWES)], summary="One organisation (with ETag)")
     async def read(self, request: Request[Any, Any, Any], org_id: FromPath[int]) -> Organisation:

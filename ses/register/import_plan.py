@@ -68,6 +68,7 @@ def normalise(table: Table) -> Table:
             allowed = ", ".join(f"{c.header} ({c.code})" for c in COLUMNS if c.writable)
             problems.append(FieldError(header, f"Nieznana kolumna „{header}”. Dozwolone: {allowed}.", row=1))
     if problems:
+        problems += missing_columns(codes) if not set(codes) & {"id", *IDENTIFIER_NAMES} else []
         raise ValidationFailed("Nagłówek pliku nie pasuje do wzoru importu.", problems)
     kept = [code for code in codes if code and code not in READ_ONLY]
     rows = []
@@ -80,6 +81,15 @@ def normalise(table: Table) -> Table:
             values[code] = value_code(code, text) if BY_CODE[code].allowed else text
         rows.append((line, values))
     return Table(header=kept, rows=rows, encoding=table.encoding)
+
+
+def missing_columns(codes: list[str]) -> list[FieldError]:
+    """Columns a file that adds organisations must have."""
+    return [
+        FieldError(code, f"Brak wymaganej kolumny „{BY_CODE[code].header}” ({code}).", row=1)
+        for code in importer.REQUIRED
+        if code not in codes
+    ]
 
 
 async def _existing_ids(ids: set[int]) -> dict[int, dict[str, Any]]:
@@ -96,8 +106,10 @@ def _identifier(name: str, raw: str) -> str:
     return IDENTIFIERS[name][0](raw) if raw else ""
 
 
-async def plan(table: Table) -> Plan:
-    """What the file would do (nothing is written); every problem found raises ValidationFailed."""
+async def plan(table: Table, *, check_creates: bool = True) -> Plan:
+    """What the file would do (nothing is written); every problem found raises ValidationFailed.
+
+    `check_creates=False` leaves the new rows' checks to the importer that writes them (`apply`)."""
     table = normalise(table)
     if not table.rows:
         raise ValidationFailed(
@@ -190,7 +202,9 @@ async def plan(table: Table) -> Plan:
                 changes=[(name, pair[0], pair[1]) for name, pair in changes.items()],
             )
         )
-    if create_rows:
+    if create_rows and (missing := missing_columns(table.header)):
+        errors += missing
+    elif create_rows:
         result.creates = Table(
             header=[h for h in table.header if h != "id"], rows=create_rows, encoding=table.encoding
         )
@@ -207,12 +221,14 @@ async def plan(table: Table) -> Plan:
     return result
 
 
-async def apply(table: Table, actor: Actor) -> Plan:
+async def apply(table: Table, actor: Actor, progress: importer.Progress | None = None) -> Plan:
     """The plan carried out in one transaction: every change and every new row, or nothing."""
     async with write_transaction():
-        result = await plan(table)  # again, under the write lock: the register may have moved
+        # Planned again under the write lock (the register may have moved since the preview);
+        # the new rows are checked once, by the importer that writes them.
+        result = await plan(table, check_creates=False)
         for change in result.changed:
             await services.update(change.org_id, change.data, change.version, actor)
         if result.creates is not None:
-            await importer.import_table(result.creates, actor)
+            await importer.import_table(result.creates, actor, progress=progress)
     return result

@@ -182,3 +182,6 @@ class ImportReport(BaseModel):
     created: int
     rows: int
     dry_run: bool = False
+    changed: int = 0
+    """Existing records the file changed (rows naming one by id, KRS, NIP or REGON)."""
+    unchanged: int = 0

@@ -34,7 +34,7 @@ async def test_good_file_is_imported_with_audit_and_units_linked_to_founders(cli
     ).encode()
     response = await upload(client, staff, content)
     assert response.status_code == 201, response.text
-    assert response.json() == {"created": 3, "rows": 3, "dry_run": False}
+    assert response.json() == {"created": 3, "rows": 3, "dry_run": False, "changed": 0, "unchanged": 0}
     units = (await client.get("/api/v1/organisations", params={"kind": "cis"}, headers=staff.headers)).json()
     founder = (
         await client.get("/api/v1/organisations", params={"krs": "0000030897"}, headers=staff.headers)
@@ -91,7 +91,7 @@ async def test_malformed_csv_and_dry_run(client, staff):
     )
     assert response.status_code == 422
     ok = await upload(client, staff, b"name,kind,gmina_code\nFundacja,foundation,0463011\n", dry_run="true")
-    assert ok.json() == {"created": 0, "rows": 1, "dry_run": True}
+    assert ok.json() == {"created": 0, "rows": 1, "dry_run": True, "changed": 0, "unchanged": 0}
     assert await total(client, staff) == 0
 
 
