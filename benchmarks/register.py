@@ -177,7 +177,26 @@ def run_engine(engine: str, csv_path: Path, seconds: int, workers: int) -> dict[
                 ),
                 "by_id": (f"{base}/api/v1/organisations/{page['items'][0]['id']}", headers),
                 "public": (f"{base}/api/v1/territories/04", None),
+                # Issue #15: the register as people browse it in pages, every request distinct.
+                "page_list_cold": (
+                    f"{base}/rejestr?{urlencode(LIST_QUERY)}",
+                    headers,
+                    wrk_paths_script([f"/rejestr?{urlencode(LIST_QUERY)}"], unique_param="_"),
+                ),
+                "page_search_cold": (
+                    f"{base}/rejestr?{urlencode(SEARCH_QUERY)}",
+                    headers,
+                    wrk_paths_script([f"/rejestr?{urlencode(SEARCH_QUERY)}"], unique_param="_"),
+                ),
+                # Record pages with their history (50 different organisations in a cycle).
+                "record_page": (
+                    f"{base}/rejestr/{page['items'][0]['id']}",
+                    headers,
+                    wrk_paths_script([f"/rejestr/{item['id']}?" for item in page["items"]], seed=15),
+                ),
             }
+            only = set(filter(None, os.environ.get("SES_BENCH_SHAPES", "").split(",")))
+            shapes = {name: shape for name, shape in shapes.items() if not only or name in only}
             for shape, (target, shape_headers, *script) in shapes.items():
                 # Server CPU per request does not depend on what else runs on the machine.
                 cpu_before = tree_cpu_seconds(pid)
@@ -197,6 +216,16 @@ def run_engine(engine: str, csv_path: Path, seconds: int, workers: int) -> dict[
             out["export_s"] = time.perf_counter() - started
             out["export_rows"] = lines - 1
             out["export_mb"] = size / 1e6
+        # Issue #15: the preview of a 10,000-row import (new and changed rows) against the register.
+        sample = WORK / "preview-10000.csv"
+        with csv_path.open(encoding="utf-8") as source, sample.open("w", encoding="utf-8") as target:
+            for number, line in enumerate(source):
+                if number > 10_000:
+                    break
+                target.write(line)
+        started = time.perf_counter()
+        ses(url, "import", "--dry-run", str(sample), capture=True)
+        out["preview_10000_s"] = time.perf_counter() - started
         out["peak_rss_mb"] = memory.peak
         if engine == "sqlite":
             out["datasette_rows"], out["datasette"] = datasette_run(url, seconds)
@@ -223,6 +252,9 @@ def report(results: list[dict[str, object]], total: int, gen_s: float, seconds: 
             "search_cold",
             "by_id",
             "public",
+            "page_list_cold",
+            "page_search_cold",
+            "record_page",
             "datasette",
         ):
             if shape in res:
@@ -234,15 +266,19 @@ def report(results: list[dict[str, object]], total: int, gen_s: float, seconds: 
                     f"| {r.errors + r.non_2xx} | {cpu} |"
                 )
     lines += ["", "| engine | import rows/s | import s (whole command s; its CPU s) "
-                  "| CSV export s (rows, MB) | peak server RSS MB | SES/Datasette req/s |",
-              "|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+                  "| CSV export s (rows, MB) | peak server RSS MB | SES/Datasette req/s "
+                  "| 10,000-row import preview s (whole command) |",
+              "|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
     for res in results:
-        ratio = f"{res['list'].rps / res['datasette'].rps:.2f}" if "datasette" in res else "–"
+        ratio = (
+            f"{res['list'].rps / res['datasette'].rps:.2f}" if "datasette" in res and "list" in res else "–"
+        )
         lines.append(
             f"| {res['engine']} | {res['import_rows_per_s']:,.0f} | {res['import_s']:.1f} "
             f"({res['import_command_s']:.1f}; {res['import_cpu_s']:.1f}) "
             f"| {res['export_s']:.2f} "
-            f"({res['export_rows']:,}, {res['export_mb']:.1f}) | {res['peak_rss_mb']:.0f} | {ratio} |"
+            f"({res['export_rows']:,}, {res['export_mb']:.1f}) | {res['peak_rss_mb']:.0f} | {ratio} "
+            f"| {res.get('preview_10000_s', float('nan')):.1f} |"
         )
     return "\n".join(lines)
 

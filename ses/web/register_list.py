@@ -164,6 +164,8 @@ async def register_list(request: Request[Any, Any, Any]) -> Template:
             for value, count in counts.items()
             if value
         ]
+        if not options:
+            continue
         options.sort(key=lambda o: (-o["count"], o["label"]) if name != "powiat" else (o["label"],))
         facets.append({"name": param, "title": FILTER_TITLES[name], "options": options})
     total = result["total"]
