@@ -25,6 +25,12 @@ WIDE = """() => [...document.querySelectorAll('body *')]
   .map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))"""
 
 
+def shows(page, text: str) -> bool:  # type: ignore[no-untyped-def]
+    """Waits until the page (after a form's redirect) shows the text."""
+    page.get_by_text(text).first.wait_for()
+    return True
+
+
 def _staff_api(live_server) -> httpx.Client:  # type: ignore[no-untyped-def]
     username = account(live_server, Role.STAFF)
     secret = live_server.ses("token", "create", username).strip().splitlines()[-1]
@@ -100,7 +106,7 @@ def test_reviewer_owes_and_staff_reach_an_approved_opinion(live_server, browser,
     reviewer.select_option("#in-stan", "in_progress")
     reviewer.fill("#in-uzasadnienie", "Rozpoczęcie weryfikacji")
     reviewer.click("button:has-text('Zmień stan weryfikacji')")
-    assert "Zmieniono stan weryfikacji." in reviewer.content()
+    assert shows(reviewer, "Zmieniono stan weryfikacji.")
     for area in template.parts[0].areas + template.parts[1].areas:
         for criterion in area.criteria:
             slug = criterion.code.replace(".", "-")
@@ -111,14 +117,14 @@ def test_reviewer_owes_and_staff_reach_an_approved_opinion(live_server, browser,
             reviewer.fill("#in-zalecenie-I-2-1", "Zaktualizować regulamin.")
             reviewer.fill("#in-termin-I-2-1", (date.today() + timedelta(days=30)).isoformat())
         reviewer.click(f"button:has-text('Zapisz wyniki obszaru {area.code}')")
-        assert "Zapisano wyniki." in reviewer.content(), reviewer.locator(".errors").all_inner_texts()
+        assert shows(reviewer, "Zapisano wyniki.")
     total = len(template.criterion_codes)
     assert f"{total} z {total} kryteriów ma wynik" in reviewer.content()
     reviewer.click("summary:has-text('Poproś OWES o dowody')")
     reviewer.check("input[name=kod][value='I.2.1']")
     reviewer.fill("#in-uwaga", "Prosimy o aktualny regulamin.")
     reviewer.click("button:has-text('Wyślij prośbę o dowody')")
-    assert "Wysłano prośbę o dowody" in reviewer.content()
+    assert shows(reviewer, "Wysłano prośbę o dowody")
     axe_check(reviewer)
     screenshot(reviewer, "akredytacja-weryfikacja")
 
@@ -127,18 +133,18 @@ def test_reviewer_owes_and_staff_reach_an_approved_opinion(live_server, browser,
     )
     owes.click("nav.main-nav >> text=Weryfikacja OWES")
     owes.click(f"a[href='/akredytacja/weryfikacje/{world['verification']}']")
-    assert "Prosimy o aktualny regulamin." in owes.content()
+    assert shows(owes, "Prosimy o aktualny regulamin.")
     assert "Regulamin OWES bez aktualizacji." not in owes.content()  # the team's findings stay internal
     evidence = tmp_path / "regulamin.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% regulamin OWES\n")
     card = owes.locator("#kryterium-I\\.2\\.1")
     card.locator("textarea[name=tresc]").fill("Aktualny regulamin w załączeniu.")
     card.locator("button:has-text('Dodaj komentarz')").click()
-    assert "Dodano komentarz." in owes.content()
+    assert shows(owes, "Dodano komentarz.")
     card = owes.locator("#kryterium-I\\.2\\.1")
     card.locator("input[type=file]").set_input_files(str(evidence))
     card.locator("button:has-text('Wyślij plik')").click()
-    assert "Dodano plik." in owes.content()
+    assert shows(owes, "Dodano plik.")
     assert no_horizontal_scroll(owes), owes.evaluate(WIDE)
     axe_check(owes)
     screenshot(owes, "akredytacja-owes-telefon", full_page=False)
@@ -148,22 +154,22 @@ def test_reviewer_owes_and_staff_reach_an_approved_opinion(live_server, browser,
     reviewer.select_option("#in-stan", "findings")
     reviewer.fill("#in-uzasadnienie", "Wszystkie kryteria ocenione")
     reviewer.click("button:has-text('Zmień stan weryfikacji')")
-    assert "ustalenia" in reviewer.content()
+    assert shows(reviewer, "ustalenia")
 
     staff = sign_in(browser, live_server, Role.STAFF, timeout_ms=15_000)
     staff.goto(url)
-    assert "opinia pozytywna z uwagami" in staff.content()
+    assert shows(staff, "opinia pozytywna z uwagami")
     staff.fill("#in-znak_sprawy", "ROPS.III.4521.9.2026")
     staff.fill("#in-podpisujacy", "Katarzyna Wróblewska")
     staff.fill("#in-stanowisko", "Dyrektor Regionalnego Ośrodka Polityki Społecznej")
     staff.fill("#in-miejscowosc", "Toruń")
     staff.click("button:has-text('Przygotuj projekt opinii')")
-    assert "Przygotowano projekt opinii." in staff.content()
+    assert shows(staff, "Przygotowano projekt opinii.")
     axe_check(staff)
     staff.fill("#in-uzasadnienie", "OWES realizuje standardy; regulamin wymaga aktualizacji w terminie.")
     staff.uncheck("input[name=generuj]")
     staff.click("button:has-text('Zapisz projekt')")
-    assert "Zapisano zmiany opinii." in staff.content()
+    assert shows(staff, "Zapisano zmiany opinii.")
     opinion_url = staff.url.split("?")[0]
     staff.click("text=Podgląd wydruku")
     assert staff.locator(".opinion-sheet").count() == 1
@@ -171,7 +177,7 @@ def test_reviewer_owes_and_staff_reach_an_approved_opinion(live_server, browser,
     screenshot(staff, "akredytacja-opinia-podglad")
     staff.goto(opinion_url)
     staff.click("button:has-text('Zatwierdź i zablokuj opinię')")
-    assert "Opinia zatwierdzona i zablokowana." in staff.content()
+    assert shows(staff, "Opinia zatwierdzona i zablokowana.")
     sha = staff.locator(".sha").first.inner_text().strip()
     assert len(sha) == 64
     with staff.expect_download() as download:

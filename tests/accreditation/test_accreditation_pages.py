@@ -66,10 +66,11 @@ class Person:
 
 @pytest.fixture
 async def desk(
-    app_tx: Any, owes_world: dict[str, Any], new_organisation: Any
+    app_tx: Any, owes_world: dict[str, Any], new_organisation: Any, tmp_path: Any, monkeypatch: Any
 ) -> AsyncIterator[dict[str, Any]]:
     from ses.auth.services import create_account
 
+    monkeypatch.setenv("SES_EVIDENCE_DIR", str(tmp_path / "evidence"))  # uploads never land in the repo
     actor = Actor.system("tests")
     other = (await new_organisation(name="Inny OWES", kind="foundation", is_owes=True))["id"]
     for username, role, org in (
