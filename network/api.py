@@ -11,7 +11,7 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 
-from network import services
+from network import analysis, relations, surveys
 from network.metrics import Scope
 from network.schemas import (
     CommunityPage,
@@ -54,11 +54,11 @@ def _scope(
     ego: int | None,
 ) -> Scope:
     scope = Scope(as_of=as_of, territory=territory or None, types=tuple(sorted(split_values(types))), ego=ego)
-    return services.resolve_scope(scope, principal(request))
+    return analysis.resolve_scope(scope, principal(request))
 
 
 def _with_etag(relation: dict[str, Any], status_code: int = 200) -> Response[Any]:
-    return Response(relation, status_code=status_code, headers={"ETag": services.etag(relation)})
+    return Response(relation, status_code=status_code, headers={"ETag": relations.etag(relation)})
 
 
 class RelationController(Controller):
@@ -78,7 +78,7 @@ class RelationController(Controller):
         page_size: FromQuery[int] = 50,
     ) -> RelationPage:
         page, page_size = _page(page, page_size)
-        return await services.list_relations(  # type: ignore[return-value]
+        return await relations.list_relations(  # type: ignore[return-value]
             viewer=principal(request), organisation_id=organisation_id,
             relation_type=split_values(relation_type),
             origin=split_values(origin), active_on=active_on, page=page, page_size=page_size,
@@ -87,7 +87,7 @@ class RelationController(Controller):
 
     @post("/", guards=[allow(Role.STAFF)], summary="Record a relation between two organisations")
     async def create(self, request: Request[Any, Any, Any], data: JSONBody[RelationCreate]) -> Relation:
-        relation = await services.create_relation(data.model_dump(), actor_of(request))
+        relation = await relations.create_relation(data.model_dump(), actor_of(request))
         return _with_etag(relation, 201)  # type: ignore[return-value]
 
     @post(
@@ -104,21 +104,21 @@ class RelationController(Controller):
         encoding: FromQuery[str | None] = None,
     ) -> ImportReport:
         table = read_table(await data.read(), data.filename or "", encoding)
-        result = await services.import_relations(
+        result = await relations.import_relations(
             table.rows, table.header, actor_of(request, Channel.IMPORT), dry_run=dry_run
         )
         return ImportReport(**result)
 
     @get("/{relation_id:int}", guards=[allow(*RELATION_READERS)], summary="One relation (with ETag)")
     async def read(self, request: Request[Any, Any, Any], relation_id: FromPath[int]) -> Relation:
-        return _with_etag(await services.get_relation(relation_id, principal(request)))  # type: ignore[return-value]
+        return _with_etag(await relations.get_relation(relation_id, principal(request)))  # type: ignore[return-value]
 
     @patch("/{relation_id:int}", guards=[allow(Role.STAFF)], summary="Change a relation (needs If-Match)")
     async def update(
         self, request: Request[Any, Any, Any], relation_id: FromPath[int], data: JSONBody[RelationUpdate]
     ) -> Relation:
         version = expected_version(request)
-        relation = await services.update_relation(
+        relation = await relations.update_relation(
             relation_id, data.model_dump(exclude_unset=True), version, actor_of(request)
         )
         return _with_etag(relation)  # type: ignore[return-value]
@@ -129,7 +129,7 @@ class RelationController(Controller):
         summary="Remove a mistaken relation (needs If-Match)",
     )
     async def remove(self, request: Request[Any, Any, Any], relation_id: FromPath[int]) -> None:
-        await services.delete_relation(relation_id, expected_version(request), actor_of(request))
+        await relations.delete_relation(relation_id, expected_version(request), actor_of(request))
 
 
 class SurveyController(Controller):
@@ -138,28 +138,28 @@ class SurveyController(Controller):
 
     @post("/", guards=[allow(Role.STAFF)], summary="Open a survey round and invite organisations")
     async def create(self, request: Request[Any, Any, Any], data: JSONBody[SurveyCreate]) -> Survey:
-        return await services.create_survey(data.model_dump(), actor_of(request))  # type: ignore[return-value]
+        return await surveys.create_survey(data.model_dump(), actor_of(request))  # type: ignore[return-value]
 
     @get("/", guards=[allow(*ANALYSTS)], summary="Survey rounds with response rates")
     async def search(self, page: FromQuery[int] = 1, page_size: FromQuery[int] = 50) -> list[Survey]:
         page, page_size = _page(page, page_size)
-        return await services.list_surveys(page, page_size)  # type: ignore[return-value]
+        return await surveys.list_surveys(page, page_size)  # type: ignore[return-value]
 
     @get("/{survey_id:int}", guards=[allow(*ANALYSTS, Role.OWES)], summary="One survey round")
     async def read(self, survey_id: FromPath[int]) -> Survey:
-        return await services.get_survey(survey_id)  # type: ignore[return-value]
+        return await surveys.get_survey(survey_id)  # type: ignore[return-value]
 
     @post("/{survey_id:int}/invitations", guards=[allow(Role.STAFF)], status_code=200, summary="Invite more")
     async def invite(
         self, request: Request[Any, Any, Any], survey_id: FromPath[int], data: JSONBody[Invitations]
     ) -> Survey:
-        return await services.invite(survey_id, data.organisation_ids, actor_of(request))  # type: ignore[return-value]
+        return await surveys.invite(survey_id, data.organisation_ids, actor_of(request))  # type: ignore[return-value]
 
     @post(
         "/{survey_id:int}/close", guards=[allow(Role.STAFF)], status_code=200, summary="Stop taking answers"
     )
     async def close(self, request: Request[Any, Any, Any], survey_id: FromPath[int]) -> Survey:
-        return await services.close_survey(survey_id, actor_of(request))  # type: ignore[return-value]
+        return await surveys.close_survey(survey_id, actor_of(request))  # type: ignore[return-value]
 
     @post(
         "/{survey_id:int}/responses",
@@ -177,7 +177,7 @@ class SurveyController(Controller):
             viewer.account_id if viewer else 0, request.headers.get("idempotency-key"),
             request.method, request.url.path, data.model_dump_json(),
         )  # fmt: skip
-        answer = await services.submit_response_once(
+        answer = await surveys.submit_response_once(
             survey_id, data.model_dump(), actor_of(request), viewer, key
         )
         headers = {"Idempotent-Replayed": "true"} if answer.replayed else {}
@@ -190,7 +190,7 @@ class SurveyController(Controller):
         self, survey_id: FromPath[int], page: FromQuery[int] = 1, page_size: FromQuery[int] = 50
     ) -> SurveyScores:
         page, page_size = _page(page, page_size)
-        return await services.survey_scores(survey_id, page, page_size)  # type: ignore[return-value]
+        return await surveys.survey_scores(survey_id, page, page_size)  # type: ignore[return-value]
 
 
 METRICS_DESCRIPTION = """\
@@ -232,7 +232,7 @@ class AnalysisController(Controller):
         communities: FromQuery[bool] = False,
     ) -> Metrics:
         scope = _scope(request, as_of, territory, types, ego)
-        return await services.network_metrics(scope, communities)  # type: ignore[return-value]
+        return await analysis.network_metrics(scope, communities)  # type: ignore[return-value]
 
     @get(
         "/metrics/nodes",
@@ -255,7 +255,7 @@ class AnalysisController(Controller):
     ) -> NodeMetricsPage:
         page, page_size = _page(page, page_size)
         scope = _scope(request, as_of, territory, types, ego)
-        return await services.node_metrics(scope, sort, page, page_size, communities)  # type: ignore[return-value]
+        return await analysis.node_metrics(scope, sort, page, page_size, communities)  # type: ignore[return-value]
 
     @get("/communities", guards=[allow(*ANALYSTS)], summary="Louvain communities (fixed seed), paged")
     async def communities(
@@ -269,7 +269,7 @@ class AnalysisController(Controller):
     ) -> CommunityPage:
         page, page_size = _page(page, page_size)
         scope = _scope(request, as_of, territory, types, None)
-        return await services.communities(scope, page, page_size)  # type: ignore[return-value]
+        return await analysis.communities(scope, page, page_size)  # type: ignore[return-value]
 
     @get(
         "/recommendations",
@@ -283,7 +283,7 @@ class AnalysisController(Controller):
         territory: FromQuery[str | None] = None,
         types: FromQuery[list[str] | None] = None,
     ) -> dict[str, Any]:
-        return await services.recommendations(_scope(request, as_of, territory, types, None))
+        return await analysis.recommendations(_scope(request, as_of, territory, types, None))
 
     @get(
         "/change",
@@ -298,7 +298,7 @@ class AnalysisController(Controller):
         territory: FromQuery[str | None] = None,
         types: FromQuery[list[str] | None] = None,
     ) -> dict[str, Any]:
-        return await services.change(_scope(request, None, territory, types, None), from_date, to_date)
+        return await analysis.change(_scope(request, None, territory, types, None), from_date, to_date)
 
     @get(
         "/timeline",
@@ -317,7 +317,7 @@ class AnalysisController(Controller):
         territory: FromQuery[str | None] = None,
         types: FromQuery[list[str] | None] = None,
     ) -> dict[str, Any]:
-        return await services.timeline(_scope(request, None, territory, types, None), from_date, to_date)
+        return await analysis.timeline(_scope(request, None, territory, types, None), from_date, to_date)
 
     @get(
         "/articulation-points",
@@ -338,7 +338,7 @@ class AnalysisController(Controller):
     ) -> NodeMetricsPage:
         page, page_size = _page(page, page_size)
         scope = _scope(request, as_of, territory, types, ego)
-        return await services.articulation_points(scope, page, page_size)  # type: ignore[return-value]
+        return await analysis.articulation_points(scope, page, page_size)  # type: ignore[return-value]
 
     @get(
         "/bridges",
@@ -359,7 +359,7 @@ class AnalysisController(Controller):
     ) -> NodeMetricsPage:
         page, page_size = _page(page, page_size)
         scope = _scope(request, as_of, territory, types, ego)
-        return await services.bridges(scope, page, page_size)  # type: ignore[return-value]
+        return await analysis.bridges(scope, page, page_size)  # type: ignore[return-value]
 
     @get("/export.graphml", guards=[allow(*ANALYSTS, Role.OWES)], summary="GraphML (Gephi, yEd)")
     async def export_graphml(
@@ -370,7 +370,7 @@ class AnalysisController(Controller):
         types: FromQuery[list[str] | None] = None,
         ego: FromQuery[int | None] = None,
     ) -> Response[str]:
-        text = await services.export(_scope(request, as_of, territory, types, ego), "graphml")
+        text = await analysis.export(_scope(request, as_of, territory, types, ego), "graphml")
         return _download(text, GRAPHML, "siec.graphml")
 
     @get("/export.gexf", guards=[allow(*ANALYSTS, Role.OWES)], summary="GEXF (Gephi)")
@@ -382,7 +382,7 @@ class AnalysisController(Controller):
         types: FromQuery[list[str] | None] = None,
         ego: FromQuery[int | None] = None,
     ) -> Response[str]:
-        text = await services.export(_scope(request, as_of, territory, types, ego), "gexf")
+        text = await analysis.export(_scope(request, as_of, territory, types, ego), "gexf")
         return _download(text, GEXF, "siec.gexf")
 
     @get("/export.json", guards=[allow(*ANALYSTS, Role.OWES)], summary="Nodes and links for the dashboard")
@@ -394,7 +394,7 @@ class AnalysisController(Controller):
         types: FromQuery[list[str] | None] = None,
         ego: FromQuery[int | None] = None,
     ) -> Response[str]:
-        data = await services.export(_scope(request, as_of, territory, types, ego), "json")
+        data = await analysis.export(_scope(request, as_of, territory, types, ego), "json")
         return Response(json.dumps(data, ensure_ascii=False, default=str), media_type="application/json")
 
 

@@ -43,8 +43,8 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _scope(args: argparse.Namespace) -> Any:
+    from network.analysis import resolve_scope
     from network.metrics import Scope
-    from network.services import resolve_scope
 
     types = tuple(sorted(t.strip() for t in (args.types or "").split(",") if t.strip()))
     return resolve_scope(Scope(as_of=args.as_of, territory=args.territory or None, types=types), None)
@@ -58,7 +58,7 @@ def _print_problem(exc: Any) -> None:
 
 
 def cmd_network(args: argparse.Namespace) -> int:
-    from network.region_index import INDEX
+    from network.dispatch import INDEX
     from ses.errors import DomainError
 
     INDEX.enabled = False  # one command, one answer: no background index build
@@ -74,7 +74,7 @@ def cmd_network(args: argparse.Namespace) -> int:
 
 
 async def _import(args: argparse.Namespace) -> int:
-    from network.services import import_relations
+    from network.relations import import_relations
     from ses.audit.services import Actor
     from ses.register.tabular import read_table
     from ses.register.vocab import Channel
@@ -94,7 +94,7 @@ async def _import(args: argparse.Namespace) -> int:
 
 
 async def _export(args: argparse.Namespace) -> int:
-    from network.services import export
+    from network.analysis import export
 
     data = await export(_scope(args), args.format)
     text = json.dumps(data, ensure_ascii=False, default=str) if args.format == "json" else data
@@ -107,7 +107,7 @@ async def _export(args: argparse.Namespace) -> int:
 
 
 async def _metrics(args: argparse.Namespace) -> int:
-    from network.services import network_metrics
+    from network.analysis import network_metrics
 
     result = await network_metrics(_scope(args), args.communities)
     print(json.dumps(result, ensure_ascii=False, indent=2, default=str))

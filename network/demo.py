@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from network.services import bump_version, now
+from network.state import bump_version, now
 from network.tables import Relation
 from network.vocab import UNDIRECTED_TYPES, Intensity, Origin, RelationType, sector_of
 from ses.audit.services import Actor, record_event

@@ -11,7 +11,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
-from network.services import bump_version, now
+from network.state import bump_version, now
 from network.tables import Relation
 from network.vocab import Intensity, Origin, RelationType
 from ses.audit.services import Actor, record_event

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from network import api, cli, event_ties, report_ties
+from network import api, cli, dispatch, event_ties, report_ties
 from ses.extensions import DemoContext, Extension
 
 
@@ -24,4 +24,5 @@ EXTENSION = Extension(
     report_withdrawn=(report_ties.report_withdrawn,),
     event_meetings=(event_ties.event_met,),
     demo=(_demo,),
+    lifespans=(dispatch.index_lifespan,),
 )

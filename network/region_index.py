@@ -13,9 +13,6 @@ for a fresh index in the background).
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,8 +20,6 @@ import numpy as np
 
 from network.metrics import EdgeRow, Net, NodeRow, Scope, timeline_arrays
 from network.node_table import TextColumn
-
-log = logging.getLogger(__name__)
 
 NONE_FROM = np.iinfo(np.int32).min  # no start date: since always
 NONE_TO = np.iinfo(np.int32).max  # no end date: still running
@@ -152,45 +147,3 @@ class RegionIndex:
             len(kept), renumber[self.src[ties]], renumber[self.dst[ties]],
             self.valid_from[ties].astype(np.int64), self.valid_to[ties].astype(np.int64), points,
         )  # fmt: skip
-
-
-class IndexHolder:
-    """The current index (or none) and at most one build under way."""
-
-    def __init__(self) -> None:
-        self.index: RegionIndex | None = None
-        self.building: asyncio.Task[None] | None = None
-        self.enabled = os.environ.get("SES_NETWORK_INDEX", "1") != "0"
-        """False in one-shot processes (the CLI), where a background build would outlive the command,
-        or with SES_NETWORK_INDEX=0 (every answer then reads the database)."""
-
-    def current(self, stamp: tuple[Any, ...]) -> RegionIndex | None:
-        index = self.index
-        return index if index is not None and index.stamp == stamp else None
-
-    def refresh(self, stamp: tuple[Any, ...]) -> None:
-        """Start building the index for `stamp` in the background (no-op while a build runs)."""
-        if not self.enabled:
-            return
-        if self.building is not None and not self.building.done():
-            return
-        if self.index is not None and self.index.stamp == stamp:
-            return
-        self.building = asyncio.get_running_loop().create_task(self._build())
-
-    async def _build(self) -> None:
-        from network import worker
-
-        try:
-            index = await worker.in_worker(worker.build_index)
-        except Exception:  # pragma: no cover - the answer falls back to the database read
-            log.exception("network index build failed")
-            return
-        if index is not None:
-            self.index = index
-
-    def clear(self) -> None:
-        self.index = None
-
-
-INDEX = IndexHolder()

@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from network.services import bump_version, now
+from network.state import bump_version, now
 from network.tables import Relation
 from network.vocab import UNDIRECTED_TYPES, Intensity, Origin, RelationType
 from ses.audit.services import Actor, record_event

@@ -1,4 +1,4 @@
-"""Network computations in a worker process: read the scope from the database, then measure.
+"""What runs inside a network worker process: read the scope from the database, then measure.
 
 Used for large scopes. Both reading 200,000 ties (row conversion runs on the event loop) and
 networkx itself (pure Python, holding the GIL) slowed every other request of the server when done
@@ -18,10 +18,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import anyio
-import anyio.to_process
-from anyio.lowlevel import RunVar
 
 if TYPE_CHECKING:
     from network.metrics import Scope
@@ -47,28 +43,6 @@ NICENESS = 10
 """Worker processes run network computations at a lower CPU priority: background work that must
 yield the CPU to request handling (measured on the loaded 2-core machine: with the region index
 built beside the region's computation at normal priority, other requests' p99 rose to 916 ms)."""
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-SLOTS = int(os.environ.get("SES_NETWORK_SLOTS") or max(1, _cores() - 1))
-"""At most this many network computations run at once, so one core always stays free for the
-requests (on 2 cores the region's computation and the region index's build used to run side by side
-and took both)."""
-_slots: RunVar[anyio.CapacityLimiter] = RunVar("network_worker_slots")
-"""One limiter per event loop, as anyio keeps its own default limiter for worker processes."""
-
-
-async def in_worker(func: Callable[..., Any], *args: Any) -> Any:
-    """`func(*args)` in a worker process, waiting for a free slot first."""
-    try:
-        slots = _slots.get()
-    except LookupError:
-        slots = anyio.CapacityLimiter(SLOTS)
-        _slots.set(slots)
-    return await anyio.to_process.run_sync(func, *args, cancellable=True, limiter=slots)
 
 
 def become_background_worker() -> None:
@@ -107,7 +81,7 @@ def run(what: str, scope: Scope, extra: tuple[Any, ...], all_dates: bool) -> Any
 
 
 async def _run(what: str, scope: Scope, extra: tuple[Any, ...], all_dates: bool) -> Any:
-    from network.services import load_rows
+    from network.loading import load_rows
     from ses.db import release_connections
 
     try:
@@ -124,9 +98,10 @@ def build_index() -> Any:
 
 async def _build_index() -> Any:
     """The region index, or None when the data changed while it was read (no stamp to trust)."""
+    from network.loading import load_rows
     from network.metrics import Scope
     from network.region_index import RegionIndex
-    from network.services import data_stamp, load_rows
+    from network.state import data_stamp
     from ses.db import release_connections
 
     try:

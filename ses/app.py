@@ -37,13 +37,17 @@ def template_directories(installed: tuple[Extension, ...]) -> list[Path]:
     return [WEB / "templates", *(extension.templates for extension in installed if extension.templates)]
 
 
+def lifespans(installed: tuple[Extension, ...]) -> list[Any]:
+    return [lifespan for extension in installed for lifespan in extension.lifespans]
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     installed = install()
     return Litestar(
         route_handlers=route_handlers(installed),
-        lifespan=[db_lifespan, scheduler_lifespan, heap_lifespan],
+        lifespan=[db_lifespan, scheduler_lifespan, *lifespans(installed), heap_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/schema"]),

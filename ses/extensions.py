@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -136,6 +137,8 @@ class DemoContext:
 
 DemoStep = Callable[[DemoContext], Awaitable[Sequence[str]]]
 """Loads a package's demo data; returns the lines `ses demo` prints."""
+Lifespan = Callable[[Any], AbstractAsyncContextManager[None]]
+"""`async with lifespan(app):` around the server's life (as Litestar's own lifespan hooks)."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,9 @@ class Extension:
     """Indicator definitions (ses.indicators) computed from this package's data."""
     dashboard_panels: Sequence[Any] = ()
     """Panels of the committee's dashboards (ses.indicators)."""
+    lifespans: Sequence[Lifespan] = ()
+    """Background work that lives as long as the server (entered after the database is open, left
+    before it closes), e.g. the network's region index kept fresh after every data change."""
 
 
 class ContributionError(RuntimeError):

@@ -17,15 +17,6 @@ TORUN = "0463011"
 BASE = "/api/v1/network"
 
 
-async def org(
-    client: Any, staff: Any, name: str, kind: str = "association", gmina: str = BUKOWIEC, **extra: Any
-) -> int:
-    body = {"name": name, "kind": kind, "gmina_code": gmina, **extra}
-    response = await client.post("/api/v1/organisations", json=body, headers=staff.headers)
-    assert response.status_code == 201, response.text
-    return int(response.json()["id"])
-
-
 async def tie(
     client: Any, staff: Any, a: int, b: int, relation_type: str = "cooperates", **extra: Any
 ) -> dict[str, Any]:
@@ -35,9 +26,9 @@ async def tie(
     return response.json()
 
 
-async def test_relation_crud_with_etag_and_audit(client, staff):
-    a = await org(client, staff, "Spółdzielnia Socjalna Razem", "social_cooperative")
-    b = await org(client, staff, "Urząd Gminy Bukowiec", "gmina_office")
+async def test_relation_crud_with_etag_and_audit(client, staff, org):
+    a = await org("Spółdzielnia Socjalna Razem", "social_cooperative")
+    b = await org("Urząd Gminy Bukowiec", "gmina_office")
     created = await tie(client, staff, b, a, "contracts_service", value_pln="12500.00", social_clause=True,
                         valid_from="2024-01-01")  # fmt: skip
     assert created["directed"] is True and created["origin"] == "manual"
@@ -72,8 +63,8 @@ async def test_relation_crud_with_etag_and_audit(client, staff):
     assert (await client.get(f"{BASE}/relations/{rid}", headers=staff.headers)).status_code == 404
 
 
-async def test_bad_relations_are_refused_with_specific_messages(client, staff):
-    a = await org(client, staff, "Fundacja Pomocy")
+async def test_bad_relations_are_refused_with_specific_messages(client, staff, org):
+    a = await org("Fundacja Pomocy")
     cases = [
         ({"source_id": a, "target_id": a}, "target_id", "pętla"),
         ({"source_id": a, "target_id": 999999}, "target_id", "999999"),
@@ -98,10 +89,10 @@ async def test_bad_relations_are_refused_with_specific_messages(client, staff):
     assert any("relation_type" in e["field"] for e in unknown_type.json()["errors"])
 
 
-async def test_role_policies(client, staff, reviewer, committee, caller_for):
-    owes_org = await org(client, staff, "OWES Kujawy", is_owes=True)
-    other = await org(client, staff, "Stowarzyszenie Inne")
-    third = await org(client, staff, "Stowarzyszenie Trzecie")
+async def test_role_policies(client, staff, reviewer, committee, caller_for, org):
+    owes_org = await org("OWES Kujawy", is_owes=True)
+    other = await org("Stowarzyszenie Inne")
+    third = await org("Stowarzyszenie Trzecie")
     mine = await tie(client, staff, owes_org, other, "owes_supports")
     theirs = await tie(client, staff, other, third)
     owes = await caller_for(Role.OWES, organisation_id=owes_org, name="owes-net")
@@ -125,10 +116,10 @@ async def test_role_policies(client, staff, reviewer, committee, caller_for):
     assert (await client.get(f"{BASE}/metrics")).status_code == 401
 
 
-async def test_metrics_by_territory_date_and_cache_invalidation(client, staff, committee):
-    hub = await org(client, staff, "Centrum Integracji", "association")
-    spokes = [await org(client, staff, f"Stowarzyszenie {i}", gmina=DRAGACZ) for i in range(3)]
-    far = await org(client, staff, "Fundacja Toruńska", "foundation", gmina=TORUN)
+async def test_metrics_by_territory_date_and_cache_invalidation(client, staff, committee, org):
+    hub = await org("Centrum Integracji", "association")
+    spokes = [await org(f"Stowarzyszenie {i}", gmina=DRAGACZ) for i in range(3)]
+    far = await org("Fundacja Toruńska", "foundation", gmina=TORUN)
     for spoke in spokes:
         await tie(client, staff, hub, spoke, valid_from="2024-01-01")
     await tie(client, staff, hub, far, valid_from="2025-06-01")
@@ -163,12 +154,12 @@ async def test_metrics_by_territory_date_and_cache_invalidation(client, staff, c
     assert (change.json()["new_ties"], change.json()["ended_ties"]) == (1, 0)
 
 
-async def test_communities_recommendations_and_register_ties(client, staff, reviewer):
-    office = await org(client, staff, "Urząd Gminy Bukowiec", "gmina_office")
-    pes = [await org(client, staff, f"Spółdzielnia {i}", "social_cooperative") for i in range(3)]
-    lonely = await org(client, staff, "Stowarzyszenie w Dragaczu", gmina=DRAGACZ)
+async def test_communities_recommendations_and_register_ties(client, staff, reviewer, org):
+    office = await org("Urząd Gminy Bukowiec", "gmina_office")
+    pes = [await org(f"Spółdzielnia {i}", "social_cooperative") for i in range(3)]
+    lonely = await org("Stowarzyszenie w Dragaczu", gmina=DRAGACZ)
     # A CIS run by the office: a tie taken from the register itself.
-    cis = await org(client, staff, "CIS Bukowiec", "cis", founder_id=office)
+    cis = await org("CIS Bukowiec", "cis", founder_id=office)
     await tie(client, staff, pes[0], pes[1])
     await tie(client, staff, pes[1], pes[2])
     await tie(client, staff, pes[0], pes[2])
@@ -193,10 +184,10 @@ async def test_communities_recommendations_and_register_ties(client, staff, revi
     assert metrics["summary"]["ties"] == 1
 
 
-async def test_communities_only_when_asked_for(client, staff, committee):
+async def test_communities_only_when_asked_for(client, staff, committee, org):
     # Two triangles in powiat 0414 joined by one tie, one tie to Toruń (another powiat).
-    ids = [await org(client, staff, f"Stowarzyszenie T{i}", gmina=DRAGACZ) for i in range(6)]
-    far = await org(client, staff, "Fundacja spoza powiatu", gmina=TORUN)
+    ids = [await org(f"Stowarzyszenie T{i}", gmina=DRAGACZ) for i in range(6)]
+    far = await org("Fundacja spoza powiatu", gmina=TORUN)
     for a, b in [(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5), (2, 3)]:
         await tie(client, staff, ids[a], ids[b], valid_from="2024-01-01")
     await tie(client, staff, ids[0], far, valid_from="2024-01-01")
@@ -238,11 +229,11 @@ async def test_communities_only_when_asked_for(client, staff, committee):
     assert typed["summary"]["ties"] == 0
 
 
-async def test_exports_graphml_gexf_json(client, staff, committee):
+async def test_exports_graphml_gexf_json(client, staff, committee, org):
     import io
 
-    a = await org(client, staff, "Fundacja Łączy")
-    b = await org(client, staff, "Firma Sp. z o.o.", "business")
+    a = await org("Fundacja Łączy")
+    b = await org("Firma Sp. z o.o.", "business")
     await tie(client, staff, a, b, weight=2)
     graphml = await client.get(f"{BASE}/export.graphml", headers=committee.headers)
     assert graphml.status_code == 200
@@ -258,10 +249,10 @@ async def test_exports_graphml_gexf_json(client, staff, committee):
     assert {(link["source"], link["target"]) for link in data["links"]} >= {(a, b), (b, a)}
 
 
-async def test_survey_round_responses_scores_and_ties(client, staff, committee, caller_for):
-    owes_org = await org(client, staff, "OWES Pomorze", is_owes=True)
-    partner = await org(client, staff, "Spółdzielnia Partner", "social_cooperative")
-    outsider = await org(client, staff, "Niezaproszona Fundacja", "foundation")
+async def test_survey_round_responses_scores_and_ties(client, staff, committee, caller_for, org):
+    owes_org = await org("OWES Pomorze", is_owes=True)
+    partner = await org("Spółdzielnia Partner", "social_cooperative")
+    outsider = await org("Niezaproszona Fundacja", "foundation")
     created = await client.post(
         f"{BASE}/surveys", json={"name": "Badanie sieci 2025", "opened_on": "2025-03-01",
                                  "invited_ids": [owes_org, partner]}, headers=staff.headers,
@@ -338,19 +329,19 @@ async def test_survey_round_responses_scores_and_ties(client, staff, committee, 
     assert ties["total"] == 2 and {t["valid_from"] for t in ties["items"]} == {"2025-03-01"}
 
 
-async def test_large_scopes_are_measured_in_a_worker_process(client, staff, committee, monkeypatch):
-    from network import services
+async def test_large_scopes_are_measured_in_a_worker_process(client, staff, committee, monkeypatch, org):
+    from network import dispatch
 
-    a = await org(client, staff, "Stowarzyszenie A")
-    b = await org(client, staff, "Stowarzyszenie B")
-    c = await org(client, staff, "Stowarzyszenie C")
+    a = await org("Stowarzyszenie A")
+    b = await org("Stowarzyszenie B")
+    c = await org("Stowarzyszenie C")
     await tie(client, staff, a, b)
     await tie(client, staff, b, c)
     in_thread = (
         await client.get(f"{BASE}/metrics", params={"territory": "0414"}, headers=committee.headers)
     ).json()
-    monkeypatch.setattr(services, "PROCESS_THRESHOLD", 0)
-    services.CACHE.clear()
+    monkeypatch.setattr(dispatch, "PROCESS_THRESHOLD", 0)
+    dispatch.CACHE.clear()
     in_process = (
         await client.get(f"{BASE}/metrics", params={"territory": "0414"}, headers=committee.headers)
     ).json()
@@ -361,9 +352,9 @@ async def test_large_scopes_are_measured_in_a_worker_process(client, staff, comm
     assert in_process["summary"]["ties"] == 0 and "centralization" in in_process["summary"]
 
 
-async def test_csv_import_all_or_nothing_with_line_numbers(client, staff, reviewer):
-    a = await org(client, staff, "Spółdzielnia Import A", "social_cooperative")
-    b = await org(client, staff, "Urząd Gminy Import", "gmina_office")
+async def test_csv_import_all_or_nothing_with_line_numbers(client, staff, reviewer, org):
+    a = await org("Spółdzielnia Import A", "social_cooperative")
+    b = await org("Urząd Gminy Import", "gmina_office")
     bad = (
         "source_id,target_id,relation_type,valid_from,valid_to,value_pln\n"
         f"{b},{a},contracts_service,2024-01-01,,15000\n"

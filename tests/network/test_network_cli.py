@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
 import pytest
@@ -18,21 +17,14 @@ pytestmark = pytest.mark.anyio
 BASE = "/api/v1/network"
 
 
-async def org(client: Any, staff: Any, name: str) -> int:
-    body = {"name": name, "kind": "association", "gmina_code": "0414012"}
-    response = await client.post("/api/v1/organisations", json=body, headers=staff.headers)
-    assert response.status_code == 201, response.text
-    return int(response.json()["id"])
-
-
 def args(*argv: str) -> argparse.Namespace:
     return build_parser().parse_args(["network", *argv])
 
 
-async def test_import_refuses_the_whole_file_with_row_and_column(client, staff, tmp_path: Path):
+async def test_import_refuses_the_whole_file_with_row_and_column(client, staff, tmp_path: Path, org):
     from ses.errors import ValidationFailed
 
-    a, b = [await org(client, staff, f"Fundacja CLI {i}") for i in range(2)]
+    a, b = [await org(f"Fundacja CLI {i}") for i in range(2)]
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "source_id,target_id,relation_type,valid_from,valid_to\n"
@@ -50,8 +42,8 @@ async def test_import_refuses_the_whole_file_with_row_and_column(client, staff, 
     assert listing.json()["total"] == 0  # nothing of the file was written
 
 
-async def test_import_metrics_and_export_formats(client, staff, tmp_path: Path, capsys):
-    a, b, c = [await org(client, staff, f"Spółdzielnia CLI {i}") for i in range(3)]
+async def test_import_metrics_and_export_formats(client, staff, tmp_path: Path, capsys, org):
+    a, b, c = [await org(f"Spółdzielnia CLI {i}") for i in range(3)]
     good = tmp_path / "good.csv"
     good.write_text(
         f"source_id,target_id,relation_type,valid_from\n{a},{b},cooperates,2024-01-01\n{b},{c},member_of,2025-05-01\n",

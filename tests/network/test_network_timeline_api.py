@@ -15,15 +15,6 @@ DRAGACZ = "0414022"
 BASE = "/api/v1/network"
 
 
-async def org(
-    client: Any, staff: Any, name: str, kind: str = "association", gmina: str = BUKOWIEC, **extra: Any
-) -> int:
-    body = {"name": name, "kind": kind, "gmina_code": gmina, **extra}
-    response = await client.post("/api/v1/organisations", json=body, headers=staff.headers)
-    assert response.status_code == 201, response.text
-    return int(response.json()["id"])
-
-
 async def tie(client: Any, staff: Any, a: int, b: int, **extra: Any) -> dict[str, Any]:
     body = {"source_id": a, "target_id": b, "relation_type": "cooperates", **extra}
     response = await client.post(f"{BASE}/relations", json=body, headers=staff.headers)
@@ -31,8 +22,8 @@ async def tie(client: Any, staff: Any, a: int, b: int, **extra: Any) -> dict[str
     return response.json()
 
 
-async def test_yearly_timeline_shows_growth_and_ended_ties(client, staff, committee, caller_for):
-    ids = [await org(client, staff, f"Stowarzyszenie L{i}", gmina=DRAGACZ) for i in range(5)]
+async def test_yearly_timeline_shows_growth_and_ended_ties(client, staff, committee, caller_for, org):
+    ids = [await org(f"Stowarzyszenie L{i}", gmina=DRAGACZ) for i in range(5)]
     await tie(client, staff, ids[0], ids[1], valid_from="2024-02-01")
     await tie(client, staff, ids[1], ids[2], valid_from="2025-03-01", valid_to="2025-11-30")
     await tie(client, staff, ids[2], ids[3], valid_from="2025-05-01")
@@ -61,14 +52,14 @@ async def test_yearly_timeline_shows_growth_and_ended_ties(client, staff, commit
         headers=committee.headers,
     )
     assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "to_date"
-    owes_org = await org(client, staff, "OWES Linia", is_owes=True)
+    owes_org = await org("OWES Linia", is_owes=True)
     owes = await caller_for(Role.OWES, organisation_id=owes_org, name="owes-line")
     assert (await client.get(f"{BASE}/timeline", headers=owes.headers)).status_code == 403
 
 
-async def test_bridges_and_articulation_points_are_listed_with_names(client, staff, reviewer):
+async def test_bridges_and_articulation_points_are_listed_with_names(client, staff, reviewer, org):
     # Triangle 0-1-2, a bridge 2-3 to the path 3-4 (3 is a cut point too).
-    ids = [await org(client, staff, f"Fundacja M{i}", "foundation", gmina=DRAGACZ) for i in range(5)]
+    ids = [await org(f"Fundacja M{i}", "foundation", gmina=DRAGACZ) for i in range(5)]
     for a, b in [(0, 1), (1, 2), (0, 2), (2, 3), (3, 4)]:
         await tie(client, staff, ids[a], ids[b])
     params = {"territory": "041402"}
@@ -97,10 +88,10 @@ async def test_bridges_and_articulation_points_are_listed_with_names(client, sta
     assert nodes.json()["items"][0]["id"] == ids[2]
 
 
-async def test_survey_answer_with_idempotency_key_is_recorded_once(client, staff, caller_for):
-    owes_org = await org(client, staff, "OWES Idem", is_owes=True)
-    partner = await org(client, staff, "Spółdzielnia Idem", "social_cooperative")
-    other = await org(client, staff, "Fundacja Idem", "foundation")
+async def test_survey_answer_with_idempotency_key_is_recorded_once(client, staff, caller_for, org):
+    owes_org = await org("OWES Idem", is_owes=True)
+    partner = await org("Spółdzielnia Idem", "social_cooperative")
+    other = await org("Fundacja Idem", "foundation")
     created = await client.post(
         f"{BASE}/surveys",
         json={"name": "Badanie 2026", "opened_on": "2026-01-10", "invited_ids": [owes_org]},
@@ -150,9 +141,9 @@ async def test_survey_answer_with_idempotency_key_is_recorded_once(client, staff
     ).status_code == 201
 
 
-async def test_more_bad_input_is_refused_with_specific_messages(client, staff):
-    a = await org(client, staff, "Stowarzyszenie Z1")
-    b = await org(client, staff, "Stowarzyszenie Z2")
+async def test_more_bad_input_is_refused_with_specific_messages(client, staff, org):
+    a = await org("Stowarzyszenie Z1")
+    b = await org("Stowarzyszenie Z2")
     created = await tie(client, staff, a, b, valid_from="2025-01-01")
     later = await client.patch(
         f"{BASE}/relations/{created['id']}",

@@ -9,9 +9,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from network import metrics, services
+from network import dispatch, loading, metrics, state
+from network.dispatch import INDEX
 from network.metrics import EdgeRow, Net, NodeRow, Scope
-from network.region_index import INDEX, RegionIndex
+from network.region_index import RegionIndex
 
 GMINAS = ["0414012", "0414022", "0414033", "0463011", "0402011", "1465011"]
 TYPES = ["cooperates", "contracts_service", "owes_supports", "member_of", "owes_partner"]
@@ -138,16 +139,16 @@ async def test_api_answer_from_the_index_equals_the_database_answer(client, staf
         assert response.status_code == 200, response.text
         return response.json()["points"]
 
-    services.CACHE.clear()
+    dispatch.CACHE.clear()
     from_database = await answer()
     timeline_from_database = await timeline()
-    _, token, register = await services.data_stamp()
-    nodes, edges = await services.load_rows(Scope(), all_dates=True)
+    _, token, register = await state.data_stamp()
+    nodes, edges = await loading.load_rows(Scope(), all_dates=True)
     INDEX.index = RegionIndex.build((token, register), nodes, edges)
     try:
-        services.CACHE.clear()
+        dispatch.CACHE.clear()
         assert (
-            await services._indexed("metrics", Scope(territory="0414"), (False,), (token, register))
+            await dispatch._indexed("metrics", Scope(territory="0414"), (False,), (token, register))
             is not None
         )
         assert await answer() == from_database
@@ -155,7 +156,7 @@ async def test_api_answer_from_the_index_equals_the_database_answer(client, staf
         assert from_database["nodes"] >= 8 and from_database["ties"] >= 7
     finally:
         INDEX.clear()
-        services.CACHE.clear()
+        dispatch.CACHE.clear()
 
 
 WORKER_SCRIPT = """

@@ -20,13 +20,6 @@ BASE = "/api/v1/network"
 ACTOR = Actor.system("tests")
 
 
-async def org(client: Any, staff: Any, name: str, kind: str = "association", **extra: Any) -> int:
-    body = {"name": name, "kind": kind, "gmina_code": TORUN, **extra}
-    response = await client.post("/api/v1/organisations", json=body, headers=staff.headers)
-    assert response.status_code == 201, response.text
-    return int(response.json()["id"])
-
-
 def report(report_id: int, owes_id: int, data: dict[str, Any], version: int = 1) -> Any:
     """The typed payload reporting hands to the hook, built from the report's content."""
     row = {
@@ -97,11 +90,11 @@ def test_event_types_and_named_pes_become_ties_one_per_partner_and_type():
     assert str(ties[(13, "owes_supports", "grant")].value_pln) == "1500.50"
 
 
-async def test_acceptance_writes_ties_and_reacceptance_replaces_them(client, staff):
-    owes = await org(client, staff, "OWES Toruń", is_owes=True)
-    gmina = await org(client, staff, "Urząd Gminy Toruń", "gmina_office")
-    school = await org(client, staff, "Szkoła Podstawowa nr 1", "school")
-    ps = await org(client, staff, "Spółdzielnia Socjalna Chleb", "social_cooperative")
+async def test_acceptance_writes_ties_and_reacceptance_replaces_them(client, staff, org):
+    owes = await org("OWES Toruń", is_owes=True, gmina=TORUN)
+    gmina = await org("Urząd Gminy Toruń", "gmina_office", gmina=TORUN)
+    school = await org("Szkoła Podstawowa nr 1", "school", gmina=TORUN)
+    ps = await org("Spółdzielnia Socjalna Chleb", "social_cooperative", gmina=TORUN)
     before = await version()
     first = {
         "cooperation_events": events(
@@ -147,10 +140,10 @@ async def test_acceptance_writes_ties_and_reacceptance_replaces_them(client, sta
     assert withdrawn["network"]["replaced"] == 1 and await report_ties(client, staff, 77) == []
 
 
-async def test_report_accepted_through_the_api_becomes_ties(client, staff, caller_for):
-    owes = await org(client, staff, "OWES Alfa", is_owes=True)
-    gmina = await org(client, staff, "Urząd Gminy Toruń", "gmina_office")
-    ps = await org(client, staff, "Spółdzielnia Socjalna Chleb", "social_cooperative")
+async def test_report_accepted_through_the_api_becomes_ties(client, staff, caller_for, org):
+    owes = await org("OWES Alfa", is_owes=True, gmina=TORUN)
+    gmina = await org("Urząd Gminy Toruń", "gmina_office", gmina=TORUN)
+    ps = await org("Spółdzielnia Socjalna Chleb", "social_cooperative", gmina=TORUN)
     sender = await caller_for(Role.OWES, organisation_id=owes, name="owes-alfa")
     data = {
         "pes_supported_total": 2,

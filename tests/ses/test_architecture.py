@@ -112,14 +112,9 @@ def test_outer_packages_do_not_import_each_other():
     assert offending == [], "\n".join(offending)
 
 
-# The network package is being split by job (relations, surveys, graph loading, dispatch); until
-# then its one cycle is known. Nothing may join it, and no other cycle may appear.
-KNOWN_CYCLES: list[set[str]] = [{"network.region_index", "network.services", "network.worker"}]
-
-
 def test_no_import_cycle_between_files():
     g = graph()
-    cycles = [sorted(c) for c in nx.strongly_connected_components(g) if len(c) > 1 and c not in KNOWN_CYCLES]
+    cycles = [sorted(c) for c in nx.strongly_connected_components(g) if len(c) > 1]
     assert cycles == [], "import cycles between files:\n" + "\n".join(" ⇄ ".join(c) for c in cycles)
 
 
