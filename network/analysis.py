@@ -20,20 +20,22 @@ from ses.errors import FieldError, NotFound, ValidationFailed
 
 
 def resolve_scope(scope: Scope, viewer: Principal | None) -> Scope:
-    """Check the filter; an OWES sees only its own ego network."""
+    """Check the filter. An OWES sees only its own ego network, and of it only what the relations
+    API shows it: the ties it is a party to and the organisations at their other end, never a tie
+    between two others (every network route an OWES may call answers from this scope)."""
     errors = scope_errors(scope)
     if errors:
         raise ValidationFailed("Niepoprawny zakres sieci.", errors)
     if viewer is not None and viewer.is_owes:
         if scope.ego is not None and scope.ego != viewer.organisation_id:
             raise NotFound(f"Nie ma w rejestrze organizacji o id {scope.ego}.")
-        return Scope(scope.as_of, scope.territory, scope.types, viewer.organisation_id)
+        return Scope(scope.as_of, scope.territory, scope.types, viewer.organisation_id, own_ties_only=True)
     return scope
 
 
 def scope_dict(scope: Scope) -> dict[str, Any]:
     return {"as_of": scope.as_of.isoformat() if scope.as_of else None, "territory": scope.territory,
-            "types": list(scope.types), "ego": scope.ego}  # fmt: skip
+            "types": list(scope.types), "ego": scope.ego, "own_ties_only": scope.own_ties_only}  # fmt: skip
 
 
 async def network_metrics(scope: Scope, with_communities: bool = False) -> dict[str, Any]:

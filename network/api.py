@@ -8,12 +8,14 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.params import Body, FromQuery, JSONBody, Parameter
 
 from network import analysis, relations, surveys
 from network.metrics import Scope
 from network.schemas import (
+    MAX_ID,
     CommunityPage,
     Invitations,
     Metrics,
@@ -42,19 +44,58 @@ GRAPHML = "application/graphml+xml"
 GEXF = "application/gexf+xml"
 
 
+RelationId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="Id relacji")]
+SurveyId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="Id rundy badania")]
+ID_QUERY = Parameter(ge=1, le=MAX_ID)
+
+
 def _page(page: int, page_size: int) -> tuple[int, int]:
     return page_window(page, page_size, get_settings().max_page_size)
 
 
-def _scope(
-    request: Request[Any, Any, Any],
-    as_of: date | None,
-    territory: str | None,
-    types: list[str] | None,
-    ego: int | None,
-) -> Scope:
+def _scope(request: Request[Any, Any, Any], as_of: date | None, territory: str | None,
+           types: list[str] | None, ego: int | None) -> Scope:  # fmt: skip
     scope = Scope(as_of=as_of, territory=territory or None, types=tuple(sorted(split_values(types))), ego=ego)
     return analysis.resolve_scope(scope, principal(request))
+
+
+NetworkScope = NamedDependency[Scope]
+"""The checked scope of an analysis route, from one of the providers below."""
+
+AS_OF = Parameter(description="Stan na dzień (domyślnie: relacje, które się nie zakończyły)")
+TERRITORY = Parameter(description="Kod TERYT: województwo (2 cyfry), powiat (4), gmina (6–7)")
+TYPES = Parameter(description="Typy relacji (powtórzone albo po przecinku)")
+EGO = Parameter(ge=1, le=MAX_ID, description="Sieć ego jednej organizacji (jej id)")
+
+
+def scope_of(
+    request: Request[Any, Any, Any],
+    as_of: Annotated[date | None, AS_OF] = None,
+    territory: Annotated[str | None, TERRITORY] = None,
+    types: Annotated[list[str] | None, TYPES] = None,
+    ego: Annotated[int | None, EGO] = None,
+) -> Scope:
+    """The scope of an analysis route, checked; an OWES gets its own ego network."""
+    return _scope(request, as_of, territory, types, ego)
+
+
+def region_scope_of(
+    request: Request[Any, Any, Any],
+    as_of: Annotated[date | None, AS_OF] = None,
+    territory: Annotated[str | None, TERRITORY] = None,
+    types: Annotated[list[str] | None, TYPES] = None,
+) -> Scope:
+    """As scope_of, for routes about a whole territory (no ego network)."""
+    return _scope(request, as_of, territory, types, None)
+
+
+def period_scope_of(
+    request: Request[Any, Any, Any],
+    territory: Annotated[str | None, TERRITORY] = None,
+    types: Annotated[list[str] | None, TYPES] = None,
+) -> Scope:
+    """As region_scope_of, for routes that take their own dates (change, timeline)."""
+    return _scope(request, None, territory, types, None)
 
 
 def _with_etag(relation: dict[str, Any], status_code: int = 200) -> Response[Any]:
@@ -69,11 +110,11 @@ class RelationController(Controller):
     async def search(
         self,
         request: Request[Any, Any, Any],
-        organisation_id: FromQuery[int | None] = None,
+        organisation_id: Annotated[int | None, ID_QUERY] = None,
         relation_type: FromQuery[list[str] | None] = None,
         origin: FromQuery[list[str] | None] = None,
         active_on: FromQuery[date | None] = None,
-        owes_report_id: FromQuery[int | None] = None,
+        owes_report_id: Annotated[int | None, ID_QUERY] = None,
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
     ) -> RelationPage:
@@ -110,12 +151,12 @@ class RelationController(Controller):
         return ImportReport(**result)
 
     @get("/{relation_id:int}", guards=[allow(*RELATION_READERS)], summary="One relation (with ETag)")
-    async def read(self, request: Request[Any, Any, Any], relation_id: FromPath[int]) -> Relation:
+    async def read(self, request: Request[Any, Any, Any], relation_id: RelationId) -> Relation:
         return _with_etag(await relations.get_relation(relation_id, principal(request)))  # type: ignore[return-value]
 
     @patch("/{relation_id:int}", guards=[allow(Role.STAFF)], summary="Change a relation (needs If-Match)")
     async def update(
-        self, request: Request[Any, Any, Any], relation_id: FromPath[int], data: JSONBody[RelationUpdate]
+        self, request: Request[Any, Any, Any], relation_id: RelationId, data: JSONBody[RelationUpdate]
     ) -> Relation:
         version = expected_version(request)
         relation = await relations.update_relation(
@@ -128,7 +169,7 @@ class RelationController(Controller):
         guards=[allow(Role.STAFF)],
         summary="Remove a mistaken relation (needs If-Match)",
     )
-    async def remove(self, request: Request[Any, Any, Any], relation_id: FromPath[int]) -> None:
+    async def remove(self, request: Request[Any, Any, Any], relation_id: RelationId) -> None:
         await relations.delete_relation(relation_id, expected_version(request), actor_of(request))
 
 
@@ -146,19 +187,19 @@ class SurveyController(Controller):
         return await surveys.list_surveys(page, page_size)  # type: ignore[return-value]
 
     @get("/{survey_id:int}", guards=[allow(*ANALYSTS, Role.OWES)], summary="One survey round")
-    async def read(self, survey_id: FromPath[int]) -> Survey:
+    async def read(self, survey_id: SurveyId) -> Survey:
         return await surveys.get_survey(survey_id)  # type: ignore[return-value]
 
     @post("/{survey_id:int}/invitations", guards=[allow(Role.STAFF)], status_code=200, summary="Invite more")
     async def invite(
-        self, request: Request[Any, Any, Any], survey_id: FromPath[int], data: JSONBody[Invitations]
+        self, request: Request[Any, Any, Any], survey_id: SurveyId, data: JSONBody[Invitations]
     ) -> Survey:
         return await surveys.invite(survey_id, data.organisation_ids, actor_of(request))  # type: ignore[return-value]
 
     @post(
         "/{survey_id:int}/close", guards=[allow(Role.STAFF)], status_code=200, summary="Stop taking answers"
     )
-    async def close(self, request: Request[Any, Any, Any], survey_id: FromPath[int]) -> Survey:
+    async def close(self, request: Request[Any, Any, Any], survey_id: SurveyId) -> Survey:
         return await surveys.close_survey(survey_id, actor_of(request))  # type: ignore[return-value]
 
     @post(
@@ -170,7 +211,7 @@ class SurveyController(Controller):
         " body is refused (422).",
     )
     async def respond(
-        self, request: Request[Any, Any, Any], survey_id: FromPath[int], data: JSONBody[ResponseIn]
+        self, request: Request[Any, Any, Any], survey_id: SurveyId, data: JSONBody[ResponseIn]
     ) -> ResponseOut:
         viewer = principal(request)
         key = make_key(
@@ -187,7 +228,7 @@ class SurveyController(Controller):
         "/{survey_id:int}/scores", guards=[allow(*ANALYSTS)], summary="Trust and value scores, response rate"
     )
     async def scores(
-        self, survey_id: FromPath[int], page: FromQuery[int] = 1, page_size: FromQuery[int] = 50
+        self, survey_id: SurveyId, page: FromQuery[int] = 1, page_size: FromQuery[int] = 50
     ) -> SurveyScores:
         page, page_size = _page(page, page_size)
         return await surveys.survey_scores(survey_id, page, page_size)  # type: ignore[return-value]
@@ -211,10 +252,14 @@ cached per network version, register change and parameters (`cached` says whethe
 
 
 class AnalysisController(Controller):
-    """Metrics of the network as of a date, for a territory (TERYT prefix), types or one ego network."""
+    """Metrics of the network as of a date, for a territory (TERYT prefix), types or one ego network.
+
+    The scope comes from one dependency (`network_scope`): routes that take no ego network or no date
+    declare the narrower provider."""
 
     path = "/api/v1/network"
     tags = ["Sieć współpracy"]
+    dependencies = {"network_scope": Provide(scope_of, sync_to_thread=False)}
 
     @get(
         "/metrics",
@@ -222,17 +267,8 @@ class AnalysisController(Controller):
         summary="Graph-level metrics (cached per version)",
         description=METRICS_DESCRIPTION,
     )
-    async def metrics(
-        self,
-        request: Request[Any, Any, Any],
-        as_of: FromQuery[date | None] = None,
-        territory: FromQuery[str | None] = None,
-        types: FromQuery[list[str] | None] = None,
-        ego: FromQuery[int | None] = None,
-        communities: FromQuery[bool] = False,
-    ) -> Metrics:
-        scope = _scope(request, as_of, territory, types, ego)
-        return await analysis.network_metrics(scope, communities)  # type: ignore[return-value]
+    async def metrics(self, network_scope: NetworkScope, communities: FromQuery[bool] = False) -> Metrics:
+        return await analysis.network_metrics(network_scope, communities)  # type: ignore[return-value]
 
     @get(
         "/metrics/nodes",
@@ -243,62 +279,46 @@ class AnalysisController(Controller):
     )
     async def nodes(
         self,
-        request: Request[Any, Any, Any],
-        as_of: FromQuery[date | None] = None,
-        territory: FromQuery[str | None] = None,
-        types: FromQuery[list[str] | None] = None,
-        ego: FromQuery[int | None] = None,
+        network_scope: NetworkScope,
         sort: FromQuery[str] = "betweenness",
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
         communities: FromQuery[bool] = False,
     ) -> NodeMetricsPage:
         page, page_size = _page(page, page_size)
-        scope = _scope(request, as_of, territory, types, ego)
-        return await analysis.node_metrics(scope, sort, page, page_size, communities)  # type: ignore[return-value]
+        return await analysis.node_metrics(network_scope, sort, page, page_size, communities)  # type: ignore[return-value]
 
-    @get("/communities", guards=[allow(*ANALYSTS)], summary="Louvain communities (fixed seed), paged")
+    @get(
+        "/communities",
+        guards=[allow(*ANALYSTS)],
+        summary="Louvain communities (fixed seed), paged",
+        dependencies={"network_scope": Provide(region_scope_of, sync_to_thread=False)},
+    )
     async def communities(
-        self,
-        request: Request[Any, Any, Any],
-        as_of: FromQuery[date | None] = None,
-        territory: FromQuery[str | None] = None,
-        types: FromQuery[list[str] | None] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
+        self, network_scope: NetworkScope, page: FromQuery[int] = 1, page_size: FromQuery[int] = 50
     ) -> CommunityPage:
         page, page_size = _page(page, page_size)
-        scope = _scope(request, as_of, territory, types, None)
-        return await analysis.communities(scope, page, page_size)  # type: ignore[return-value]
+        return await analysis.communities(network_scope, page, page_size)  # type: ignore[return-value]
 
     @get(
         "/recommendations",
         guards=[allow(*ANALYSTS)],
         summary="Missing local ties, critical nodes, likely pairs",
+        dependencies={"network_scope": Provide(region_scope_of, sync_to_thread=False)},
     )
-    async def recommendations(
-        self,
-        request: Request[Any, Any, Any],
-        as_of: FromQuery[date | None] = None,
-        territory: FromQuery[str | None] = None,
-        types: FromQuery[list[str] | None] = None,
-    ) -> dict[str, Any]:
-        return await analysis.recommendations(_scope(request, as_of, territory, types, None))
+    async def recommendations(self, network_scope: NetworkScope) -> dict[str, Any]:
+        return await analysis.recommendations(network_scope)
 
     @get(
         "/change",
         guards=[allow(*ANALYSTS)],
         summary="New and ended ties and density change between two dates",
+        dependencies={"network_scope": Provide(period_scope_of, sync_to_thread=False)},
     )
     async def change(
-        self,
-        request: Request[Any, Any, Any],
-        from_date: FromQuery[date],
-        to_date: FromQuery[date],
-        territory: FromQuery[str | None] = None,
-        types: FromQuery[list[str] | None] = None,
+        self, network_scope: NetworkScope, from_date: FromQuery[date], to_date: FromQuery[date]
     ) -> dict[str, Any]:
-        return await analysis.change(_scope(request, None, territory, types, None), from_date, to_date)
+        return await analysis.change(network_scope, from_date, to_date)
 
     @get(
         "/timeline",
@@ -308,16 +328,15 @@ class AnalysisController(Controller):
         " `to_date`) to `to_date` (default: today, always the last point). Ties are counted once per"
         " connected pair; `new_ties` and `ended_ties` compare with the previous point (null at the"
         " first). Computed off the event loop and cached per network version like the metrics.",
+        dependencies={"network_scope": Provide(period_scope_of, sync_to_thread=False)},
     )
     async def timeline(
         self,
-        request: Request[Any, Any, Any],
+        network_scope: NetworkScope,
         from_date: FromQuery[date | None] = None,
         to_date: FromQuery[date | None] = None,
-        territory: FromQuery[str | None] = None,
-        types: FromQuery[list[str] | None] = None,
     ) -> dict[str, Any]:
-        return await analysis.timeline(_scope(request, None, territory, types, None), from_date, to_date)
+        return await analysis.timeline(network_scope, from_date, to_date)
 
     @get(
         "/articulation-points",
@@ -327,18 +346,10 @@ class AnalysisController(Controller):
         " would lose their path to the largest remaining part if it left. Most cut off first.",
     )
     async def articulation_points(
-        self,
-        request: Request[Any, Any, Any],
-        as_of: FromQuery[date | None] = None,
-        territory: FromQuery[str | None] = None,
-        types: FromQuery[list[str] | None] = None,
-        ego: FromQuery[int | None] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
+        self, network_scope: NetworkScope, page: FromQuery[int] = 1, page_size: FromQuery[int] = 50
     ) -> NodeMetricsPage:
         page, page_size = _page(page, page_size)
-        scope = _scope(request, as_of, territory, types, ego)
-        return await analysis.articulation_points(scope, page, page_size)  # type: ignore[return-value]
+        return await analysis.articulation_points(network_scope, page, page_size)  # type: ignore[return-value]
 
     @get(
         "/bridges",
@@ -348,53 +359,27 @@ class AnalysisController(Controller):
         " side the network would fall into without it. Most cut off first.",
     )
     async def bridges(
-        self,
-        request: Request[Any, Any, Any],
-        as_of: FromQuery[date | None] = None,
-        territory: FromQuery[str | None] = None,
-        types: FromQuery[list[str] | None] = None,
-        ego: FromQuery[int | None] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
+        self, network_scope: NetworkScope, page: FromQuery[int] = 1, page_size: FromQuery[int] = 50
     ) -> NodeMetricsPage:
         page, page_size = _page(page, page_size)
-        scope = _scope(request, as_of, territory, types, ego)
-        return await analysis.bridges(scope, page, page_size)  # type: ignore[return-value]
+        return await analysis.bridges(network_scope, page, page_size)  # type: ignore[return-value]
 
-    @get("/export.graphml", guards=[allow(*ANALYSTS, Role.OWES)], summary="GraphML (Gephi, yEd)")
-    async def export_graphml(
-        self,
-        request: Request[Any, Any, Any],
-        as_of: FromQuery[date | None] = None,
-        territory: FromQuery[str | None] = None,
-        types: FromQuery[list[str] | None] = None,
-        ego: FromQuery[int | None] = None,
-    ) -> Response[str]:
-        text = await analysis.export(_scope(request, as_of, territory, types, ego), "graphml")
-        return _download(text, GRAPHML, "siec.graphml")
+    @get(
+        "/export.graphml",
+        guards=[allow(*ANALYSTS, Role.OWES)],
+        summary="GraphML (Gephi, yEd)",
+        media_type=GRAPHML,
+    )
+    async def export_graphml(self, network_scope: NetworkScope) -> Response[str]:
+        return _download(await analysis.export(network_scope, "graphml"), GRAPHML, "siec.graphml")
 
-    @get("/export.gexf", guards=[allow(*ANALYSTS, Role.OWES)], summary="GEXF (Gephi)")
-    async def export_gexf(
-        self,
-        request: Request[Any, Any, Any],
-        as_of: FromQuery[date | None] = None,
-        territory: FromQuery[str | None] = None,
-        types: FromQuery[list[str] | None] = None,
-        ego: FromQuery[int | None] = None,
-    ) -> Response[str]:
-        text = await analysis.export(_scope(request, as_of, territory, types, ego), "gexf")
-        return _download(text, GEXF, "siec.gexf")
+    @get("/export.gexf", guards=[allow(*ANALYSTS, Role.OWES)], summary="GEXF (Gephi)", media_type=GEXF)
+    async def export_gexf(self, network_scope: NetworkScope) -> Response[str]:
+        return _download(await analysis.export(network_scope, "gexf"), GEXF, "siec.gexf")
 
     @get("/export.json", guards=[allow(*ANALYSTS, Role.OWES)], summary="Nodes and links for the dashboard")
-    async def export_json(
-        self,
-        request: Request[Any, Any, Any],
-        as_of: FromQuery[date | None] = None,
-        territory: FromQuery[str | None] = None,
-        types: FromQuery[list[str] | None] = None,
-        ego: FromQuery[int | None] = None,
-    ) -> Response[str]:
-        data = await analysis.export(_scope(request, as_of, territory, types, ego), "json")
+    async def export_json(self, network_scope: NetworkScope) -> Response[str]:
+        data = await analysis.export(network_scope, "json")
         return Response(json.dumps(data, ensure_ascii=False, default=str), media_type="application/json")
 
 

@@ -77,9 +77,12 @@ class Scope:
     territory: str | None = None
     types: tuple[str, ...] = ()
     ego: int | None = None
+    own_ties_only: bool = False
+    """With `ego`: only the ego's own ties (a star), not the ties among its partners. What an OWES
+    sees: the ties it is a party to, as the relations API shows it, and nothing between others."""
 
     def key(self) -> tuple[Any, ...]:
-        return (self.as_of, self.territory, self.types, self.ego)
+        return (self.as_of, self.territory, self.types, self.ego, self.own_ties_only)
 
 
 def active(edge: EdgeRow, on: date | None) -> bool:
@@ -148,6 +151,8 @@ def build_graph(nodes: Iterable[NodeRow], edges: Iterable[EdgeRow], scope: Scope
             return nx.DiGraph()
         keep = {scope.ego} | set(graph.successors(scope.ego)) | set(graph.predecessors(scope.ego))
         graph = graph.subgraph(keep).copy()
+        if scope.own_ties_only:
+            graph.remove_edges_from([(u, v) for u, v in list(graph.edges) if scope.ego not in (u, v)])
     return graph
 
 

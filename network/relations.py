@@ -60,6 +60,8 @@ def _date_errors(valid_from: date | None, valid_to: date | None) -> list[FieldEr
 
 
 async def missing_organisations(ids: Mapping[str, int]) -> list[FieldError]:
+    if not ids:
+        return []
     found = {
         row["id"]
         for row in await Organisation.select(Organisation.id).where(

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from network.vocab import Intensity, Origin, RelationType
+
+MAX_ID = 2**31 - 1
+"""The largest id the tables hold (32-bit integer keys): a larger one is refused as input (the
+fuzzer's ids past it made PostgreSQL answer 500)."""
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""An organisation, relation or survey id given in a body."""
 
 
 class _In(BaseModel):
@@ -16,8 +23,8 @@ class _In(BaseModel):
 
 
 class RelationCreate(_In):
-    source_id: int
-    target_id: int
+    source_id: Id
+    target_id: Id
     relation_type: RelationType
     directed: bool | None = Field(default=None, description="Default: by type (cooperation has no direction)")
     weight: float = Field(default=1.0, gt=0, le=1000)
@@ -86,11 +93,13 @@ class SurveyCreate(_In):
     name: str = Field(min_length=3, max_length=200)
     opened_on: date
     closes_on: date | None = None
-    invited_ids: list[int] = Field(default_factory=list, max_length=5000)
+    invited_ids: list[Id] | None = Field(
+        default=None, max_length=5000, description="At least one organisation is invited (required)."
+    )
 
 
 class Invitations(_In):
-    organisation_ids: list[int] = Field(min_length=1, max_length=5000)
+    organisation_ids: list[Id] = Field(min_length=1, max_length=5000)
 
 
 class Survey(BaseModel):
@@ -105,13 +114,13 @@ class Survey(BaseModel):
 
 
 class PartnerAnswer(_In):
-    partner_id: int
+    partner_id: Id
     trust: list[int] = Field(description="Three items 1–4: reliability, mission, openness")
     value: list[int] = Field(description="Three items 1–4: power/influence, involvement, resources")
 
 
 class ResponseIn(_In):
-    respondent_id: int
+    respondent_id: Id
     partners: list[PartnerAnswer] = Field(max_length=500)
 
 

@@ -37,9 +37,9 @@ async def _survey_out(row: Mapping[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-async def _invite(survey_id: int, organisation_ids: list[int]) -> int:
+async def _invite(survey_id: int, organisation_ids: list[int], field: str = "organisation_ids") -> int:
     ids = list(dict.fromkeys(organisation_ids))
-    errors = await missing_organisations({f"organisation_ids.{i}": org for i, org in enumerate(ids)})
+    errors = await missing_organisations({f"{field}.{i}": org for i, org in enumerate(ids)})
     if errors:
         raise ValidationFailed("Nie można zaprosić organizacji spoza rejestru.", errors)
     already = {
@@ -58,11 +58,13 @@ async def _invite(survey_id: int, organisation_ids: list[int]) -> int:
 
 
 async def create_survey(data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
+    errors = []
     if data.get("closes_on") and data["closes_on"] < data["opened_on"]:
-        raise ValidationFailed(
-            "Nie można utworzyć rundy badania.",
-            [FieldError("closes_on", "Data zamknięcia rundy jest wcześniejsza niż data otwarcia.")],
-        )
+        errors.append(FieldError("closes_on", "Data zamknięcia rundy jest wcześniejsza niż data otwarcia."))
+    if not data.get("invited_ids"):
+        errors.append(FieldError("invited_ids", "Zaproś do rundy badania co najmniej jedną organizację."))
+    if errors:
+        raise ValidationFailed("Nie można utworzyć rundy badania.", errors)
     async with write_transaction():
         rows = await SurveyRound.insert(
             SurveyRound(
@@ -74,7 +76,7 @@ async def create_survey(data: Mapping[str, Any], actor: Actor) -> dict[str, Any]
             )  # fmt: skip
         )
         survey_id = int(rows[0]["id"])
-        invited = await _invite(survey_id, list(data.get("invited_ids") or []))
+        invited = await _invite(survey_id, list(data["invited_ids"]), "invited_ids")
         await record_event(actor, "survey.create", "network_survey_round", survey_id,
                            {"name": [None, data["name"]], "invited": [None, invited]})  # fmt: skip
         return await _survey_out(await _survey(survey_id))
