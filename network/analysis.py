@@ -153,3 +153,9 @@ async def timeline(scope: Scope, first: date | None, last: date | None) -> dict[
 
 async def export(scope: Scope, fmt: str) -> Any:
     return await dispatch.off_loop("export", scope, (fmt,), False)
+
+
+async def drawing(scope: Scope) -> dict[str, Any]:
+    """Positions of the organisations with the most ties in the scope, and their ties (for the page)."""
+    result, _, _ = await dispatch.cached("drawing", scope)
+    return result  # type: ignore[no-any-return]

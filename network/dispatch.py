@@ -105,7 +105,7 @@ async def off_loop(
         return answer
     if await tie_count(scope) > PROCESS_THRESHOLD:
         return await in_worker(worker.run, what, scope, extra, all_dates)
-    nodes, edges = await load_rows(scope, all_dates=all_dates)
+    nodes, edges = await load_rows(scope, all_dates=all_dates, details=what == "export")
     # networkx is pure Python: run it off the event loop so other requests keep being served.
     return await anyio.to_thread.run_sync(functools.partial(worker.job(what), nodes, edges, scope, *extra))
 

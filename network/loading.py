@@ -13,6 +13,7 @@ from network.vocab import Origin, RelationType, sector_of
 from ses.db import engine
 from ses.errors import FieldError
 from ses.register.tables import Organisation
+from ses.territories.tables import Territory
 
 
 def scope_errors(scope: Scope) -> list[FieldError]:
@@ -84,7 +85,9 @@ async def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return await run(transaction.connection)
 
 
-async def load_rows(scope: Scope, *, all_dates: bool = False) -> tuple[list[NodeRow], list[EdgeRow]]:
+async def load_rows(
+    scope: Scope, *, all_dates: bool = False, details: bool = False
+) -> tuple[list[NodeRow], list[EdgeRow]]:
     """Nodes and ties of a scope, reading only the columns the metrics need, in one query each.
 
     A territory keeps ties whose both ends lie in it (metrics.build_graph drops the others too).
@@ -128,10 +131,12 @@ async def load_rows(scope: Scope, *, all_dates: bool = False) -> tuple[list[Node
     ]
     # Dates are read only when the job filters by them itself (change between two dates); otherwise
     # the query has already kept exactly the ties active in the scope, and EdgeRow leaves them None.
-    dates = "r.valid_from, r.valid_to" if all_dates else "NULL, NULL"
+    # `details` (exports) adds what was recorded about each tie: its dates, intensity and value.
+    dates = "r.valid_from, r.valid_to" if all_dates or details else "NULL, NULL"
+    recorded = "r.intensity, r.value_pln" if details else "NULL, NULL"
     edge_rows = await _fetch(
-        f"SELECT r.id, r.source, r.target, r.relation_type, r.directed, r.weight, {dates}, r.origin"
-        f" FROM {edge_from}" + (f" WHERE {' AND '.join(edge_where)}" if edge_where else ""),
+        f"SELECT r.id, r.source, r.target, r.relation_type, r.directed, r.weight, {dates}, r.origin,"
+        f" {recorded} FROM {edge_from}" + (f" WHERE {' AND '.join(edge_where)}" if edge_where else ""),
         edge_params,
     )
     # Both drivers already give bool, float and date (Piccolo registers SQLite converters by
@@ -166,3 +171,21 @@ async def tie_count(scope: Scope) -> int:
     if scope.territory:
         query = query.where(territory_condition(Relation.source, scope.territory))
     return int(await query)
+
+
+async def powiats_with_organisations() -> list[dict[str, str]]:
+    """The powiats that hold at least one organisation of the register, by name (for the page)."""
+    codes = [
+        row["powiat_code"]
+        for row in await Organisation.select(Organisation.powiat_code).distinct()
+        if row["powiat_code"]
+    ]
+    if not codes:
+        return []
+    rows = await Territory.select(Territory.code, Territory.name).where(Territory.code.is_in(codes))
+    return sorted(({"code": r["code"], "name": r["name"]} for r in rows), key=lambda r: r["name"])
+
+
+async def organisation_name(organisation_id: int) -> str | None:
+    row = await Organisation.select(Organisation.name).where(Organisation.id == organisation_id).first()
+    return row["name"] if row else None

@@ -67,6 +67,9 @@ class EdgeRow(NamedTuple):
     valid_from: date | None = None
     valid_to: date | None = None
     origin: str = "manual"
+    intensity: str | None = None
+    """Read only for exports (with value_pln); None on the metrics' path."""
+    value_pln: Any = None
 
 
 @dataclass(frozen=True)
@@ -970,11 +973,37 @@ def recommendations(graph: nx.DiGraph, limit: int = 20) -> dict[str, Any]:
 
 def _plain_attributes(graph: nx.DiGraph) -> nx.DiGraph:
     """A copy without None values (GraphML and GEXF writers refuse them)."""
-    out = nx.DiGraph()
+    out = graph.__class__()
     for node, data in graph.nodes(data=True):
         out.add_node(node, **{k: v for k, v in data.items() if v is not None})
-    for u, v, data in graph.edges(data=True):
-        out.add_edge(u, v, **{k: v2 for k, v2 in data.items() if v2 is not None})
+    for u, v, *key, data in (
+        graph.edges(data=True, keys=True) if graph.is_multigraph() else graph.edges(data=True)
+    ):
+        out.add_edge(u, v, *key, **{k: v2 for k, v2 in data.items() if v2 is not None})
+    return out
+
+
+def relation_graph(
+    nodes: Iterable[NodeRow], edges: Sequence[EdgeRow], scope: Scope = Scope()
+) -> nx.MultiDiGraph:
+    """The scope for Gephi and yEd: one edge per relation, from its source to its target, with what
+    was recorded about it (type, direction, weight, intensity, dates, value in PLN, origin), and the
+    organisation's name as each node's label (both tools show `label`)."""
+    graph = build_graph(nodes, edges, scope)
+    out = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        out.add_node(node, label=data.get("name"), **data)
+    ego = scope.ego if scope.own_ties_only else None
+    for edge in select_edges(edges, scope, set(graph)):
+        if edge.source == edge.target or (ego is not None and ego not in (edge.source, edge.target)):
+            continue
+        out.add_edge(
+            edge.source, edge.target, key=edge.id, relation_id=edge.id, relation_type=edge.relation_type,
+            directed=bool(edge.directed), weight=float(edge.weight), intensity=edge.intensity,
+            valid_from=edge.valid_from.isoformat() if edge.valid_from else None,
+            valid_to=edge.valid_to.isoformat() if edge.valid_to else None,
+            value_pln=None if edge.value_pln is None else f"{float(edge.value_pln):.2f}", origin=edge.origin,
+        )  # fmt: skip
     return out
 
 
@@ -1025,8 +1054,8 @@ def timeline_job(
     return timeline(kept, [e for e in edges if not types or e.relation_type in types], points)
 
 
-EXPORTERS = {"graphml": graphml, "gexf": gexf, "json": node_link}
-
-
 def export_job(nodes: list[NodeRow], edges: list[EdgeRow], scope: Scope, fmt: str) -> Any:
-    return EXPORTERS[fmt](build_graph(nodes, edges, scope))
+    """GraphML and GEXF: one edge per relation with its attributes; JSON: one link per arc."""
+    if fmt == "json":
+        return node_link(build_graph(nodes, edges, scope))
+    return (graphml if fmt == "graphml" else gexf)(relation_graph(nodes, edges, scope))

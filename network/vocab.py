@@ -61,6 +61,18 @@ class Sector(StrEnum):
     OTHER = "other"
 
 
+SECTOR_LABELS: dict[str, str] = {
+    Sector.SOCIAL_ECONOMY: "ekonomia społeczna",
+    Sector.LOCAL_GOVERNMENT: "samorząd",
+    Sector.SOCIAL_SERVICES: "pomoc społeczna",
+    Sector.LABOUR: "rynek pracy",
+    Sector.BUSINESS: "biznes",
+    Sector.EDUCATION: "edukacja",
+    Sector.HEALTH: "zdrowie",
+    Sector.JUSTICE: "wymiar sprawiedliwości i policja",
+    Sector.OTHER: "inne",
+}
+
 KIND_SECTOR: dict[str, Sector] = {
     Kind.GMINA_OFFICE: Sector.LOCAL_GOVERNMENT,
     Kind.POWIAT_OFFICE: Sector.LOCAL_GOVERNMENT,

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def job(what: str) -> Callable[..., Any]:
     """The computation named `what`. numpy, scipy and networkx are imported here, not with this
     module, so that a new worker lowers its priority before those imports (see the end)."""
-    from network import metrics
+    from network import drawing, metrics
 
     jobs: dict[str, Callable[..., Any]] = {
         "metrics": metrics.metrics_job,
@@ -34,6 +34,7 @@ def job(what: str) -> Callable[..., Any]:
         "change": metrics.change_job,
         "timeline": metrics.timeline_job,
         "export": metrics.export_job,
+        "drawing": drawing.drawing_job,
     }
     return jobs[what]
 
@@ -85,7 +86,7 @@ async def _run(what: str, scope: Scope, extra: tuple[Any, ...], all_dates: bool)
     from ses.db import release_connections
 
     try:
-        nodes, edges = await load_rows(scope, all_dates=all_dates)
+        nodes, edges = await load_rows(scope, all_dates=all_dates, details=what == "export")
     finally:
         await release_connections()
     return job(what)(nodes, edges, scope, *extra)

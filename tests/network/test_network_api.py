@@ -243,7 +243,7 @@ async def test_exports_graphml_gexf_json(client, staff, committee, org):
     assert graph.has_edge(str(a), str(b)) and graph.nodes[str(b)]["sector"] == "business"
     gexf = await client.get(f"{BASE}/export.gexf", headers=committee.headers)
     assert gexf.headers["content-type"].startswith("application/gexf+xml")
-    assert nx.read_gexf(io.BytesIO(gexf.content)).number_of_edges() >= 2
+    assert nx.read_gexf(io.BytesIO(gexf.content)).number_of_edges() == 1  # one relation, one edge
     data = (await client.get(f"{BASE}/export.json", headers=committee.headers)).json()
     assert {n["name"] for n in data["nodes"]} >= {"Fundacja Łączy", "Firma Sp. z o.o."}
     assert {(link["source"], link["target"]) for link in data["links"]} >= {(a, b), (b, a)}
@@ -380,3 +380,30 @@ async def test_csv_import_all_or_nothing_with_line_numbers(client, staff, review
     ).json()
     assert listed["total"] == 2
     assert {r["value_pln"] for r in listed["items"]} == {"15000.00", None}
+
+
+async def test_gephi_exports_label_organisations_by_name_and_carry_each_relation(client, staff, org):
+    """GEXF and GraphML: node labels are names; each relation is an edge with its intensity, dates,
+    value and origin, as recorded (two relations between one pair stay two edges)."""
+    import io
+
+    a = await org("Spółdzielnia Socjalna Eksport", "social_cooperative")
+    b = await org("Urząd Gminy Eksport", "gmina_office")
+    contract = await tie(client, staff, b, a, "contracts_service", value_pln="12500.50", intensity="coordination",
+                         valid_from="2024-02-01", social_clause=True)  # fmt: skip
+    await tie(client, staff, a, b, "cooperates", valid_from="2025-01-01")
+    for path, reader in (("export.gexf", nx.read_gexf), ("export.graphml", nx.read_graphml)):
+        response = await client.get(f"{BASE}/{path}", headers=staff.headers)
+        assert response.status_code == 200, response.text
+        graph = reader(io.BytesIO(response.content))
+        labels = {graph.nodes[n].get("label") for n in graph}
+        assert {"Spółdzielnia Socjalna Eksport", "Urząd Gminy Eksport"} <= labels, path
+        edges = [data for _, _, data in graph.edges(data=True)]
+        by_type = {data["relation_type"]: data for data in edges}
+        assert len(edges) == 2, (path, edges)
+        recorded = by_type["contracts_service"]
+        assert recorded["intensity"] == "coordination" and recorded["value_pln"] == "12500.50"
+        assert recorded["valid_from"] == "2024-02-01" and recorded["origin"] == "manual"
+        assert int(recorded["relation_id"]) == contract["id"]
+        assert by_type["cooperates"]["valid_from"] == "2025-01-01"
+        assert by_type["cooperates"]["directed"] in (False, "false", "False")

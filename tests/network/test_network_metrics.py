@@ -302,3 +302,29 @@ def test_timeline_counts_ties_per_date_with_new_and_ended():
         (2, 0, 1),
     ]
     assert mid[1]["components"]["count"] == 1
+
+
+def test_the_smallest_star_is_fully_centralised_and_two_nodes_are_not() -> None:
+    # Star of 3 (a centre and two leaves): centre closeness (1 + 1)/2 = 1, leaves (1 + ½)/2 = ¾;
+    # Σ(1 − c) = ½ = (n − 2)/2 → 1. Betweenness: the centre lies on the one pair of leaves (1),
+    # the leaves on none (0); Σ(1 − b) = 2 = n − 1 → 1.
+    star = nx.star_graph(2)
+    between, closeness = _paths(star)
+    assert closeness == {0: 1.0, 1: 0.75, 2: 0.75}
+    assert metrics.closeness_centralization(closeness) == pytest.approx(1.0)
+    assert metrics.betweenness_centralization(between) == pytest.approx(1.0)
+    assert metrics.degree_centralization(star) == pytest.approx(1.0)
+    pair = nx.path_graph(2)
+    assert metrics.closeness_centralization(_paths(pair)[1]) == 0.0
+    assert metrics.betweenness_centralization(_paths(pair)[0]) == 0.0
+    assert metrics.degree_centralization(pair) == 0.0
+
+
+def test_pairs_already_tied_are_never_recommended_as_missing_ties() -> None:
+    # 1 and 2 share partners 3 and 4 and are tied themselves: nothing to recommend between them.
+    # 3 and 4 share partners 1 and 2 and are not tied: they are the one missing tie.
+    graph = nx.Graph([(1, 2), (1, 3), (1, 4), (2, 3), (2, 4)])
+    found = metrics.missing_ties(graph)
+    assert [(r["a"], r["b"], r["shared_partners"]) for r in found] == [(3, 4, 2)]
+    # Jaccard of 3 and 4: shared {1, 2} over the union of their partners {1, 2} = 1.
+    assert found[0]["jaccard"] == 1.0
