@@ -389,8 +389,10 @@ async def test_gephi_exports_label_organisations_by_name_and_carry_each_relation
 
     a = await org("Spółdzielnia Socjalna Eksport", "social_cooperative")
     b = await org("Urząd Gminy Eksport", "gmina_office")
-    contract = await tie(client, staff, b, a, "contracts_service", value_pln="12500.50", intensity="coordination",
-                         valid_from="2024-02-01", social_clause=True)  # fmt: skip
+    contract = await tie(
+        client, staff, b, a, "contracts_service",
+        value_pln="12500.50", intensity="coordination", valid_from="2024-02-01", social_clause=True,
+    )  # fmt: skip
     await tie(client, staff, a, b, "cooperates", valid_from="2025-01-01")
     for path, reader in (("export.gexf", nx.read_gexf), ("export.graphml", nx.read_graphml)):
         response = await client.get(f"{BASE}/{path}", headers=staff.headers)
