@@ -39,7 +39,7 @@ def scope_dict(scope: Scope) -> dict[str, Any]:
 
 
 async def network_metrics(scope: Scope, with_communities: bool = False) -> dict[str, Any]:
-    """Graph-level metrics; Louvain communities (the costliest part) only when asked for."""
+    """Graph-level metrics; Leiden communities (the costliest part) only when asked for."""
     result, cached, version = await dispatch.cached("metrics", scope, with_communities)
     return {"scope": scope_dict(scope), "version": version, "cached": cached, "summary": result.summary}
 

@@ -244,9 +244,9 @@ eigenvector convergence, average clustering, transitivity, bridges, articulation
 cross-sector `mixing`, `top` lists, `brokers` (top betweenness that are also articulation points),
 `timings_ms` and `computed_in_ms`.
 
-`communities`: Louvain communities (fixed seed) are the costliest measure, so they are computed only
-with `communities=true`; otherwise `summary.communities` is null. With it, `summary.communities` is
-{count, modularity, seed, sizes}; the members are at /api/v1/network/communities. Answers are
+`communities`: Leiden communities (python-igraph, modularity, fixed seed) are the costliest
+measure, so they are computed only with `communities=true`; otherwise `summary.communities` is
+null. With it, `summary.communities` is {count, modularity, seed, method, sizes}; the members are at /api/v1/network/communities. Answers are
 cached per network version, register change and parameters (`cached` says whether this one was).
 """
 
@@ -291,7 +291,7 @@ class AnalysisController(Controller):
     @get(
         "/communities",
         guards=[allow(*ANALYSTS)],
-        summary="Louvain communities (fixed seed), paged",
+        summary="Leiden communities (modularity, fixed seed), paged",
         dependencies={"network_scope": Provide(region_scope_of, sync_to_thread=False)},
     )
     async def communities(

@@ -39,7 +39,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     _scope_arguments(out)
     measure = sub.add_parser("metrics", help="miary sieci (JSON) dla regionu, powiatu, gminy lub dnia")
     _scope_arguments(measure)
-    measure.add_argument("--communities", action="store_true", help="także społeczności (Louvain)")
+    measure.add_argument("--communities", action="store_true", help="także społeczności (metoda Leiden)")
 
 
 def _scope(args: argparse.Namespace) -> Any:

@@ -7,10 +7,10 @@ is also given split into in and out on the directed graph.
 The suite runs on arrays (`Net`, scipy.sparse matrices), not on networkx's dict-of-dicts: one
 Brandes pass for all sampled sources as sparse products, eigenvector by sparse power iteration,
 triangles from A²∘A, components by scipy's csgraph, bridges and articulation points by one
-iterative Tarjan search, and Louvain written here (networkx's own took ~60% of the 200,000-tie
-suite: 26 s of 44 s in one profile; this one 3.4 s, modularity 0.674 against 0.683). Each of
-these is tested against networkx on the same graphs. networkx still builds the graphs for
-exports, ego networks and recommendations.
+iterative Tarjan search. Communities come from python-igraph's Leiden (network/communities.py),
+measured faster than the Louvain written here and with higher modularity (docs/benchmarks.md,
+#13); the own Louvain stays as the measured reference. Each measure is tested against networkx on
+the same graphs. networkx still builds the graphs for exports, ego networks and recommendations.
 
 Freeman centralization (networkx has none): C = Σ (c_max − c_i) / max_sum, where c are node scores
 normalised to 0–1 and max_sum is the largest value Σ (c_max − c_i) can reach on n nodes, which is
@@ -33,6 +33,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 
+from network.communities import leiden as communities_of
 from network.node_table import LABELS, NodeTable, TextColumn, rounded
 
 SEED = 42
@@ -708,7 +709,7 @@ def compute(
     communities: list[list[int]] = []
     community_summary: dict[str, Any] | None = None
     if with_communities:
-        labels, modularity = louvain(weighted, seed=seed) if ties else (np.arange(n), 0.0)
+        labels, modularity = communities_of(weighted, seed=seed) if ties else (np.arange(n), 0.0)
         if not ties:
             labels = np.argsort(np.argsort(np.array(net.ids)))  # singletons, smallest id first
         members: list[list[int]] = [[] for _ in range(int(labels.max()) + 1 if n else 0)]
@@ -717,7 +718,7 @@ def compute(
         communities = [sorted(group) for group in members]
         community_of = labels
         community_summary = {"count": len(communities), "modularity": _round(modularity), "seed": seed,
-                             "sizes": [len(c) for c in communities[:top]]}  # fmt: skip
+                             "method": "leiden", "sizes": [len(c) for c in communities[:top]]}  # fmt: skip
     lap("communities")
     bridge_list, articulation, cut_off_of = cut_structure(binary)
     bridges = len(bridge_list)

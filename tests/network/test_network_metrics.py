@@ -328,3 +328,27 @@ def test_pairs_already_tied_are_never_recommended_as_missing_ties() -> None:
     assert [(r["a"], r["b"], r["shared_partners"]) for r in found] == [(3, 4, 2)]
     # Jaccard of 3 and 4: shared {1, 2} over the union of their partners {1, 2} = 1.
     assert found[0]["jaccard"] == 1.0
+
+
+def test_communities_are_the_same_for_the_same_network_largest_first() -> None:
+    from network import communities
+
+    # Two cliques of five and one of three, joined in a chain: three communities, largest first,
+    # the two of equal size in the order of their first member in the network (10 comes first).
+    graph = nx.Graph()
+    for clique in ([10, 11, 12, 13, 14], [0, 1, 2, 3, 4], [20, 21, 22]):
+        graph.add_edges_from((a, b) for i, a in enumerate(clique) for b in clique[i + 1 :])
+    graph.add_edges_from([(4, 10), (14, 20)])
+    net = metrics.Net.from_digraph(graph.to_directed())
+    weighted = net.matrix(weighted=True)
+    labels, quality = communities.leiden(weighted)
+    again, _ = communities.leiden(weighted)
+    assert labels.tolist() == again.tolist()
+    by_id = dict(zip(net.ids, labels.tolist(), strict=True))
+    assert [by_id[i] for i in (10, 0, 20)] == [0, 1, 2]
+    assert len(set(labels.tolist())) == 3
+    found = [{n for n in graph if by_id[n] == c} for c in range(3)]
+    assert quality == pytest.approx(nx.community.modularity(graph, found), abs=1e-9)
+    assert metrics.modularity_of(weighted, labels) == pytest.approx(quality, abs=1e-9)
+    empty = metrics.Net.from_digraph(nx.empty_graph(3, create_using=nx.DiGraph))
+    assert communities.leiden(empty.matrix(weighted=True))[0].tolist() == [0, 1, 2]
