@@ -246,8 +246,9 @@ cross-sector `mixing`, `top` lists, `brokers` (top betweenness that are also art
 
 `communities`: Leiden communities (python-igraph, modularity, fixed seed) are the costliest
 measure, so they are computed only with `communities=true`; otherwise `summary.communities` is
-null. With it, `summary.communities` is {count, modularity, seed, method, sizes}; the members are at /api/v1/network/communities. Answers are
-cached per network version, register change and parameters (`cached` says whether this one was).
+null. With it, `summary.communities` is {count, modularity, seed, method, sizes}; the members are
+at /api/v1/network/communities. Answers are cached per network version, register change and
+parameters (`cached` says whether this one was).
 """
 
 
