@@ -104,7 +104,8 @@ async def network_page(
     page_number = int(strona) if strona.isdigit() and 0 < int(strona) < 100_000 else 1
     context: dict[str, Any] = {
         "form": form, "powiats": await powiats_with_organisations(), "network": None,
-        "is_owes": bool(viewer and viewer.is_owes), "number": _number, "kind_labels": KIND_LABELS,
+        "is_owes": bool(viewer and viewer.is_owes), "breadcrumbs": [("", "Sieć współpracy")],
+        "number": _number, "kind_labels": KIND_LABELS,
         "sector_labels": SECTOR_LABELS, "relation_labels": RELATION_LABELS,
         "summary_labels": SUMMARY_LABELS, "centralization_labels": CENTRALIZATION_LABELS,
     }  # fmt: skip
@@ -116,6 +117,10 @@ async def network_page(
     try:
         scope = analysis.resolve_scope(Scope(values["as_of"], values["territory"], (), values["ego"]), viewer)
         context["network"] = await _network(scope, page_number)
+        if scope.territory or (scope.ego is not None and not (viewer and viewer.is_owes)):
+            context["breadcrumbs"] = [("/siec", "Sieć współpracy"), ("", context["network"]["title"])]
+        else:
+            context["breadcrumbs"] = [("", "Sieć współpracy")]
     except DomainError as exc:
         context.update(detail=exc.detail, errors=exc.errors)
         return page(request, "network/siec.html.j2", status_code=exc.status, **context)
