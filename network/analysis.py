@@ -15,6 +15,7 @@ from network import dispatch
 from network.loading import scope_errors
 from network.metrics import Scope
 from network.node_table import SORTABLE, NodeTable
+from network.state import data_stamp
 from ses.auth.policy import Principal
 from ses.errors import FieldError, NotFound, ValidationFailed
 
@@ -159,3 +160,20 @@ async def drawing(scope: Scope) -> dict[str, Any]:
     """Positions of the organisations with the most ties in the scope, and their ties (for the page)."""
     result, _, _ = await dispatch.cached("drawing", scope)
     return result  # type: ignore[no-any-return]
+
+
+async def status() -> dict[str, Any]:
+    """The network's data version and whether the in-memory region index holds it (operators and
+    benchmarks wait on `index.current` after loading data)."""
+    version, token, register_stamp = await data_stamp()
+    index = dispatch.INDEX.current((token, register_stamp))
+    return {
+        "version": version,
+        "index": {
+            "enabled": dispatch.INDEX.enabled,
+            "current": index is not None,
+            "building": dispatch.INDEX.is_building,
+            "ties": index.ties if index is not None else None,
+            "min_ties": dispatch.INDEX_MIN_TIES,
+        },
+    }

@@ -378,6 +378,16 @@ class AnalysisController(Controller):
     async def export_gexf(self, network_scope: NetworkScope) -> Response[str]:
         return _download(await analysis.export(network_scope, "gexf"), GEXF, "siec.gexf")
 
+    @get(
+        "/status",
+        guards=[allow(*ANALYSTS)],
+        summary="Data version and the in-memory region index",
+        description="`index.current` is true when the region index holds the current data (it is built"
+        " in the background after every change of a network larger than `index.min_ties` ties).",
+    )
+    async def status(self) -> dict[str, Any]:
+        return await analysis.status()
+
     @get("/export.json", guards=[allow(*ANALYSTS, Role.OWES)], summary="Nodes and links for the dashboard")
     async def export_json(self, network_scope: NetworkScope) -> Response[str]:
         data = await analysis.export(network_scope, "json")

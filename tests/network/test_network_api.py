@@ -409,3 +409,13 @@ async def test_gephi_exports_label_organisations_by_name_and_carry_each_relation
         assert int(recorded["relation_id"]) == contract["id"]
         assert by_type["cooperates"]["valid_from"] == "2025-01-01"
         assert by_type["cooperates"]["directed"] in (False, "false", "False")
+
+
+async def test_status_says_whether_the_region_index_holds_the_current_data(client, staff, org):
+    before = (await client.get(f"{BASE}/status", headers=staff.headers)).json()
+    a, b = await org("Status A"), await org("Status B")
+    await tie(client, staff, a, b)
+    after = (await client.get(f"{BASE}/status", headers=staff.headers)).json()
+    assert after["version"] == before["version"] + 1
+    # A network this small is read from the database: no index is kept for it.
+    assert after["index"]["current"] is False and after["index"]["min_ties"] == 20_000
