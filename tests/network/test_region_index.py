@@ -217,3 +217,51 @@ def test_the_worker_entry_points_read_committed_data_in_their_own_process(live_s
     assert out["index_names"] == names and out["names"] == names and out["index_ties"] >= 4
     assert out["articulation"] == [False, True, True, True, False]  # a line of five
     assert out["degree"] == [1, 2, 2, 2, 1]
+
+
+@pytest.mark.anyio
+async def test_the_index_is_rebuilt_after_each_change_not_on_a_request(client, staff, org, monkeypatch):
+    """The keeper's decision (network/dispatch.refresh_index): a build starts when the data changed
+    and the network is large enough, none while the index holds the current data. The build itself
+    runs in a worker process in the server (tested above); here it reads in this transaction."""
+    builds: list[tuple[Any, ...]] = []
+
+    async def build_here() -> RegionIndex:
+        _, token, register = await state.data_stamp()
+        nodes, edges = await loading.load_rows(Scope(), all_dates=True)
+        builds.append((token, register))
+        return RegionIndex.build((token, register), nodes, edges)
+
+    monkeypatch.setattr(dispatch, "INDEX_MIN_TIES", 0)
+    monkeypatch.setattr(INDEX, "build", build_here)
+    monkeypatch.setattr(INDEX, "enabled", True)
+    a, b, c = await org("Indeks A"), await org("Indeks B"), await org("Indeks C")
+    body = {"source_id": a, "target_id": b, "relation_type": "cooperates"}
+    assert (
+        await client.post("/api/v1/network/relations", json=body, headers=staff.headers)
+    ).status_code == 201
+    try:
+        task = await dispatch.refresh_index()
+        assert task is not None
+        await task
+        status = (await client.get("/api/v1/network/status", headers=staff.headers)).json()
+        assert status["index"]["current"] is True and len(builds) == 1
+        assert await dispatch.refresh_index() is None  # nothing changed: no second build
+        # A metrics request does not start a build; it is answered from the index of its data.
+        response = await client.get(
+            "/api/v1/network/metrics", params={"territory": "0414"}, headers=staff.headers
+        )
+        assert response.status_code == 200 and len(builds) == 1
+        body = {"source_id": b, "target_id": c, "relation_type": "cooperates"}
+        assert (
+            await client.post("/api/v1/network/relations", json=body, headers=staff.headers)
+        ).status_code == 201
+        status = (await client.get("/api/v1/network/status", headers=staff.headers)).json()
+        assert status["index"]["current"] is False
+        task = await dispatch.refresh_index()
+        assert task is not None
+        await task
+        assert len(builds) == 2 and INDEX.index is not None and INDEX.index.ties >= 2
+    finally:
+        INDEX.clear()
+        dispatch.CACHE.clear()
