@@ -352,3 +352,249 @@ def test_communities_are_the_same_for_the_same_network_largest_first() -> None:
     assert metrics.modularity_of(weighted, labels) == pytest.approx(quality, abs=1e-9)
     empty = metrics.Net.from_digraph(nx.empty_graph(3, create_using=nx.DiGraph))
     assert communities.leiden(empty.matrix(weighted=True))[0].tolist() == [0, 1, 2]
+
+
+# ---------------------------------------------------------------- whole answers, checked by hand
+# Each test below states a small network's complete answer, boundaries included (a tie that starts
+# or ends exactly on a date), so that any change in what the function gives is noticed.
+
+P0, P1, P2 = date(2024, 12, 31), date(2025, 6, 30), date(2025, 12, 31)
+TIMELINE_EDGES = [
+    EdgeRow(1, 1, 2, "cooperates", False),  # always
+    EdgeRow(2, 2, 3, "cooperates", False, 1.0, P1, None),  # begins exactly on P1
+    EdgeRow(3, 3, 4, "cooperates", False, 1.0, None, P1),  # ends exactly on P1
+    EdgeRow(4, 1, 4, "cooperates", False, 1.0, date(2025, 1, 1), date(2025, 3, 1)),  # within P0–P1
+    EdgeRow(5, 3, 1, "cooperates", False, 1.0, P0, None),  # begins exactly on P0
+    EdgeRow(6, 2, 4, "cooperates", False, 1.0, P2, None),  # begins exactly on P2
+]
+
+
+def test_timeline_whole_answer_with_ties_starting_and_ending_on_the_dates() -> None:
+    # P0: {1-2, 3-4, 1-3}; P1: {1-2, 2-3, 3-4, 1-3}; P2: {1-2, 2-3, 1-3, 2-4}; 6 possible pairs.
+    # Started in (P0, P1]: 2-3 and 1-4 (1-3 began on P0 itself); ended in [P0, P1): 1-4 (3-4 ends
+    # on P1 and is still there that day). In (P1, P2]: started 2-4; ended 3-4.
+    one = {"count": 1, "largest": 4, "isolates": 0}
+    assert metrics.timeline([1, 2, 3, 4], TIMELINE_EDGES, (P0, P1, P2)) == [
+        {"on": "2024-12-31", "organisations": 4, "active_organisations": 4, "ties": 3, "density": 0.5,
+         "components": one, "new_ties": None, "ended_ties": None, "density_change": None, "started": None,
+         "ended": None},
+        {"on": "2025-06-30", "organisations": 4, "active_organisations": 4, "ties": 4, "density": 0.666667,
+         "components": one, "new_ties": 1, "ended_ties": 0, "density_change": 0.166667, "started": 2,
+         "ended": 1},
+        {"on": "2025-12-31", "organisations": 4, "active_organisations": 4, "ties": 4, "density": 0.666667,
+         "components": one, "new_ties": 1, "ended_ties": 1, "density_change": 0.0, "started": 1,
+         "ended": 1},
+    ]  # fmt: skip
+
+
+def test_timeline_of_a_split_network_and_of_none() -> None:
+    # On P0 only 1-2 and 3-4 hold (1-3 begins that day too): with 1-3 left out, two pairs.
+    edges = [e for e in TIMELINE_EDGES if e.id in (1, 3)]
+    [point] = metrics.timeline([1, 2, 3, 4, 5], edges, (P0,))
+    assert point["components"] == {"count": 3, "largest": 2, "isolates": 1}
+    assert point["active_organisations"] == 4 and point["density"] == 0.2
+    [alone] = metrics.timeline([7], [], (P0,))
+    assert (alone["ties"], alone["density"], alone["components"]) == (0, 0.0, {"count": 1, "largest": 1,
+                                                                             "isolates": 1})  # fmt: skip
+    [empty] = metrics.timeline([], [], (P0,))
+    assert (empty["organisations"], empty["ties"], empty["density"]) == (0, 0, 0.0)
+    assert empty["components"] == {"count": 0, "largest": 0, "isolates": 0}
+
+
+def test_timeline_job_keeps_the_territory_and_the_types() -> None:
+    nodes = _nodes((1, "association", "0463011"), (2, "foundation", "0463011"), (3, "school", "0463022"),
+                   (4, "business", "1261011"))  # fmt: skip
+    edges = [
+        EdgeRow(1, 1, 2, "cooperates", False),
+        EdgeRow(2, 2, 3, "member_of", True),
+        EdgeRow(3, 3, 4, "cooperates", False),  # 4 lies outside the territory
+    ]
+    rows = metrics.timeline_job(nodes, edges, Scope(territory="0463"), (P0,))
+    assert (rows[0]["organisations"], rows[0]["ties"]) == (3, 2)
+    typed = metrics.timeline_job(nodes, edges, Scope(territory="0463", types=("cooperates",)), (P0,))
+    assert (typed[0]["organisations"], typed[0]["ties"]) == (3, 1)
+
+
+def test_change_whole_answer_and_job() -> None:
+    nodes = _nodes(*[(i, "association", "0463011") for i in (1, 2, 3)], (9, "business", "1261011"))
+    edges = [
+        EdgeRow(1, 1, 2, "cooperates", False, 1.0, None, P0),  # ends exactly on the first date
+        EdgeRow(2, 2, 3, "cooperates", False, 1.0, P1, None),  # begins exactly on the second
+        EdgeRow(3, 3, 3, "cooperates", False),  # a loop is no tie
+        EdgeRow(4, 3, 9, "cooperates", False),  # 9 is outside the territory
+    ]
+    assert metrics.change_job(nodes, edges, Scope(territory="0463"), P0, P1) == {
+        "from": "2024-12-31", "to": "2025-06-30", "ties_from": 1, "ties_to": 1, "new_ties": 1,
+        "ended_ties": 1, "density_from": 0.333333, "density_to": 0.333333, "density_change": 0.0,
+    }  # fmt: skip
+    assert metrics.change(edges[:2], 1, P0, P1)["density_from"] == 0.0  # one node: no pair possible
+
+
+def test_build_graph_sums_parallel_ties_and_drops_loops() -> None:
+    nodes = _nodes((1, "association", "0463011"), (2, "foundation", "0463011"), (3, "kgw", "0463011"))
+    edges = [
+        EdgeRow(1, 1, 2, "cooperates", False, 2.0),
+        EdgeRow(2, 1, 2, "contracts_service", True, 3.0),
+        EdgeRow(3, 2, 2, "cooperates", False),
+        EdgeRow(4, 2, 3, "member_of", True, 1.5, valid_to=P0),  # ended: not in a scope without a date
+    ]
+    graph = metrics.build_graph(nodes, edges)
+    assert dict(graph.edges) == {
+        (1, 2): {"weight": 5.0, "ties": 2, "types": "contracts_service,cooperates"},
+        (2, 1): {"weight": 2.0, "ties": 1, "types": "cooperates"},
+    }
+    assert graph.nodes[1] == {"name": "org 1", "kind": "association", "sector": "social_economy",
+                              "gmina": "0463011", "owes": False}  # fmt: skip
+    assert metrics.build_graph(nodes, edges, Scope(ego=99)).number_of_nodes() == 0
+    ugraph = metrics.undirected(graph)
+    assert dict(ugraph.edges) == {(1, 2): {"weight": 7.0}} and sorted(ugraph) == [1, 2, 3]
+    assert ugraph.nodes[2]["name"] == "org 2"
+
+
+def test_net_from_rows_equals_the_graph_it_stands_for() -> None:
+    nodes = _nodes((1, "association", "0463011"), (2, "foundation", "0463011"), (3, "kgw", "0463022"),
+                   (4, "school", "1261011"))  # fmt: skip
+    edges = [
+        EdgeRow(1, 1, 2, "cooperates", False, 2.0),
+        EdgeRow(2, 2, 1, "contracts_service", True, 3.0),
+        EdgeRow(3, 3, 3, "cooperates", False),
+        EdgeRow(4, 2, 3, "member_of", True, 1.5),
+        EdgeRow(5, 3, 4, "member_of", True),  # 4 lies outside 0463
+    ]
+    for scope in (Scope(), Scope(territory="0463"), Scope(ego=2), Scope(types=("member_of",))):
+        net = metrics.Net.from_rows(nodes, edges, scope)
+        expected = metrics.Net.from_digraph(metrics.build_graph(nodes, edges, scope))
+        assert net.ids == expected.ids and net.attrs == expected.attrs, scope
+        assert net.arcs == expected.arcs, scope
+        for name in ("tie_u", "tie_v", "tie_w", "in_degree", "out_degree"):
+            assert getattr(net, name).tolist() == getattr(expected, name).tolist(), (scope, name)
+    net = metrics.Net.from_rows(nodes, edges, Scope(territory="0463"))
+    # Ties once per pair (u < v by position), weights summed over both arcs: 1–2 is 2 + 2 + 3.
+    assert (net.tie_u.tolist(), net.tie_v.tolist(), net.tie_w.tolist()) == ([0, 1], [1, 2], [7.0, 1.5])
+    # Arcs: 1→2, 2→1 (two ties, one arc), 2→3.
+    assert (net.in_degree.tolist(), net.out_degree.tolist(), net.arcs) == ([1, 1, 1], [1, 2, 0], 3)
+    assert net.attrs[2] == {"name": "org 3", "kind": "kgw", "sector": "social_economy", "gmina": "0463022",
+                            "owes": False}  # fmt: skip
+
+
+def test_eigenvector_of_a_star_and_of_no_ties() -> None:
+    # Star with three leaves: the centre holds 1/√2, each leaf 1/√6 (unit norm).
+    star = nx.star_graph(3)
+    scores = metrics.eigenvector(star, max_iter=1000, tol=1e-12)
+    assert scores is not None
+    assert scores[0] == pytest.approx(2**-0.5, abs=1e-6)
+    assert all(scores[i] == pytest.approx(6**-0.5, abs=1e-6) for i in (1, 2, 3))
+    assert metrics.eigenvector(nx.empty_graph(3)) == {0: 0.0, 1: 0.0, 2: 0.0}
+    assert metrics.eigenvector(nx.path_graph(40), max_iter=2) is None  # not converged in two steps
+    weighted = nx.Graph()
+    weighted.add_edge("a", "b", weight=3.0)
+    weighted.add_edge("b", "c", weight=1.0)
+    ours = metrics.eigenvector(weighted, max_iter=1000, tol=1e-12)
+    theirs = nx.eigenvector_centrality(weighted, max_iter=1000, tol=1e-12, weight="weight")
+    assert ours == pytest.approx(theirs, abs=1e-6)
+
+
+def test_missing_ties_ranked_by_shared_partners_then_jaccard_and_hubs_skipped() -> None:
+    # 3 and 4 share 1, 2, 6, 7 (four); 1 and 2 share 3, 4, 5 (three); 6 and 7 share 3 and 4 (two, and
+    # nothing else: Jaccard 1), before 1 and 6 (two of the three partners 3, 4, 5: Jaccard 0.6667).
+    graph = nx.Graph([(1, 3), (1, 4), (1, 5), (2, 3), (2, 4), (2, 5), (6, 3), (6, 4), (7, 3), (7, 4), (8, 9)])
+    for node in graph:
+        graph.nodes[node]["name"] = f"org {node}"
+    found = metrics.missing_ties(graph)
+    assert [(r["a"], r["b"], r["shared_partners"], r["jaccard"]) for r in found][:3] == [
+        (3, 4, 4, 1.0), (1, 2, 3, 1.0), (6, 7, 2, 1.0)]  # fmt: skip
+    assert found[0]["a_name"] == "org 3" and found[0]["b_name"] == "org 4"
+    assert all(r["shared_partners"] >= 2 for r in found) and (8, 9) not in {(r["a"], r["b"]) for r in found}
+    assert len(metrics.missing_ties(graph, limit=2)) == 2
+    assert metrics.missing_ties(graph, min_shared=4) == [found[0]]
+    # Partners with more than `hub_degree` ties are not counted as shared: 3 and 4 have four each, so
+    # 1 and 2 keep one shared partner (5) and drop out; 3, 4 and 5 still share 1 and 2.
+    found = metrics.missing_ties(graph, hub_degree=3)
+    assert {(r["a"], r["b"]) for r in found} == {(3, 4), (3, 5), (4, 5)}
+
+
+def test_critical_organisations_and_gminas_without_their_office() -> None:
+    # A chain 1-2-3 and 3-4-5: 2 cuts off 1, 3 cuts off two (4, 5 or 1, 2), 4 cuts off 5.
+    graph = nx.path_graph(range(1, 6))
+    for node in graph:
+        graph.nodes[node]["name"] = f"org {node}"
+    found = metrics.critical_organisations(graph)
+    assert found == [
+        {"id": 3, "name": "org 3", "pieces": 2, "cut_off": 2},
+        {"id": 2, "name": "org 2", "pieces": 2, "cut_off": 1},
+        {"id": 4, "name": "org 4", "pieces": 2, "cut_off": 1},
+    ]
+    assert metrics.critical_organisations(graph, limit=1) == found[:1]
+    offices = nx.Graph()
+    offices.add_node(1, gmina="0463011", sector="social_economy", kind="association")
+    offices.add_node(2, gmina="0463011", sector="local_government", kind="gmina_office")
+    offices.add_node(3, gmina="0463022", sector="social_economy", kind="foundation")
+    offices.add_node(4, gmina="0463022", sector="local_government", kind="gmina_office")
+    offices.add_node(5, gmina="0463033", sector="social_economy", kind="kgw")
+    offices.add_edge(1, 2)
+    offices.add_edge(3, 2)  # tied to another gmina's office, not its own
+    assert metrics.gminas_without_local_government_tie(offices) == [
+        {"gmina": "046302", "pes": 1, "office_ids": [4], "office_in_register": True},
+        {"gmina": "046303", "pes": 1, "office_ids": [], "office_in_register": False},
+    ]
+
+
+def test_recommendations_job_limits_each_list() -> None:
+    nodes = _nodes(*[(i, "association", "0463011") for i in range(1, 8)], (8, "gmina_office", "0463011"))
+    edges = [EdgeRow(i, i, i + 1, "cooperates", False) for i in range(1, 7)]
+    out = metrics.recommendations_job(nodes, edges, Scope())
+    assert set(out) == {"gminas_without_local_government_tie", "critical_organisations", "missing_ties"}
+    assert [r["id"] for r in out["critical_organisations"]][:1] == [4]  # the middle of the chain
+    assert out["gminas_without_local_government_tie"] == [
+        {"gmina": "046301", "pes": 7, "office_ids": [8], "office_in_register": True}
+    ]
+    assert (
+        len(metrics.recommendations(metrics.build_graph(nodes, edges), limit=2)["critical_organisations"])
+        == 2
+    )
+
+
+def test_exports_carry_each_relation_and_skip_empty_values() -> None:
+    import io
+
+    nodes = _nodes((1, "association", "0463011"), (2, "gmina_office", "0463011"), (3, "kgw", "1261011"))
+    edges = [
+        EdgeRow(10, 2, 1, "contracts_service", True, 2.0, P0, None, "import", "coordination", 1250.5),
+        EdgeRow(11, 1, 2, "cooperates", False, 1.0, None, None, "manual"),
+        EdgeRow(12, 1, 3, "cooperates", False),  # 3 lies outside the territory
+        EdgeRow(13, 1, 1, "cooperates", False),  # a loop
+    ]
+    scope = Scope(territory="0463")
+    graph = metrics.relation_graph(nodes, edges, scope)
+    assert sorted(graph.edges(keys=True)) == [(1, 2, 11), (2, 1, 10)]
+    assert graph.edges[2, 1, 10] == {
+        "relation_id": 10, "relation_type": "contracts_service", "directed": True, "weight": 2.0,
+        "intensity": "coordination", "valid_from": "2024-12-31", "valid_to": None, "value_pln": "1250.50",
+        "origin": "import",
+    }  # fmt: skip
+    assert graph.nodes[1]["label"] == "org 1" and graph.nodes[1]["kind"] == "association"
+    for fmt, reader in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
+        back = reader(io.BytesIO(metrics.export_job(nodes, edges, scope, fmt).encode()))
+        assert back.number_of_edges() == 2 and back.number_of_nodes() == 2, fmt
+        recorded = [d for _, _, d in back.edges(data=True) if d["relation_type"] == "cooperates"][0]
+        assert "intensity" not in recorded and "value_pln" not in recorded  # None is left out
+    own = metrics.relation_graph(nodes, edges + [EdgeRow(14, 2, 3, "cooperates", False)],
+                                 Scope(ego=1, own_ties_only=True))  # fmt: skip
+    assert sorted(own.edges(keys=True)) == [(1, 2, 11), (1, 3, 12), (2, 1, 10)]
+    data = metrics.export_job(nodes, edges, scope, "json")
+    assert data["directed"] is True
+    assert sorted((link["source"], link["target"]) for link in data["links"]) == [(1, 2), (2, 1)]
+    assert {n["id"]: n["name"] for n in data["nodes"]} == {1: "org 1", 2: "org 2"}
+    plain = metrics._plain_attributes(metrics.build_graph(nodes, edges, scope))
+    assert all(v is not None for _, d in plain.nodes(data=True) for v in d.values())
+
+
+def test_ego_network_with_only_its_own_ties() -> None:
+    nodes = _nodes(*[(i, "association", "0463011") for i in (1, 2, 3, 4)])
+    edges = [EdgeRow(1, 1, 2, "cooperates", False), EdgeRow(2, 1, 3, "cooperates", False),
+             EdgeRow(3, 2, 3, "cooperates", False), EdgeRow(4, 3, 4, "cooperates", False)]  # fmt: skip
+    full = metrics.build_graph(nodes, edges, Scope(ego=1))
+    own = metrics.build_graph(nodes, edges, Scope(ego=1, own_ties_only=True))
+    assert sorted(full) == sorted(own) == [1, 2, 3]
+    assert metrics.undirected(full).number_of_edges() == 3 and metrics.undirected(own).number_of_edges() == 2
+    assert Scope(ego=1).key() != Scope(ego=1, own_ties_only=True).key()
