@@ -1,4 +1,6 @@
-"""Community detection on the network benchmark's graph: the own Louvain against python-igraph.
+"""Community detection on the network benchmark's graph: python-igraph against networkx's Louvain.
+
+(The own Louvain this replaced was measured here too, at commit a71e795: docs/benchmarks.md, #13.)
 
     .venv/bin/python -m benchmarks.communities [--nodes 20000] [--ties 200000] [--repeat 3]
 
@@ -17,12 +19,13 @@ import statistics
 import time
 from collections.abc import Callable
 
+import networkx as nx
 import numpy as np
 
 from benchmarks.harness import fresh_database, machine, ses
 from benchmarks.network import populate
 from network import communities
-from network.metrics import EdgeRow, Net, NodeRow, louvain, modularity_of
+from network.metrics import EdgeRow, Net, NodeRow, modularity_of
 
 
 def graph_of(path: str) -> Net:
@@ -37,6 +40,18 @@ def graph_of(path: str) -> Net:
     ]
     db.close()
     return Net.from_rows(nodes, edges)
+
+
+def nx_louvain(net: Net) -> np.ndarray:
+    graph = nx.Graph()
+    graph.add_nodes_from(range(net.n))
+    graph.add_weighted_edges_from(
+        zip(net.tie_u.tolist(), net.tie_v.tolist(), net.tie_w.tolist(), strict=True)
+    )
+    labels = np.zeros(net.n, dtype=np.int64)
+    for label, members in enumerate(nx.community.louvain_communities(graph, seed=42)):
+        labels[list(members)] = label
+    return labels
 
 
 def timed(run: Callable[[], np.ndarray], repeat: int) -> tuple[float, np.ndarray]:
@@ -63,7 +78,7 @@ def main() -> None:
     print(f"Machine: {machine()}")
     print(f"Graph: {net.n:,} organisations, {len(net.tie_u):,} ties (not ended, once per pair)\n")
     methods: dict[str, Callable[[], np.ndarray]] = {
-        "own Louvain (network.metrics.louvain)": lambda: louvain(weighted)[0],
+        "networkx louvain_communities": lambda: nx_louvain(net),
         "igraph Leiden, modularity (network.communities.leiden)": lambda: communities.leiden(weighted)[0],
         "igraph multilevel (Louvain)": lambda: communities.multilevel(weighted)[0],
     }

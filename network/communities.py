@@ -1,8 +1,8 @@
 """Community detection by python-igraph (Leiden, optimising modularity; multilevel for comparison).
 
 Measured on the network benchmark's graph (benchmarks/communities.py, figures in
-docs/benchmarks.md under #13): Leiden finds partitions of higher modularity than the own Louvain
-(network.metrics.louvain) in a fraction of its time, so the suite uses it; networkx stays the graph
+docs/benchmarks.md under #13): Leiden found partitions of higher modularity than the Louvain once
+written in network/metrics.py in a fraction of its time, so the suite uses it; networkx stays the graph
 model everywhere else. Input and output are the suite's: a symmetric weighted scipy matrix in, one
 label per node out (0 = the largest community, equal ones by their first member), with the modularity.
 

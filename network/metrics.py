@@ -8,8 +8,8 @@ The suite runs on arrays (`Net`, scipy.sparse matrices), not on networkx's dict-
 Brandes pass for all sampled sources as sparse products, eigenvector by sparse power iteration,
 triangles from A²∘A, components by scipy's csgraph, bridges and articulation points by one
 iterative Tarjan search. Communities come from python-igraph's Leiden (network/communities.py),
-measured faster than the Louvain written here and with higher modularity (docs/benchmarks.md,
-#13); the own Louvain stays as the measured reference. Each measure is tested against networkx on
+measured faster than the Louvain once written here and with higher modularity (docs/benchmarks.md,
+#13; the own Louvain was removed after that measurement). Each measure is tested against networkx on
 the same graphs. networkx still builds the graphs for exports, ego networks and recommendations.
 
 Freeman centralization (networkx has none): C = Σ (c_max − c_i) / max_sum, where c are node scores
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,8 +40,6 @@ SEED = 42
 EXACT_LIMIT = 400
 """Above this many nodes betweenness and harmonic closeness are sampled from SAMPLE_K sources."""
 SAMPLE_K = 16
-LOUVAIN_THRESHOLD = 1e-4
-"""Louvain stops when a level gains less modularity than this (networkx's default is 1e-7)."""
 HUB_DEGREE = 200
 """Partners with more ties than this are not counted as 'shared partners' (everyone shares them)."""
 
@@ -453,97 +451,6 @@ def modularity_of(weighted: sparse.csr_matrix, labels: np.ndarray, resolution: f
     inside = float(coo.data[labels[coo.row] == labels[coo.col]].sum())
     strength = np.bincount(labels, weights=np.asarray(weighted.sum(axis=1)).ravel())
     return inside / total - resolution * float((strength / total) @ (strength / total))
-
-
-def _one_level(weighted: sparse.csr_matrix, m: float, resolution: float, rng: random.Random) -> list[int]:
-    """Local moving of Louvain with pruning: after the first sweep only nodes next to a node that
-    moved are looked at again (Ozaki et al. 2016), instead of sweeping all nodes until none moves.
-    The gain of a move is networkx's: w(u, C)/m − γ·Σtot(C)·k_u / (2m²)."""
-    n = weighted.shape[0]
-    indptr, indices, data = weighted.indptr.tolist(), weighted.indices.tolist(), weighted.data.tolist()
-    degree = np.asarray(weighted.sum(axis=1)).ravel().tolist()  # a self-loop counts twice, as in networkx
-    community = list(range(n))
-    total = list(degree)
-    order = list(range(n))
-    rng.shuffle(order)
-    queue = deque(order)
-    queued = [True] * n
-    scale = resolution / (2 * m * m)
-    while queue:
-        u = queue.popleft()
-        queued[u] = False
-        own = community[u]
-        k_u = degree[u]
-        weights: dict[int, float] = {}
-        for i in range(indptr[u], indptr[u + 1]):
-            v = indices[i]
-            if v != u:
-                c = community[v]
-                weights[c] = weights.get(c, 0.0) + data[i]
-        total[own] -= k_u
-        best = own
-        best_gain = 0.0
-        remove_cost = -weights.get(own, 0.0) / m + total[own] * k_u * scale
-        for c, w in weights.items():
-            gain = remove_cost + w / m - total[c] * k_u * scale
-            if gain > best_gain:
-                best_gain, best = gain, c
-        total[best] += k_u
-        if best != own:
-            community[u] = best
-            for i in range(indptr[u], indptr[u + 1]):
-                v = indices[i]
-                if not queued[v] and community[v] != best:
-                    queued[v] = True
-                    queue.append(v)
-    return community
-
-
-def louvain(
-    weighted: sparse.csr_matrix,
-    seed: int = SEED,
-    threshold: float = LOUVAIN_THRESHOLD,
-    resolution: float = 1.0,
-    max_level: int | None = None,
-) -> tuple[np.ndarray, float]:
-    """Louvain communities of a symmetric weighted adjacency: labels per node (0 = largest
-    community) and the modularity. Levels as in networkx's louvain_communities: move nodes, merge
-    each community into one node, repeat while modularity grows by more than `threshold`."""
-    n = weighted.shape[0]
-    labels = np.arange(n)
-    if weighted.nnz == 0:
-        return labels, 0.0
-    rng = random.Random(seed)
-    m = float(weighted.sum()) / 2
-    best = modularity_of(weighted, labels, resolution)
-    graph = weighted
-    level = 0
-    while max_level is None or level < max_level:
-        moved = np.asarray(_one_level(graph, m, resolution, rng))
-        _, compact = np.unique(moved, return_inverse=True)
-        if compact.max() + 1 == graph.shape[0]:
-            break  # nobody moved
-        candidate = compact[labels]
-        quality = modularity_of(weighted, candidate, resolution)
-        labels = candidate
-        level += 1
-        if quality - best <= threshold:
-            best = quality
-            break
-        best = quality
-        size = int(compact.max()) + 1
-        merge = sparse.csr_matrix((np.ones(len(compact)), (compact, np.arange(len(compact)))),
-                                  shape=(size, graph.shape[0]))  # fmt: skip
-        graph = (merge @ graph @ merge.T).tocsr()
-        graph.sort_indices()
-    # Largest community first, ties by smallest member.
-    sizes = np.bincount(labels)
-    first = np.full(len(sizes), n)
-    np.minimum.at(first, labels, np.arange(n))
-    rank = np.lexsort((first, -sizes))
-    relabel = np.empty_like(rank)
-    relabel[rank] = np.arange(len(rank))
-    return relabel[labels], best
 
 
 # ---------------------------------------------------------------- who holds the network together
