@@ -598,3 +598,77 @@ def test_ego_network_with_only_its_own_ties() -> None:
     assert sorted(full) == sorted(own) == [1, 2, 3]
     assert metrics.undirected(full).number_of_edges() == 3 and metrics.undirected(own).number_of_edges() == 2
     assert Scope(ego=1).key() != Scope(ego=1, own_ties_only=True).key()
+
+
+def _summary(result: metrics.NetworkMetrics) -> dict:
+    summary = dict(result.summary)
+    assert set(summary.pop("timings_ms")) == {
+        "arrays", "betweenness_closeness", "eigenvector", "clustering", "communities",
+        "bridges_articulation_components", "rows_summary",
+    }  # fmt: skip
+    assert summary.pop("computed_in_ms") >= 0
+    return summary
+
+
+def test_the_whole_suite_on_a_triangle_with_a_tail_and_an_isolate() -> None:
+    # 1→2 (a contract), 1–3, 2–3 (cooperation), 3→4 (member of); 5 alone. Pairs: 4 ties of 10 → 0.4;
+    # degrees 2, 2, 3, 1, 0 → Σ(3 − d) = 7 over (n − 1)(n − 2) = 12 → 0.583333; one triangle, triples
+    # 1 + 1 + 3 → transitivity 3/5; clustering 1, 1, 1/3, 0, 0 → 0.466667; 3 separates 4 (a bridge).
+    nodes = _nodes((1, "association", "0463011"), (2, "gmina_office", "0463011"), (3, "kgw", "0463011"),
+                   (4, "school", "0463011"), (5, "foundation", "0463011"))  # fmt: skip
+    edges = [EdgeRow(1, 1, 2, "contracts_service", True), EdgeRow(2, 1, 3, "cooperates", False),
+             EdgeRow(3, 2, 3, "cooperates", False), EdgeRow(4, 3, 4, "member_of", True)]  # fmt: skip
+    result = metrics.metrics_job(nodes, edges, Scope())
+
+    def top(*pairs: tuple[int, float]) -> list[dict]:
+        return [{"id": i, "name": f"org {i}", "value": v} for i, v in pairs]
+
+    assert _summary(result) == {
+        "nodes": 5, "ties": 4, "arcs": 6, "density": 0.4,
+        "components": {"count": 2, "largest": 4, "isolates": 1}, "average_degree": 1.6,
+        "centralization": {"degree": 0.583333, "betweenness": 0.333333, "closeness": 0.833333},
+        "paths_method": {"method": "exact"}, "eigenvector_converged": True, "average_clustering": 0.466667,
+        "transitivity": 0.6,
+        "communities": {"count": 2, "modularity": 0.0, "seed": 42, "method": "leiden", "sizes": [4, 1]},
+        "bridges": 1, "articulation_points": 1,
+        "mixing": {"education|social_economy": 1, "local_government|social_economy": 2,
+                   "social_economy|social_economy": 1},
+        "top": {
+            "degree": top((3, 3), (1, 2), (2, 2), (4, 1), (5, 0)),
+            "betweenness": top((3, 0.333333), (1, 0.0), (2, 0.0), (4, 0.0), (5, 0.0)),
+            "harmonic_closeness": top((3, 0.75), (1, 0.625), (2, 0.625), (4, 0.5), (5, 0.0)),
+            "eigenvector": top((3, 0.649827), (1, 0.521121), (2, 0.521121), (4, 0.185986), (5, 0.0)),
+        },
+        "brokers": top((3, 0.333333)),
+    }  # fmt: skip
+    rows = {row["id"]: row for row in result.nodes}
+    assert rows[3] == {"id": 3, "name": "org 3", "kind": "kgw", "sector": "social_economy", "degree": 3,
+                       "in_degree": 2, "out_degree": 3, "betweenness": 0.333333, "harmonic_closeness": 0.75,
+                       "eigenvector": 0.649827, "clustering": 0.333333, "community": 0,
+                       "articulation_point": True, "cut_off": 1}  # fmt: skip
+    assert rows[4]["clustering"] == 0.0 and rows[5]["clustering"] == 0.0  # no pair of partners: 0, not NaN
+    assert (rows[2]["in_degree"], rows[2]["out_degree"], rows[5]["community"]) == (2, 1, 1)
+    assert result.bridges == [{"source_id": 3, "source_name": "org 3", "target_id": 4, "target_name": "org 4",
+                               "cut_off": 1}]  # fmt: skip
+    assert result.communities == [[1, 2, 3, 4], [5]]
+    assert metrics.compute(metrics.Net.from_rows(nodes, edges), top=2).summary["top"]["degree"] == top(
+        (3, 3), (1, 2)
+    )
+
+
+def test_the_suite_without_ties_and_without_organisations() -> None:
+    nodes = _nodes((2, "association", "0463011"), (1, "kgw", "0463011"))
+    alone = metrics.compute(metrics.Net.from_rows(nodes, []))
+    summary = _summary(alone)
+    assert summary["components"] == {"count": 2, "largest": 1, "isolates": 2}
+    assert summary["communities"] == {"count": 2, "modularity": 0.0, "seed": 42, "method": "leiden",
+                                      "sizes": [1, 1]}  # fmt: skip
+    assert alone.communities == [[1], [2]]  # singletons, smallest id first
+    assert {row["id"]: row["community"] for row in alone.nodes} == {2: 1, 1: 0}
+    assert (summary["density"], summary["average_degree"], summary["transitivity"], summary["mixing"]) == (
+        0.0, 0.0, 0.0, {})  # fmt: skip
+    empty = _summary(metrics.compute(metrics.Net.from_rows([], [])))
+    assert empty["components"] == {"count": 0, "largest": 0, "isolates": 0}
+    assert empty["communities"]["sizes"] == [] and empty["top"]["degree"] == [] and empty["nodes"] == 0
+    cheap = metrics.compute(metrics.Net.from_rows(nodes, []), with_communities=False)
+    assert cheap.summary["communities"] is None and [r["community"] for r in cheap.nodes] == [None, None]
