@@ -33,5 +33,6 @@ APP_REGISTRY = AppRegistry(
         "ses.activities.piccolo_app",
         "ses.directory.piccolo_app",
         "scrapers.piccolo_app",
+        "ses.indicators.piccolo_app",
     ]
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from accreditation import api, cli, home, jobs, pages, panels, reporting_windows
+from accreditation import api, cli, home, indicators, jobs, pages, panels, reporting_windows
 from ses.auth.policy import Role
 from ses.extensions import DemoContext, Extension, NavLink
 
@@ -38,4 +38,6 @@ EXTENSION = Extension(
     templates=Path(__file__).parent / "templates",
     reporting_windows=(reporting_windows.reporting_windows,),
     demo=(_demo,),
+    indicators=indicators.INDICATORS,
+    dashboard_panels=indicators.PANELS,
 )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from litestar.static_files import create_static_files_router
 
-from network import api, cli, dispatch, event_ties, pages, report_ties
+from network import api, cli, dispatch, event_ties, indicators, pages, report_ties
 from ses.auth.policy import Role, allow
 from ses.extensions import DemoContext, Extension, NavLink
 
@@ -51,4 +51,6 @@ EXTENSION = Extension(
     event_meetings=(event_ties.event_met,),
     demo=(_demo,),
     lifespans=(dispatch.index_lifespan,),
+    indicators=indicators.INDICATORS,
+    dashboard_panels=indicators.PANELS,
 )

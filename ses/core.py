@@ -9,7 +9,13 @@ from litestar.static_files import create_static_files_router
 from ses import auth_cli, commands
 from ses.auth.api import ROUTES as AUTH_API
 from ses.auth.policy import Role, allow
-from ses.extensions import Extension, NavLink
+from ses.extensions import Extension, NavLink, ScheduledJob
+from ses.indicators import api as indicators_api
+from ses.indicators import cli as indicators_cli
+from ses.indicators import pages as indicator_pages
+from ses.indicators import programme_api, snapshots
+from ses.indicators.builtin import INDICATORS, PANELS
+from ses.indicators.static_assets import plotly_js, plotly_stylesheet
 from ses.jobs import api as jobs_api
 from ses.jobs import cli as jobs_cli
 from ses.jobs import pages as jobs_pages
@@ -37,6 +43,11 @@ EXTENSION = Extension(
         *AUTH_API,
         *jobs_api.ROUTES,
         *jobs_pages.ROUTES,
+        *indicators_api.ROUTES,
+        *programme_api.ROUTES,
+        *indicator_pages.ROUTES,
+        plotly_js,
+        plotly_stylesheet,
         create_static_files_router(
             path="/static/ses",
             directories=[WEB / "static"],
@@ -45,13 +56,24 @@ EXTENSION = Extension(
             name="ses-static",
         ),
     ),
-    commands=(*commands.COMMANDS, *auth_cli.COMMANDS, *jobs_cli.COMMANDS),
-    jobs=REMINDERS,
+    commands=(*commands.COMMANDS, *auth_cli.COMMANDS, *jobs_cli.COMMANDS, *indicators_cli.COMMANDS),
+    jobs=(
+        *REMINDERS,
+        ScheduledJob(
+            id="indicator-snapshot",
+            run=snapshots.scheduled_snapshot,
+            cron={"hour": 2, "minute": 30},
+            title=N_("Zapis wartości wskaźników za bieżący rok (szereg czasowy)"),
+        ),
+    ),
     nav=(
         NavLink("/rejestr", N_("Rejestr"), frozenset({Role.STAFF, Role.REVIEWER}), order=10),
         NavLink("/rejestr/import", N_("Import do rejestru"), frozenset({Role.STAFF}), order=11),
         NavLink("/admin/accounts", N_("Konta i tokeny API"), frozenset({Role.ADMIN}), order=90),
         NavLink("/zadania", N_("Zadania harmonogramu i przypomnienia"), frozenset({Role.STAFF}), order=85),
+        NavLink("/panel", N_("Panel RKRES"), frozenset({Role.COMMITTEE, Role.STAFF, Role.REVIEWER}), order=5),
     ),
     home_sections=(home.recent_register_changes,),
+    indicators=INDICATORS,
+    dashboard_panels=PANELS,
 )

@@ -7,7 +7,7 @@ at start-up (the app factory, the CLI, the test set-up); the core reads contribu
 
 `install()` checks the contributions and refuses a malformed one at start-up with a message that
 names the package: a route without a declared policy, two packages claiming the same URL and
-method, two jobs or two commands with the same name.
+method, two jobs, two commands or two indicators with the same name or code.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from ses.auth.policy import Role
 if TYPE_CHECKING:  # types only: this module is imported before any table or service
     from ses.audit.services import Actor
     from ses.auth.policy import Principal
+    from ses.indicators.model import DashboardPanel, Indicator
     from ses.reporting.contract import AcceptedReport
 
 
@@ -162,10 +163,11 @@ class Extension:
     event_meetings: Sequence[EventMet] = ()
     demo: Sequence[DemoStep] = ()
     """Run in the order of the installed packages, after the register's demo organisations."""
-    indicators: Sequence[Any] = ()
-    """Indicator definitions (ses.indicators) computed from this package's data."""
-    dashboard_panels: Sequence[Any] = ()
-    """Panels of the committee's dashboards (ses.indicators)."""
+    indicators: Sequence[Indicator] = ()
+    """Indicator definitions (`ses.indicators.model.Indicator`) computed from this package's data;
+    codes are unique across packages."""
+    dashboard_panels: Sequence[DashboardPanel] = ()
+    """Sections of the committee's overview (`ses.indicators.model.DashboardPanel`)."""
     lifespans: Sequence[Lifespan] = ()
     """Background work that lives as long as the server (entered after the database is open, left
     before it closes), e.g. the network's region index kept fresh after every data change."""
@@ -201,6 +203,7 @@ def check(extensions: Sequence[Extension]) -> None:
     seen_jobs: dict[str, str] = {}
     seen_commands: dict[str, str] = {}
     seen_routes: dict[tuple[str, str], str] = {}
+    seen_indicators: dict[str, str] = {}
     for ext in extensions:
         for job in ext.jobs:
             if job.id in seen_jobs:
@@ -226,6 +229,13 @@ def check(extensions: Sequence[Extension]) -> None:
                     f"package {ext.name!r}: route {method} {path} is already claimed by {seen_routes[key]!r}"
                 )
             seen_routes.setdefault(key, ext.name)
+        for indicator in ext.indicators:
+            if indicator.code in seen_indicators:
+                problems.append(
+                    f"package {ext.name!r}: indicator {indicator.code!r} is already "
+                    f"contributed by {seen_indicators[indicator.code]!r}"
+                )
+            seen_indicators.setdefault(indicator.code, ext.name)
         if ext.templates is not None and not ext.templates.is_dir():
             problems.append(f"package {ext.name!r}: template folder {ext.templates} does not exist")
     if problems:

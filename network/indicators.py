@@ -1,0 +1,222 @@
+"""What the cooperation network contributes to the committee's indicators: cross-sector ties,
+network density per powiat and OWES cooperating with a local action group (KPRES). Each value is
+one SQL GROUP BY over the ties valid in the period; the list behind a value names the ties (the
+two organisations and the kind of tie) or the organisations, never a report's contents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count
+
+from network.tables import Relation
+from network.vocab import RELATION_LABELS, RelationType
+from ses.indicators.model import (
+    Basis,
+    BehindPage,
+    Column,
+    DashboardPanel,
+    Figure,
+    Indicator,
+    Level,
+    Missing,
+    Nature,
+    Period,
+    Programme,
+    Unit,
+)
+from ses.indicators.organisations import LEVEL_FIELD, OrganisationCount, in_territory
+from ses.register.tables import Organisation
+from ses.web.i18n import N_
+
+GROUP = N_("Sieć współpracy")
+SOURCE = "relacje współpracy w SES (sprawozdania OWES, ankiety, wpisy ROPS)"
+AREAS = frozenset({Level.VOIVODESHIP, Level.POWIAT})
+TIE_COLUMNS = (
+    Column("source", N_("Podmiot")),
+    Column("relation", N_("Relacja")),
+    Column("target", N_("Partner")),
+)
+
+
+def valid_in(period: Period) -> list[Any]:
+    return [
+        (Relation.valid_from.is_null()) | (Relation.valid_from <= period.end),
+        (Relation.valid_to.is_null()) | (Relation.valid_to >= period.start),
+    ]
+
+
+def cross_sector() -> Any:
+    """One end is a PES and the other is not (local government, labour office, business…)."""
+    source_pes, target_pes = Relation.source.pes_letter, Relation.target.pes_letter
+    return (source_pes.is_not_null() & target_pes.is_null()) | (
+        source_pes.is_null() & target_pes.is_not_null()
+    )
+
+
+@dataclass(frozen=True)
+class CrossSectorTies:
+    """Cross-sector ties valid in the period, counted where the tie starts (its source)."""
+
+    additive = True  # counted by gmina seat: sums up the levels (see snapshots)
+
+    basis: Basis = Basis.TIES
+    missing: Missing = Missing.ZERO
+
+    def covers(self, period: Period, today: date) -> bool:
+        return period.start <= today
+
+    async def figures(self, level: Level, within: str | None, period: Period) -> Mapping[str, Figure]:
+        column = getattr(Relation.source, LEVEL_FIELD[level])
+        query = (
+            Relation.select(column.as_alias("code"), Count(alias="n"))
+            .where(cross_sector(), *valid_in(period))
+            .group_by(column)
+        )
+        if within:
+            query = query.where(Relation.source.gmina_code.like(f"{within}%"))
+        return {row["code"]: Figure(row["n"]) for row in await query}
+
+    async def behind(self, territory: str, period: Period, page: int, size: int) -> BehindPage:
+        where = [cross_sector(), *valid_in(period), Relation.source.gmina_code.like(f"{territory}%")]
+        rows = (
+            await Relation.select(
+                Relation.id,
+                Relation.source.name.as_alias("source"),
+                Relation.relation_type,
+                Relation.target.name.as_alias("target"),
+            )
+            .where(*where)
+            .order_by(Relation.id)
+            .limit(size)
+            .offset((page - 1) * size)
+        )
+        total = await Relation.count().where(*where)
+        return BehindPage(
+            basis=Basis.TIES,
+            columns=TIE_COLUMNS,
+            rows=[
+                {
+                    "id": row["id"],
+                    "source": row["source"],
+                    "relation": RELATION_LABELS.get(RelationType(row["relation_type"]), row["relation_type"])
+                    if row["relation_type"] in {t.value for t in RelationType}
+                    else row["relation_type"],
+                    "target": row["target"],
+                }
+                for row in rows
+            ],
+            total=total,
+        )
+
+
+@dataclass(frozen=True)
+class Density:
+    """Ties with both ends in the territory divided by the possible pairs among the territory's
+    organisations that take part in the network in the period: 2E / (N(N−1)), in %."""
+
+    basis: Basis = Basis.ORGANISATIONS
+    missing: Missing = Missing.NO_DATA
+
+    def covers(self, period: Period, today: date) -> bool:
+        return period.start <= today
+
+    async def figures(self, level: Level, within: str | None, period: Period) -> Mapping[str, Figure]:
+        field = LEVEL_FIELD[level]
+        source, target = getattr(Relation.source, field), getattr(Relation.target, field)
+        edges = Relation.select(source.as_alias("code"), target.as_alias("other"), Count(alias="n")).where(
+            *valid_in(period)
+        )
+        nodes = Organisation.select(getattr(Organisation, field).as_alias("code"), Count(alias="n")).where(
+            *_taking_part(period)
+        )
+        if within:
+            edges = edges.where(Relation.source.gmina_code.like(f"{within}%"))
+            nodes = nodes.where(in_territory(within))
+        # Grouped by both ends; the ties that stay inside one territory are the diagonal.
+        inside = {
+            row["code"]: row["n"]
+            for row in await edges.group_by(source, target)
+            if row["code"] == row["other"]
+        }
+        out = {}
+        for row in await nodes.group_by(getattr(Organisation, field)):
+            pairs = row["n"] * (row["n"] - 1) / 2
+            if pairs:
+                out[row["code"]] = Figure(100 * inside.get(row["code"], 0), pairs)
+        return out
+
+    async def behind(self, territory: str, period: Period, page: int, size: int) -> BehindPage:
+        return await OrganisationCount(_taking_part, current_only=False).behind(territory, period, page, size)
+
+
+def _taking_part(period: Period) -> list[Any]:
+    sources = Relation.select(Relation.source).where(*valid_in(period))
+    targets = Relation.select(Relation.target).where(*valid_in(period))
+    return [Organisation.id.is_in(sources) | Organisation.id.is_in(targets)]
+
+
+def _owes_with_lgd(period: Period) -> list[Any]:
+    lgd_sources = Relation.select(Relation.source).where(*valid_in(period), Relation.target.kind == "lgd")
+    lgd_targets = Relation.select(Relation.target).where(*valid_in(period), Relation.source.kind == "lgd")
+    return [
+        Organisation.is_owes.eq(True),
+        Organisation.id.is_in(lgd_sources) | Organisation.id.is_in(lgd_targets),
+    ]
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        code="network.cross_sector_ties",
+        name_pl="Powiązania międzysektorowe",
+        name_en="Cross-sector ties",
+        definition="Liczba relacji współpracy obowiązujących w okresie między PES a podmiotem spoza "
+        "ekonomii społecznej (samorząd, urząd pracy, pomoc społeczna, biznes…), według siedziby "
+        "podmiotu, od którego relacja wychodzi.",
+        unit=Unit.COUNT,
+        computation=CrossSectorTies(),
+        levels=AREAS,
+        nature=Nature.OUTCOME,
+        group=GROUP,
+        per_10k=True,
+        source=SOURCE,
+    ),
+    Indicator(
+        code="network.density",
+        name_pl="Gęstość sieci współpracy",
+        name_en="Cooperation network density",
+        definition="Odsetek możliwych par podmiotów uczestniczących w sieci w danym powiecie, które łączy "
+        "relacja obowiązująca w okresie (obie strony w tym samym powiecie): 2E / (N(N−1)).",
+        unit=Unit.PERCENT,
+        computation=Density(),
+        levels=AREAS,
+        nature=Nature.OUTCOME,
+        group=GROUP,
+        source=SOURCE,
+    ),
+    Indicator(
+        code="network.owes_lgd",
+        name_pl="OWES współpracujące z LGD",
+        name_en="OWES cooperating with local action groups",
+        definition="Liczba OWES, które w okresie łączy relacja współpracy z lokalną grupą działania "
+        "(wskaźnik KPRES nr 3).",
+        unit=Unit.COUNT,
+        computation=OrganisationCount(_owes_with_lgd, current_only=False),
+        programme=Programme.KPRES,
+        nature=Nature.OUTPUT,
+        group=GROUP,
+        source=SOURCE,
+    ),
+)
+
+PANELS = (
+    DashboardPanel(
+        key="network",
+        title=GROUP,
+        indicators=("network.cross_sector_ties", "network.density", "network.owes_lgd"),
+        order=70,
+    ),
+)

@@ -1,0 +1,1 @@
+"""Indicators of the sector's condition: definitions, computations by territory, dashboards."""

@@ -1,0 +1,366 @@
+"""Indicator values by territory and period, and the lists behind them (no Litestar here).
+
+The catalogue is what the installed packages contribute through `Extension.indicators`; the core
+never imports the packages that contribute them. A value table lists every territory of the
+requested level inside the requested prefix — a territory without rows is a zero or "no data"
+as its computation says, never silently left out — with the population (GUS, shipped) for the
+figures per 10,000 inhabitants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ses.errors import FieldError, NotFound, ValidationFailed
+from ses.extensions import installed
+from ses.indicators import cache
+from ses.indicators.model import (
+    CODE_LENGTH,
+    LEVEL_LABELS,
+    BehindPage,
+    Figure,
+    Indicator,
+    Level,
+    Missing,
+    Period,
+    PeriodError,
+    current_period,
+    parse_period,
+    per_10k,
+)
+from ses.indicators.tables import IndicatorSnapshot
+from ses.territories.services import territory_codes
+from ses.territories.tables import Territory
+
+MAX_BEHIND_PAGE = 200
+
+
+def catalogue() -> dict[str, Indicator]:
+    """Every installed indicator by code, in the order the packages are installed."""
+    out: dict[str, Indicator] = {}
+    for extension in installed():
+        for indicator in extension.indicators:
+            out.setdefault(indicator.code, _owned(indicator, extension.name))
+    return out
+
+
+def _owned(indicator: Indicator, package: str) -> Indicator:
+    if indicator.package:
+        return indicator
+    from dataclasses import replace
+
+    return replace(indicator, package=package)
+
+
+def indicator(code: str) -> Indicator:
+    """An installed (computed) indicator."""
+    found = catalogue().get(code)
+    if found is None:
+        raise NotFound(f"Nie ma wskaźnika o kodzie „{code}”.")
+    return found
+
+
+async def full_catalogue() -> dict[str, Indicator]:
+    """The installed indicators and the regional programme's (loaded from a file by staff)."""
+    from ses.indicators.programme_store import programme_indicators
+
+    computed = catalogue()
+    return {**computed, **await programme_indicators(computed)}
+
+
+async def find(code: str) -> Indicator:
+    found = (await full_catalogue()).get(code)
+    if found is None:
+        raise NotFound(f"Nie ma wskaźnika o kodzie „{code}”.")
+    return found
+
+
+@dataclass(frozen=True)
+class Value:
+    territory: str
+    name: str
+    level: Level
+    population: int | None
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    per_10k: float | None
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class ValueTable:
+    indicator: Indicator
+    level: Level
+    territory: str | None
+    period: Period
+    covered: bool
+    """False: the indicator cannot answer for this period (all values are "no data")."""
+    values: list[Value]
+    source: str = "live"
+    """`live` (computed now), `snapshot` (kept from when it was taken) or `none`."""
+
+
+def read_period(text: str | None, today: date | None = None) -> Period:
+    if not text:
+        return current_period(today)
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        raise ValidationFailed("Niepoprawny okres.", [FieldError("period", str(exc))]) from exc
+
+
+async def check_scope(
+    ind: Indicator, level_text: str | None, territory: str | None
+) -> tuple[Level, str | None]:
+    """The level and territory prefix asked for, or a 422 naming what is wrong."""
+    problems: list[FieldError] = []
+    try:
+        level = Level(level_text) if level_text else _default_level(ind, territory)
+    except ValueError:
+        raise ValidationFailed(
+            "Niepoprawny poziom terytorialny.",
+            [FieldError("level", f"„{level_text}”: dozwolone voivodeship, powiat albo gmina.")],
+        ) from None
+    if level not in ind.levels:
+        allowed = ", ".join(LEVEL_LABELS[lv] for lv in Level if lv in ind.levels)
+        problems.append(FieldError("level", f"Wskaźnik {ind.code} liczy się tylko na poziomach: {allowed}."))
+    if territory:
+        if territory not in await territory_codes():
+            problems.append(
+                FieldError("territory", f"Nie ma jednostki terytorialnej o kodzie TERYT {territory}.")
+            )
+        elif len(territory) > CODE_LENGTH[level]:
+            problems.append(
+                FieldError(
+                    "territory", f"Jednostka {territory} leży poniżej poziomu „{LEVEL_LABELS[level]}”."
+                )
+            )
+    if problems:
+        raise ValidationFailed("Niepoprawny zakres wartości wskaźnika.", problems)
+    return level, territory or None
+
+
+def _default_level(ind: Indicator, territory: str | None) -> Level:
+    below = {None: Level.VOIVODESHIP, 2: Level.POWIAT, 4: Level.GMINA, 7: Level.GMINA}
+    level = below.get(len(territory) if territory else None, Level.VOIVODESHIP)
+    if level not in ind.levels:
+        return max(ind.levels, key=lambda lv: CODE_LENGTH[lv])
+    return level
+
+
+_units: dict[tuple[Level, str | None], list[dict[str, Any]]] = {}
+
+
+async def territories(level: Level, within: str | None) -> list[dict[str, Any]]:
+    """The territories of a level inside a prefix (reference data: read once per process)."""
+    key = (level, within)
+    if key not in _units:
+        _units[key] = await _read_territories(level, within)
+    return _units[key]
+
+
+async def _read_territories(level: Level, within: str | None) -> list[dict[str, Any]]:
+    query = (
+        Territory.select(Territory.code, Territory.name, Territory.population)
+        .where(Territory.level == level.value)
+        .order_by(Territory.code)
+    )
+    if within:
+        query = query.where(Territory.code.like(f"{within}%"))
+    return list(await query)
+
+
+async def values(
+    code: str,
+    level: str | None = None,
+    territory: str | None = None,
+    period: str | None = None,
+    today: date | None = None,
+) -> ValueTable:
+    ind = await find(code)
+    chosen = read_period(period, today)
+    scope_level, within = await check_scope(ind, level, territory)
+    return await compute(ind, scope_level, within, chosen, today)
+
+
+async def compute(
+    ind: Indicator, level: Level, within: str | None, period: Period, today: date | None = None
+) -> ValueTable:
+    """The values of one indicator, level, prefix and period (kept while the data is unchanged)."""
+    key = (ind.code, id(ind.computation), level, within, period.code, today or date.today())
+    found = cache.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    stamp = cache.stamp_now()
+    table = await _compute(ind, level, within, period, today)
+    if stamp is not None:
+        cache.put(key, stamp, table)
+    return table
+
+
+async def _compute(
+    ind: Indicator, level: Level, within: str | None, period: Period, today: date | None = None
+) -> ValueTable:
+    covered = ind.computation.covers(period, today or date.today())
+    source = "live"
+    figures: Mapping[str, Figure] = {}
+    if covered:
+        figures = await ind.computation.figures(level, within, period)
+    else:
+        kept = await snapshot_figures(ind, level, within, period)
+        covered, source = (True, "snapshot") if kept is not None else (False, "none")
+        figures = kept or {}
+    return assemble(ind, level, within, period, await territories(level, within), figures, covered, source)
+
+
+def assemble(
+    ind: Indicator,
+    level: Level,
+    within: str | None,
+    period: Period,
+    units: list[dict[str, Any]],
+    figures: Mapping[str, Figure],
+    covered: bool,
+    source: str,
+) -> ValueTable:
+    """A value for every territory of `units`: its figure, a zero or "no data" (see the model)."""
+    # A snapshot stores every territory, so a territory missing from it had no data.
+    zero_when_missing = covered and source == "live" and ind.computation.missing is Missing.ZERO
+    rows = []
+    for unit in units:
+        figure = figures.get(unit["code"]) or (Figure(0) if zero_when_missing else None)
+        value = figure.value if figure else None
+        rows.append(
+            Value(
+                territory=unit["code"],
+                name=unit["name"],
+                level=level,
+                population=unit["population"],
+                value=value,
+                numerator=figure.numerator if figure else None,
+                denominator=figure.denominator if figure else None,
+                per_10k=per_10k(value, unit["population"]) if ind.per_10k else None,
+            )
+        )
+    return ValueTable(
+        indicator=ind,
+        level=level,
+        territory=within,
+        period=period,
+        covered=covered,
+        values=rows,
+        source=source,
+    )
+
+
+async def behind(
+    code: str, territory: str, period: str | None, page: int, size: int
+) -> tuple[Indicator, Period, BehindPage]:
+    ind = await find(code)
+    chosen = read_period(period)
+    problems = []
+    if territory not in await territory_codes():
+        problems.append(
+            FieldError("territory", f"Nie ma jednostki terytorialnej o kodzie TERYT {territory}.")
+        )
+    if page < 1:
+        problems.append(FieldError("page", "Numer strony zaczyna się od 1."))
+    if not 1 <= size <= MAX_BEHIND_PAGE:
+        problems.append(
+            FieldError("page_size", f"Rozmiar strony musi mieścić się w zakresie 1–{MAX_BEHIND_PAGE}.")
+        )
+    if problems:
+        raise ValidationFailed("Niepoprawne zapytanie o listę za wartością wskaźnika.", problems)
+    return ind, chosen, await ind.computation.behind(territory, chosen, page, size)
+
+
+_names: dict[str, str] = {}
+
+
+async def territory_name(code: str) -> str:
+    """A territory's name (reference data: read once per process)."""
+    if code not in _names:
+        row = await Territory.select(Territory.name).where(Territory.code == code).first()
+        if row is None:
+            return code
+        _names[code] = row["name"]
+    return _names[code]
+
+
+async def snapshot_figures(
+    ind: Indicator, level: Level, within: str | None, period: Period
+) -> dict[str, Figure] | None:
+    """The snapshot's figures of an indicator, level and period (None: no snapshot was taken)."""
+    query = IndicatorSnapshot.select(
+        IndicatorSnapshot.territory,
+        IndicatorSnapshot.value,
+        IndicatorSnapshot.numerator,
+        IndicatorSnapshot.denominator,
+    ).where(
+        IndicatorSnapshot.indicator_code == ind.code,
+        IndicatorSnapshot.period == period.code,
+        IndicatorSnapshot.level == level.value,
+    )
+    if within:
+        query = query.where(IndicatorSnapshot.territory.like(f"{within}%"))
+    rows = await query
+    if not rows:
+        return None
+    return {
+        row["territory"]: Figure(row["numerator"], row["denominator"])
+        for row in rows
+        if row["value"] is not None and row["numerator"] is not None
+    }
+
+
+MAX_SERIES_YEARS = 30
+
+
+async def series(
+    code: str, territory: str, start: int | None, end: int | None, today: date | None = None
+) -> tuple[Indicator, list[tuple[str, float | None, str]]]:
+    """The yearly values of one territory: live where the computation answers, else snapshots."""
+    ind = await find(code)
+    this_year = (today or date.today()).year
+    last = end or this_year
+    first = start or last - 4
+    problems = []
+    if territory not in await territory_codes():
+        problems.append(
+            FieldError("territory", f"Nie ma jednostki terytorialnej o kodzie TERYT {territory}.")
+        )
+    if first > last or last - first >= MAX_SERIES_YEARS:
+        problems.append(
+            FieldError("start", f"Zakres lat musi być rosnący i krótszy niż {MAX_SERIES_YEARS} lat.")
+        )
+    level = {2: Level.VOIVODESHIP, 4: Level.POWIAT, 7: Level.GMINA}.get(len(territory), Level.VOIVODESHIP)
+    if level not in ind.levels:
+        problems.append(
+            FieldError("territory", f"Wskaźnik {ind.code} nie liczy się na poziomie tej jednostki.")
+        )
+    if problems:
+        raise ValidationFailed("Niepoprawne zapytanie o szereg czasowy.", problems)
+    out = []
+    for year in range(first, last + 1):
+        table = await compute(ind, level, territory, parse_period(str(year)), today)
+        own = next((v for v in table.values if v.territory == territory), None)
+        out.append((str(year), own.value if own else None, table.source if table.covered else "none"))
+    return ind, out
+
+
+def roll_up(figures: Mapping[str, Figure], width: int) -> dict[str, Figure]:
+    """Figures of a finer level summed into the territories `width` digits long (additive ones)."""
+    out: dict[str, list[float | None]] = {}
+    for code, figure in figures.items():
+        pair = out.setdefault(code[:width], [0.0, None])
+        pair[0] = (pair[0] or 0.0) + figure.numerator
+        if figure.denominator is not None:
+            pair[1] = (pair[1] or 0.0) + figure.denominator
+    return {code: Figure(num or 0.0, den) for code, (num, den) in out.items()}

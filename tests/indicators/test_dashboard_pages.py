@@ -1,0 +1,141 @@
+"""The committee's dashboards as a committee member opens them: the overview, an indicator with
+its map data, table, trend and downloads, drill-down and the list behind a number."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.anyio
+
+TORUN = "0463011"
+LUBICZ = "0415042"
+
+
+async def org(client: Any, staff: Any, name: str, gmina: str = TORUN, kind: str = "association") -> None:
+    body = {"name": name, "kind": kind, "gmina_code": gmina}
+    response = await client.post("/api/v1/organisations", json=body, headers=staff.headers)
+    assert response.status_code == 201, response.text
+
+
+@pytest.fixture
+async def region(client, staff) -> None:
+    await org(client, staff, "Stowarzyszenie Toruńskie")
+    await org(client, staff, "Fundacja Toruńska", kind="foundation")
+    await org(client, staff, "Koło Gospodyń Lubicz", LUBICZ, "kgw")
+
+
+async def test_overview_shows_the_region_and_links_every_number(client, committee, region):
+    response = await client.get("/panel", headers=committee.headers)
+    assert response.status_code == 200, response.text
+    page = response.text
+    assert "Kujawsko-pomorskie" in page or "kujawsko-pomorskie" in page
+    assert "Podmioty ekonomii społecznej" in page
+    assert "/panel/lista?wskaznik=pes.total&amp;teryt=04" in page
+    assert "Sieć współpracy" in page and "Sprawozdawczość OWES" in page  # panels of other packages
+
+
+async def test_indicator_page_table_drill_down_and_list_behind(client, committee, region):
+    response = await client.get(
+        "/panel/wskazniki/pes.total", params={"teryt": "04"}, headers=committee.headers
+    )
+    assert response.status_code == 200, response.text
+    page = response.text
+    assert 'data-code="0463" data-value="2"' in page  # Toruń: the map reads this row
+    assert 'data-code="0461" data-value="0"' in page
+    assert "/panel/granice/powiat?teryt=04" in page
+    assert "/static/plotly/plotly.min.js" in page
+    # Drill-down to the gminas of powiat toruński, then the list behind Lubicz's number.
+    response = await client.get(
+        "/panel/wskazniki/pes.total", params={"teryt": "0415"}, headers=committee.headers
+    )
+    assert f'data-code="{LUBICZ}" data-value="1"' in response.text
+    listed = await client.get(
+        "/panel/lista", params={"wskaznik": "pes.total", "teryt": LUBICZ}, headers=committee.headers
+    )
+    assert listed.status_code == 200
+    assert "Koło Gospodyń Lubicz" in listed.text and "Stowarzyszenie Toruńskie" not in listed.text
+
+
+async def test_downloads_carry_the_same_numbers_without_formulas(client, committee, region):
+    params = {"teryt": "04", "poziom": "powiat"}
+    response = await client.get(
+        "/panel/wskazniki/pes.total/dane.csv", params=params, headers=committee.headers
+    )
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["0463"][4] == "2" and len(by_code) == 23
+    response = await client.get(
+        "/panel/wskazniki/pes.total/dane.xlsx", params=params, headers=committee.headers
+    )
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = {row[0]: row[4] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values["0463"] == 2
+    assert not any(
+        isinstance(cell, str) and cell.startswith("=")
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+    )
+
+
+async def test_past_periods_of_a_current_stock_read_no_data(client, committee, region):
+    response = await client.get(
+        "/panel/wskazniki/pes.total", params={"teryt": "04", "okres": "2020"}, headers=committee.headers
+    )
+    assert response.status_code == 200
+    assert 'data-code="0463" data-value=""' in response.text
+    assert "brak danych" in response.text
+
+
+async def test_map_assets_are_served_locally_and_small(client, committee):
+    response = await client.get("/panel/granice/gmina", params={"teryt": "04"}, headers=committee.headers)
+    assert response.status_code == 200
+    assert len(response.content) < 1_500_000
+    assert len(response.json()["features"]) == 144
+    script = await client.get("/static/plotly/plotly.min.js", headers={"Accept-Encoding": "gzip"})
+    assert script.status_code == 200 and "plotly" in script.text[:2000].lower()
+
+
+async def test_bad_input_reads_as_a_polish_message(client, committee):
+    response = await client.get(
+        "/panel/wskazniki/pes.total", params={"teryt": "9999"}, headers=committee.headers
+    )
+    assert response.status_code == 422
+    assert "Nie ma jednostki terytorialnej o kodzie TERYT 9999" in response.text
+    response = await client.get(
+        "/panel/lista", params={"wskaznik": "nope", "teryt": "04"}, headers=committee.headers
+    )
+    assert response.status_code == 404
+
+
+async def test_only_readers_of_dashboards_get_in(client, caller_for):
+
+    assert (await client.get("/panel")).status_code in (401, 302, 303)
+
+
+async def test_meeting_report_page_and_editable_docx(client, committee, region):
+    response = await client.get("/panel/raport", headers=committee.headers)
+    assert response.status_code == 200, response.text
+    page = response.text
+    assert "Stan ekonomii społecznej w województwie" in page and "Aneks metodologiczny" in page
+    line = '<tr data-indicator="pes.total"><th scope="row">Podmioty ekonomii społecznej</th>'
+    assert line + '<td class="num">3</td>' in page
+    response = await client.get("/panel/raport.docx", headers=committee.headers)
+    assert response.status_code == 200
+    from docx import Document
+
+    document = Document(io.BytesIO(response.content))
+    assert document.paragraphs[0].text.startswith("Stan ekonomii społecznej w województwie")
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "Podmioty ekonomii społecznej" in cells
+    row = next(
+        r for t in document.tables for r in t.rows if r.cells[0].text == "Podmioty ekonomii społecznej"
+    )
+    assert row.cells[1].text == "3"
+    assert any(p.text.startswith("Liczba PES") for p in document.paragraphs)  # the methodology annex
