@@ -31,6 +31,7 @@ from accreditation.schemas import (
     VerificationCreate,
     VerificationTransition,
 )
+from ses import idempotency
 from ses.audit.services import history
 from ses.auth.policy import Principal, Role, allow
 from ses.errors import FieldError, NotFound, ValidationFailed
@@ -50,16 +51,6 @@ def _page(page: int, page_size: int) -> tuple[int, int]:
 
 def _optional_version(request: Request[Any, Any, Any]) -> int | None:
     return expected_version(request) if request.headers.get("if-match") else None
-
-
-def _idempotency_key(request: Request[Any, Any, Any]) -> str | None:
-    """The client's Idempotency-Key: a retried POST with the same key makes no duplicate."""
-    key = (request.headers.get("idempotency-key") or "").strip()
-    if len(key) > 80:
-        raise ValidationFailed(
-            "Nagłówek Idempotency-Key jest za długi.", [FieldError("Idempotency-Key", "Najwyżej 80 znaków.")]
-        )
-    return key or None
 
 
 def _viewer(request: Request[Any, Any, Any]) -> Principal:
@@ -321,10 +312,10 @@ class AccreditationController(Controller):
         code: FromPath[str],
         data: JSONBody[CommentIn],
     ) -> Response[dict[str, Any]]:
-        row, replayed = await criteria.add_comment(
-            verification_id, code, data.body, _viewer(request), actor_of(request), _idempotency_key(request)
-        )
-        return Response(row, status_code=200 if replayed else 201)
+        viewer = _viewer(request)
+        key = idempotency.key_of(request, viewer.account_id, data.body)
+        answer = await criteria.add_comment(verification_id, code, data.body, viewer, actor_of(request), key)
+        return Response(answer.body, status_code=200 if answer.replayed else answer.status)
 
     @post(
         "/verifications/{verification_id:int}/criteria/{code:str}/evidence",
@@ -345,16 +336,18 @@ class AccreditationController(Controller):
                 "Brak pliku.", [FieldError("file", "Wyślij plik w polu formularza „file”.")]
             )
         content = await upload.read()
-        row, replayed = await criteria.upload_evidence(
+        viewer = _viewer(request)
+        filename = upload.filename or "plik"
+        answer = await criteria.upload_evidence(
             verification_id,
             code,
-            upload.filename or "plik",
+            filename,
             content,
-            _viewer(request),
+            viewer,
             actor_of(request),
-            _idempotency_key(request),
+            idempotency.key_of(request, viewer.account_id, filename, content),
         )
-        return Response(row, status_code=200 if replayed else 201)
+        return Response(answer.body, status_code=200 if answer.replayed else answer.status)
 
     @get(
         "/evidence/{evidence_id:int}",

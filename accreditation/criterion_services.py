@@ -28,6 +28,7 @@ from accreditation.verification_services import (
     open_verification,
     verification_row,
 )
+from ses import idempotency
 from ses.audit.services import Actor, record_event
 from ses.auth.policy import Principal
 from ses.db import write_transaction
@@ -191,25 +192,14 @@ async def add_comment(
     body: str,
     viewer: Principal,
     actor: Actor,
-    idempotency_key: str | None = None,
-) -> tuple[dict[str, Any], bool]:
-    """Add a comment; returns (comment, replayed). A retry with the same Idempotency-Key by the same
-    account returns the comment made the first time instead of a duplicate."""
-    async with write_transaction():
+    key: idempotency.Key | None = None,
+) -> idempotency.Answer:
+    """Add a comment (201). A retry with the same Idempotency-Key by the same account gets the
+    answer given the first time (`replayed`) instead of a duplicate (ses/idempotency)."""
+
+    async def work() -> tuple[int, Any, int | None]:
         verification = await verification_row(verification_id, viewer)
         await _check_code(verification, code)
-        if idempotency_key:
-            earlier = (
-                await CriterionComment.select(*COMMENT_COLUMNS)
-                .where(
-                    (CriterionComment.verification == verification_id)
-                    & (CriterionComment.idempotency_key == idempotency_key)
-                    & (CriterionComment.author == actor.label[:120])
-                )
-                .first()
-            )
-            if earlier is not None:
-                return earlier, True
         if verification["state"] not in EXCHANGE_OPEN:
             raise _state_refusal(verification["state"], EXCHANGE_OPEN, "Dodawanie komentarzy")
         stamp = now()
@@ -221,7 +211,6 @@ async def add_comment(
                 author_role=viewer.role.value,
                 body=body,
                 at=stamp,
-                idempotency_key=idempotency_key,
             )
         )
         if viewer.is_owes:
@@ -233,14 +222,18 @@ async def add_comment(
             verification_id,
             {f"{code}.comment": [None, body[:500]]},
         )
-        return {
-            "id": int(rows[0]["id"]),
+        comment_id = int(rows[0]["id"])
+        row = {
+            "id": comment_id,
             "code": code,
             "author": actor.label[:120],
             "author_role": viewer.role.value,
             "body": body,
             "at": stamp,
-        }, False
+        }
+        return 201, row, comment_id
+
+    return await idempotency.once(key, work)
 
 
 async def self_assessment(verification_id: int, viewer: Principal | None) -> dict[str, Any]:
@@ -333,24 +326,14 @@ async def upload_evidence(
     data: bytes,
     viewer: Principal,
     actor: Actor,
-    idempotency_key: str | None = None,
-) -> tuple[dict[str, Any], bool]:
-    """Store an evidence file; returns (file, replayed). A retry with the same Idempotency-Key by the
-    same account returns the file stored the first time instead of a duplicate."""
+    key: idempotency.Key | None = None,
+) -> idempotency.Answer:
+    """Store an evidence file (201). A retry with the same Idempotency-Key by the same account gets
+    the answer given the first time (`replayed`) instead of a duplicate (ses/idempotency)."""
+    if (stored := await idempotency.lookup(key)) is not None:
+        return stored  # before the file is written again
     verification = await verification_row(verification_id, viewer)
     await _check_code(verification, code)
-    if idempotency_key:
-        earlier = (
-            await EvidenceFile.select(*EVIDENCE_COLUMNS)
-            .where(
-                (EvidenceFile.verification == verification_id)
-                & (EvidenceFile.idempotency_key == idempotency_key)
-                & (EvidenceFile.uploaded_by == actor.label[:120])
-            )
-            .first()
-        )
-        if earlier is not None:
-            return earlier, True
     try:
         name, content_type = blobs.check_file(filename, data)
     except blobs.EvidenceRejected as exc:
@@ -358,7 +341,8 @@ async def upload_evidence(
     if verification["state"] not in EXCHANGE_OPEN:
         raise _state_refusal(verification["state"], EXCHANGE_OPEN, "Dodawanie dowodów")
     blob = blobs.write_blob(data)
-    async with write_transaction():
+
+    async def work() -> tuple[int, Any, int | None]:
         stamp = now()
         rows = await EvidenceFile.insert(
             EvidenceFile(
@@ -373,7 +357,6 @@ async def upload_evidence(
                 uploaded_by=actor.label[:120],
                 uploaded_role=viewer.role.value,
                 uploaded_at=stamp,
-                idempotency_key=idempotency_key,
             )
         )
         evidence_id = int(rows[0]["id"])
@@ -387,7 +370,9 @@ async def upload_evidence(
             {f"{code}.evidence": [None, {"file": name, "sha256": blob.sha256, "size": blob.size}]},
         )
         row = await EvidenceFile.select(*EVIDENCE_COLUMNS).where(EvidenceFile.id == evidence_id).first()
-        return row, False  # type: ignore[return-value]
+        return 201, row, evidence_id
+
+    return await idempotency.once(key, work)
 
 
 async def evidence_content(evidence_id: int, viewer: Principal | None) -> tuple[dict[str, Any], bytes]:

@@ -110,7 +110,6 @@ class CriterionComment(Table, tablename="acc_criterion_comment"):
     author_role = Varchar(length=12)
     body = Text()
     at = Timestamptz()
-    idempotency_key = Varchar(length=80, null=True, default=None)
 
 
 class EvidenceFile(Table, tablename="acc_evidence_file"):
@@ -128,7 +127,6 @@ class EvidenceFile(Table, tablename="acc_evidence_file"):
     uploaded_by = Varchar(length=120)
     uploaded_role = Varchar(length=12)
     uploaded_at = Timestamptz()
-    idempotency_key = Varchar(length=80, null=True, default=None)
 
 
 class Opinion(Table, tablename="acc_opinion"):

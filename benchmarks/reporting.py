@@ -547,12 +547,12 @@ async def _profile(count: int, stats_path: str | None) -> None:
     import cProfile
 
     from ses.app import create_app
+    from ses.audit.channel import Channel
     from ses.audit.services import Actor
     from ses.auth.policy import Principal, Role
     from ses.db import db_lifespan
-    from ses.register.vocab import Channel
+    from ses.idempotency import make_key
     from ses.reporting import services
-    from ses.reporting.idempotency import make_key
     from ses.reporting.schemas import ReportCreate
 
     world = await _setup()

@@ -30,11 +30,11 @@ from network.schemas import (
     SurveyCreate,
     SurveyScores,
 )
+from ses.audit.channel import Channel
 from ses.auth.policy import Role, allow
+from ses.idempotency import make_key
 from ses.register.schemas import ImportReport
 from ses.register.tabular import read_table
-from ses.register.vocab import Channel
-from ses.reporting.idempotency import make_key
 from ses.settings import get_settings
 from ses.web.context import actor_of, expected_version, page_window, principal, split_values
 

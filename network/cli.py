@@ -75,9 +75,9 @@ def cmd_network(args: argparse.Namespace) -> int:
 
 async def _import(args: argparse.Namespace) -> int:
     from network.relations import import_relations
+    from ses.audit.channel import Channel
     from ses.audit.services import Actor
     from ses.register.tabular import read_table
-    from ses.register.vocab import Channel
 
     path = Path(args.file)
     if not path.is_file():

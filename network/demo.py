@@ -21,10 +21,10 @@ from typing import Any
 from network.state import bump_version, now
 from network.tables import Relation
 from network.vocab import UNDIRECTED_TYPES, Intensity, Origin, RelationType, sector_of
+from ses.audit.channel import Channel
 from ses.audit.services import Actor, record_event
 from ses.db import write_transaction
 from ses.register.tables import Organisation
-from ses.register.vocab import Channel
 
 DEMO_NOTE = "demo"
 START = date(2024, 1, 1)

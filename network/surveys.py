@@ -12,12 +12,12 @@ from network.relations import missing_organisations
 from network.state import bump_version, now
 from network.tables import PartnerRating, Relation, SurveyInvitation, SurveyResponse, SurveyRound
 from network.vocab import Origin, RelationType
+from ses import idempotency
 from ses.audit.services import Actor, record_event
 from ses.auth.policy import Principal
 from ses.db import write_transaction
 from ses.errors import Conflict, FieldError, NotFound, ValidationFailed
-from ses.reporting import idempotency
-from ses.reporting.idempotency import Answer, Key
+from ses.idempotency import Answer, Key
 
 
 async def _survey(survey_id: int) -> dict[str, Any]:
@@ -153,7 +153,7 @@ async def submit_response_once(
 ) -> Answer:
     """As submit_response, at most once per `Idempotency-Key`: a retry with the same key and body
     gets the first answer back (nothing is written twice); the same key with another body is refused.
-    The key is claimed in the same transaction as the answer (ses/reporting/idempotency.py)."""
+    The key is claimed in the same transaction as the answer (ses/idempotency)."""
 
     async def work() -> tuple[int, Any, int | None]:
         return 201, await submit_response(survey_id, data, actor, viewer), None

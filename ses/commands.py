@@ -71,11 +71,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from ses.audit.channel import Channel
     from ses.audit.services import Actor
     from ses.errors import ValidationFailed
     from ses.register import import_plan
     from ses.register.tabular import read_table
-    from ses.register.vocab import Channel
 
     path = Path(args.file)
     if not path.is_file():

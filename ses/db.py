@@ -7,8 +7,9 @@ opens an IMMEDIATE transaction through `write_transaction()`. PostgreSQL uses it
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from piccolo.engine import engine_finder
@@ -27,12 +28,44 @@ def is_sqlite() -> bool:
     return isinstance(engine(), SQLiteEngine)
 
 
-def write_transaction() -> Any:
-    """A transaction for a write use-case; joins the caller's transaction when one is open."""
+_AFTER_COMMIT: ContextVar[list[Callable[[], None]] | None] = ContextVar("ses_after_commit", default=None)
+"""What to do once the outermost `write_transaction()` of this task commits."""
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[Any]:
+    """A transaction for a write use-case; joins the caller's transaction when one is open.
+
+    The outermost one runs the `after_commit` callbacks registered inside it once it has committed
+    (never after a rollback)."""
     db = engine()
     if isinstance(db, SQLiteEngine):
-        return db.transaction(transaction_type=TransactionType.immediate)
-    return db.transaction()
+        transaction = db.transaction(transaction_type=TransactionType.immediate)
+    else:
+        transaction = db.transaction()
+    if db.current_transaction.get() is not None:
+        async with transaction as joined:
+            yield joined
+        return
+    callbacks: list[Callable[[], None]] = []
+    token = _AFTER_COMMIT.set(callbacks)
+    try:
+        async with transaction as opened:
+            yield opened
+    finally:
+        _AFTER_COMMIT.reset(token)
+    for callback in callbacks:
+        callback()
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` when the write transaction of this task commits; at once outside one (or
+    inside a transaction someone else opened, such as a test's, whose commit nobody announces)."""
+    pending = _AFTER_COMMIT.get()
+    if pending is None or engine().current_transaction.get() is None:
+        callback()
+    elif callback not in pending:
+        pending.append(callback)
 
 
 async def prepare_database() -> None:

@@ -18,6 +18,7 @@ APP_CONFIG = AppConfig(
             "ses.audit.tables",
             "ses.auth.tables",
             "ses.jobs.tables",
+            "ses.idempotency.tables",
         ],
         exclude_imported=True,
     ),

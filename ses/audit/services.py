@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from ses.audit.channel import Channel
 from ses.audit.tables import AuditRecord
-from ses.register.vocab import Channel
 
 
 @dataclass(frozen=True)

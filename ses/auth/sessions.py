@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import anyio
 
+from ses.audit.channel import Channel
 from ses.audit.services import Actor, record_event
 from ses.auth import throttle
 from ses.auth.policy import Principal, Role
@@ -22,7 +23,6 @@ from ses.auth.tables import Account, LoginThrottle, WebSession
 from ses.auth.tokens import token_hash
 from ses.db import write_transaction
 from ses.errors import DomainError, ErrorCollector
-from ses.register.vocab import Channel
 from ses.settings import get_settings
 
 BAD_CREDENTIALS = "Nieprawidłowa nazwa użytkownika lub hasło."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ses.audit.channel import Channel
 from ses.audit.services import Actor
 from ses.auth.policy import ROLE_LABELS, Role
 from ses.auth.services import create_account, create_token
@@ -20,7 +21,6 @@ from ses.register import status_services
 from ses.register.importer import import_table
 from ses.register.tables import Organisation
 from ses.register.tabular import Table
-from ses.register.vocab import Channel
 
 DEMO_TOTAL = 1150  # PES; with gmina offices, OPS, PCPR, PUP and LGD about 1,500 records
 DEMO_SEED = 2026

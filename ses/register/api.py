@@ -14,9 +14,10 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.response import Stream
 
+from ses.audit.channel import Channel
 from ses.audit.services import history
 from ses.auth.policy import Role, allow
-from ses.register import import_plan, page_cache, queries, services, status_services
+from ses.register import changes, import_plan, page_cache, queries, services, status_services
 from ses.register.export import csv_chunks, xlsx_file
 from ses.register.schemas import (
     HistoryEntry,
@@ -33,7 +34,6 @@ from ses.register.schemas import (
     YearFiguresOut,
 )
 from ses.register.tabular import read_table
-from ses.register.vocab import Channel
 from ses.settings import get_settings
 from ses.web.context import (
     actor_of,
@@ -229,7 +229,6 @@ class OrganisationController(Controller):
         self, request: Request[Any, Any, Any], data: JSONBody[OrganisationCreate]
     ) -> Organisation:
         org = await services.create(data.model_dump(exclude_unset=True), actor_of(request))
-        page_cache.register_changed()
         return _with_etag(org, 201)  # type: ignore[return-value]
 
     @post(
@@ -251,7 +250,7 @@ class OrganisationController(Controller):
             result = await import_plan.plan(table)
         else:
             result = await import_plan.apply(table, actor_of(request, Channel.IMPORT))
-            page_cache.register_changed()
+            changes.announce_write()  # the apply's writes, announced (after its commit)
         return ImportReport(
             created=0 if dry_run else len(result.created),
             rows=result.rows,
@@ -271,7 +270,6 @@ class OrganisationController(Controller):
     ) -> Organisation:
         version = expected_version(request)
         org = await services.update(org_id, data.model_dump(exclude_unset=True), version, actor_of(request))
-        page_cache.register_changed()
         return _with_etag(org)  # type: ignore[return-value]
 
     @post(
@@ -282,7 +280,6 @@ class OrganisationController(Controller):
     ) -> Organisation:
         version = expected_version(request)
         org = await services.retire(org_id, data.reason, version, actor_of(request))
-        page_cache.register_changed()
         return _with_etag(org)  # type: ignore[return-value]
 
     @get("/{org_id:int}/history", guards=[allow(*READERS)], summary="Every change of the record")
@@ -306,9 +303,7 @@ class OrganisationController(Controller):
     async def add_status(
         self, request: Request[Any, Any, Any], org_id: FromPath[int], data: JSONBody[StatusCreate]
     ) -> LegalStatusOut:
-        status = await status_services.record_status(org_id, data.model_dump(), actor_of(request))
-        page_cache.register_changed()
-        return status  # type: ignore[return-value]
+        return await status_services.record_status(org_id, data.model_dump(), actor_of(request))
 
     @post(
         "/{org_id:int}/statuses/{status_id:int}/transitions",
@@ -323,9 +318,7 @@ class OrganisationController(Controller):
         status_id: FromPath[int],
         data: JSONBody[StatusTransitionIn],
     ) -> LegalStatusOut:
-        status = await status_services.transition(org_id, status_id, data.model_dump(), actor_of(request))
-        page_cache.register_changed()
-        return status  # type: ignore[return-value]
+        return await status_services.transition(org_id, status_id, data.model_dump(), actor_of(request))
 
     @get(
         "/{org_id:int}/figures",
@@ -346,6 +339,4 @@ class OrganisationController(Controller):
         year: FromPath[int],
         data: JSONBody[YearFiguresIn],
     ) -> YearFiguresOut:
-        figures = await status_services.put_figures(org_id, year, data.model_dump(), actor_of(request))
-        page_cache.register_changed()
-        return figures  # type: ignore[return-value]
+        return await status_services.put_figures(org_id, year, data.model_dump(), actor_of(request))

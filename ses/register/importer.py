@@ -20,6 +20,7 @@ from ses.audit.services import Actor, audit_fields
 from ses.audit.tables import AuditRecord
 from ses.db import bulk_insert, engine, is_sqlite, reserve_ids, write_transaction
 from ses.errors import FieldError, ValidationFailed
+from ses.register.changes import announce_write
 from ses.register.name_search import bulk_filled_index
 from ses.register.tables import Organisation
 from ses.register.tabular import Table
@@ -171,6 +172,7 @@ async def import_table(
                 await writer.write_units(cleaned)
                 await writer.drain()
                 await _create_indexes(rebuilt)
+                announce_write()
         except BaseException:
             if writer is not None:
                 await writer.drain(quiet=True)

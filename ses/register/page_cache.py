@@ -16,7 +16,8 @@ How fresh the stamp is, without paying a statement per request (`CommittedStamp`
   whenever any other connection — of this process or any other — commits; only then is the stamp
   read again. A write is visible to the very next list request in every process.
 - PostgreSQL: the stamp is read again when `STAMP_RECHECK_S` has passed since the last read, and at
-  once after a write through this process's register API (`register_changed()`). A write by another
+  once after a register write committed by this process, whichever package made it
+  (`ses.register.changes`). A write by another
   process (another worker, `ses import`, a sync job) is visible within `STAMP_RECHECK_S` (0.25 s).
   Concurrent PostgreSQL writers may commit out of stamp order: a transaction that took its
   `updated_at` (or its new id) before another one but commits after it leaves MAX(updated_at) and
@@ -34,7 +35,6 @@ Each answer carries a strong ETag (a hash of its bytes); `If-None-Match` with it
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import sqlite3
@@ -50,8 +50,9 @@ from litestar.serialization import encode_json
 from piccolo.engine.sqlite import SQLiteEngine
 
 from ses.auth.policy import Principal
-from ses.register import queries
+from ses.register import changes, queries
 from ses.register.tables import Organisation
+from ses.single_flight import SingleFlight
 
 STAMP_RECHECK_S = 0.25
 """PostgreSQL: a write by another process reaches every list answer within this time."""
@@ -81,16 +82,11 @@ class CommittedStamp:
         """Moves when a change may have happened (a local write, a new SQLite data_version)."""
         self.valid_generation = -1
         self.read_at = 0.0
-        self.refreshing: asyncio.Future[Any] | None = None
-        self.refreshing_generation = -1
-        self.refreshing_loop: Any = None
-        self.refreshing_started = 0.0
+        self._reads: SingleFlight[Any] = SingleFlight()
+        self._seen_writes = changes.count()
         self._probe: sqlite3.Connection | None = None
         self._probe_key: tuple[int, str] | None = None
         self._seen_version: int | None = None
-
-    def changed(self) -> None:
-        self.generation += 1
 
     def _data_version(self) -> int:
         path = _db().path  # type: ignore[union-attr]
@@ -102,6 +98,9 @@ class CommittedStamp:
         return int(self._probe.execute("PRAGMA data_version").fetchone()[0])
 
     def _fresh(self, now: float) -> bool:
+        if (writes := changes.count()) != self._seen_writes:  # a register write of this process
+            self._seen_writes = writes
+            self.generation += 1
         if is_sqlite():
             version = self._data_version()
             if version != self._seen_version:
@@ -114,20 +113,12 @@ class CommittedStamp:
         now = time.monotonic()
         if self._fresh(now):
             return self.value
-        loop = asyncio.get_running_loop()
-        task = self.refreshing
-        joinable = (
-            task is not None
-            and not task.done()
-            and self.refreshing_loop is loop
-            and self.refreshing_generation == self.generation
-            and now - self.refreshing_started < STAMP_RECHECK_S
-        )
-        if not joinable:
-            task = loop.create_task(self._read(self.generation, now))
-            self.refreshing, self.refreshing_loop = task, loop
-            self.refreshing_generation, self.refreshing_started = self.generation, now
-        return await asyncio.shield(task)  # type: ignore[arg-type]
+        # Concurrent requests share one read, if it started for this generation within the last
+        # recheck interval (the time bucket): a read older than that may miss another process's write.
+        generation = self.generation
+        bucket = int(now / STAMP_RECHECK_S)
+        value, _ = await self._reads.run((generation, bucket), lambda: self._read(generation, now))
+        return value
 
     async def _read(self, generation: int, started: float) -> Any:
         # The generation and the time are taken before the statement: a change committed while it
@@ -179,11 +170,6 @@ class PageCache:
 
 STAMP = CommittedStamp()
 PAGES = PageCache()
-
-
-def register_changed() -> None:
-    """Called after a write to the register in this process: the next list request reads afresh."""
-    STAMP.changed()
 
 
 def canonical_query(raw: bytes) -> tuple[bytes, ...]:
@@ -267,7 +253,7 @@ async def _made(compute: Callable[[], Awaitable[Any]], now: float) -> Entry:
     return Entry(body=body, etag=etag_of(body), made_at=now)
 
 
-IN_FLIGHT: dict[tuple[Any, ...], asyncio.Future[Entry]] = {}
+IN_FLIGHT: SingleFlight[Entry] = SingleFlight()
 """Pages being computed now. Concurrent requests for a page that is not cached wait for the one
 computation instead of each running it: 32 clients asking for a search the moment its entry went
 stale ran 32 searches at once and stalled every other request for half a second (measured on
@@ -275,32 +261,9 @@ PostgreSQL, where entries also age out after MAX_ENTRY_AGE_S)."""
 
 
 async def _made_once(key: tuple[Any, ...], compute: Callable[[], Awaitable[Any]], now: float) -> Entry:
-    loop = asyncio.get_running_loop()
-    pending = IN_FLIGHT.get(key)
-    if pending is not None and pending.get_loop() is loop:
-        try:
-            return await asyncio.shield(pending)
-        except asyncio.CancelledError:
-            task = asyncio.current_task()
-            if not pending.cancelled() or (task is not None and task.cancelling()):
-                raise  # this request itself was cancelled
-            # The computing request went away (its client left): compute here instead.
-    future: asyncio.Future[Entry] = loop.create_future()
-    IN_FLIGHT[key] = future
-    try:
-        entry = await _made(compute, now)
-    except asyncio.CancelledError:
-        future.cancel()
-        raise
-    except BaseException as exc:
-        future.set_exception(exc)  # the same query gets the same answer, errors included
-        future.exception()  # retrieved here, so an error nobody waited for is not logged as lost
-        raise
-    finally:
-        if IN_FLIGHT.get(key) is future:
-            del IN_FLIGHT[key]
-    future.set_result(entry)
-    PAGES.put(key, entry)
+    entry, led = await IN_FLIGHT.run(key, lambda: _made(compute, now))
+    if led:
+        PAGES.put(key, entry)
     return entry
 
 

@@ -13,6 +13,7 @@ from ses.audit.services import Actor, diff, record_event
 from ses.auth.policy import Principal
 from ses.db import write_transaction
 from ses.errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
+from ses.register.changes import announce_write
 from ses.register.tables import Organisation
 from ses.register.validation import clean_organisation
 from ses.register.vocab import REINTEGRATION_UNIT_KINDS, Kind
@@ -137,6 +138,7 @@ async def create(data: Mapping[str, Any], actor: Actor, *, is_demo: bool = False
             Organisation(**values, is_demo=is_demo, version=1, created_at=stamp, updated_at=stamp)
         )
         org_id = int(rows[0]["id"])
+        announce_write()
         changes = {key: [None, values.get(key)] for key in AUDITED if values.get(key) is not None}
         await record_event(actor, "organisation.create", "organisation", org_id, changes)
         return await get(org_id)
@@ -172,6 +174,7 @@ async def update(org_id: int, data: Mapping[str, Any], expected_version: int, ac
         )
         if not updated:
             raise PreconditionFailed("Rekord zmienił się w trakcie zapisu. Pobierz go ponownie.")
+        announce_write()
         await record_event(actor, "organisation.update", "organisation", org_id, changes)
         return await get(org_id)
 
@@ -195,6 +198,7 @@ async def retire(org_id: int, reason: str, expected_version: int, actor: Actor) 
                 Organisation.updated_at: now(),
             }
         ).where(Organisation.id == org_id)
+        announce_write()
         await record_event(
             actor,
             "organisation.retire",
@@ -211,3 +215,4 @@ async def touch(org_id: int, values: Mapping[str, Any]) -> None:
     await Organisation.update(
         {**values, Organisation.version: Organisation.version + 1, Organisation.updated_at: now()}
     ).where(Organisation.id == org_id)
+    announce_write()

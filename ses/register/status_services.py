@@ -328,7 +328,7 @@ async def put_figures(
             )
         changes = {f"{year}.{key}": pair for key, pair in diff(existing or {}, values).items()}
         await record_event(actor, "figures.put", "organisation", org_id, changes)
-        await touch(org_id, {})
+        await touch(org_id, {})  # announces the write
     row = (
         await YearFigures.select(*FIGURE_COLUMNS)
         .where((YearFigures.organisation == org_id) & (YearFigures.year == year))

@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# `Channel` and its labels belong to the audit trail now (ses/audit/channel.py); the names stay
+# importable here only so branches written before the move keep working. New code imports them
+# from ses.audit.channel.
+from ses.audit.channel import CHANNEL_LABELS as CHANNEL_LABELS
+from ses.audit.channel import Channel as Channel
+
 
 class PesLetter(StrEnum):
     A = "a"  # social cooperative
@@ -170,25 +176,6 @@ ACTIVITY_STATE_LABELS: dict[ActivityState, str] = {
     ActivityState.SUSPENDED: "zawieszony",
     ActivityState.IN_LIQUIDATION: "w likwidacji",
     ActivityState.RETIRED: "wycofany z rejestru",
-}
-
-
-class Channel(StrEnum):
-    """Through which door a change came in; every audit record names one."""
-
-    API = "api"
-    WEB = "web"
-    IMPORT = "import"
-    SYNC = "sync"
-    SYSTEM = "system"
-
-
-CHANNEL_LABELS: dict[Channel, str] = {
-    Channel.API: "API",
-    Channel.WEB: "strona www",
-    Channel.IMPORT: "import pliku",
-    Channel.SYNC: "synchronizacja ze źródłem publicznym",
-    Channel.SYSTEM: "system",
 }
 
 

@@ -11,8 +11,8 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 
 from ses.auth.policy import Principal, Role, allow
 from ses.errors import FieldError, NotAuthenticated, ValidationFailed
+from ses.idempotency import Answer, Key, key_of
 from ses.reporting import catalogue, followup, services, uploads
-from ses.reporting.idempotency import Answer, Key, make_key
 from ses.reporting.schemas import (
     CommentIn,
     ContentIn,
@@ -42,13 +42,7 @@ def _viewer(request: Request[Any, Any, Any]) -> Principal:
 
 
 def _key(request: Request[Any, Any, Any], *parts: bytes | str) -> Key | None:
-    return make_key(
-        _viewer(request).account_id,
-        request.headers.get("idempotency-key"),
-        request.method,
-        request.url.path,
-        *parts,
-    )
+    return key_of(request, _viewer(request).account_id, *parts)
 
 
 def _optional_version(request: Request[Any, Any, Any]) -> int | None:

@@ -22,9 +22,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 def cmd_definitions(args: argparse.Namespace) -> int:
     import yaml
 
+    from ses.audit.channel import Channel
     from ses.audit.services import Actor
     from ses.errors import DomainError
-    from ses.register.vocab import Channel
     from ses.reporting import catalogue
 
     async def run() -> int:

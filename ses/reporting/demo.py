@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from ses.audit.channel import Channel
 from ses.audit.services import Actor
 from ses.auth.policy import Principal, Role
 from ses.register.tables import Organisation
-from ses.register.vocab import Channel
 from ses.reporting import catalogue, followup, periods, services
 from ses.reporting.tables import Report
 

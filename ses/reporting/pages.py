@@ -19,10 +19,10 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from ses.audit.channel import Channel
 from ses.auth.policy import Principal, Role, allow
 from ses.errors import DomainError, FieldError, PreconditionFailed, ValidationFailed
 from ses.register import queries
-from ses.register.vocab import Channel
 from ses.reporting import catalogue, followup, form, periods, services
 from ses.reporting.model import Definition
 from ses.reporting.workflow import ACTION_LABELS, EDITABLE, OWES_SIDE, STATE_LABELS, TRANSITIONS, State

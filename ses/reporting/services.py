@@ -16,16 +16,17 @@ from typing import Any
 
 from piccolo.engine.sqlite import SQLiteEngine
 
+from ses import idempotency
 from ses.audit.services import Actor, audit_fields, record_event
 from ses.auth.policy import Principal
 from ses.errors import Conflict, FieldError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from ses.extensions import installed
+from ses.idempotency import Answer, Key
 from ses.register import services as register
 from ses.register.tables import Organisation
 from ses.register.validation import clean_organisation
-from ses.reporting import catalogue, idempotency, periods, register_feed, rules, uploads
+from ses.reporting import catalogue, periods, register_feed, rules, uploads
 from ses.reporting.contract import accepted_report
-from ses.reporting.idempotency import Answer, Key
 from ses.reporting.model import Definition
 from ses.reporting.tables import Report, ReportEvent, ReportVersion
 from ses.reporting.workflow import EDITABLE, TRANSITIONS, State, actions_for, transition_problem
@@ -51,6 +52,9 @@ REPORT_COLUMNS = (
     Report.created_at,
     Report.updated_at,
 )
+
+
+RACE = "Równoległe żądanie utworzyło już ten rekord; pobierz go i, jeśli trzeba, popraw przez korektę."
 
 
 def now() -> datetime:
@@ -431,8 +435,7 @@ _PG_CREATE = (
     "a AS (INSERT INTO audit_record (" + ", ".join(AUDIT_COLUMNS) + ") SELECT {}::timestamptz, "
     "{}::integer, {}::varchar, {}::varchar, {}::varchar, {}::varchar, r.id, {}::json, {}::text, "
     "{}::varchar FROM r), "
-    "k AS (UPDATE report_idempotency_key SET status_code = {}::integer, response = {}::json, report = r.id "
-    "FROM r WHERE report_idempotency_key.id = {}::integer) "
+    "k AS (" + idempotency.ANSWER_FROM_CTE + ") "
     "SELECT id FROM r"
 )
 
@@ -462,7 +465,7 @@ async def _event(
 
 
 async def create_report(draft: Draft, viewer: Principal, actor: Actor, key: Key | None) -> Answer:
-    return await idempotency.checked_once(key, lambda: _prepare_create(draft, viewer, actor))
+    return await idempotency.checked_once(key, lambda: _prepare_create(draft, viewer, actor), race=RACE)
 
 
 async def _prepare_create(draft: Draft, viewer: Principal, actor: Actor) -> idempotency.ClaimedWork:
@@ -674,7 +677,7 @@ async def replace_content(
         )
         return 200, await get_report(report_id, viewer), report_id
 
-    return (await idempotency.once(None, work)).body  # type: ignore[no-any-return]
+    return (await idempotency.once(None, work, race=RACE)).body  # type: ignore[no-any-return]
 
 
 async def upload_table(
@@ -731,7 +734,7 @@ async def upload_table(
         report_now = await _report(report_id, viewer)
         return 200, {**summary, "row_version": report_now["row_version"], "report_id": report_id}, report_id
 
-    return await idempotency.once(key, work)
+    return await idempotency.once(key, work, race=RACE)
 
 
 async def transition(
@@ -805,7 +808,7 @@ async def transition(
         )
         return 200, await get_report(report_id, viewer), report_id
 
-    return await idempotency.once(key, work)
+    return await idempotency.once(key, work, race=RACE)
 
 
 async def correct(
@@ -877,7 +880,7 @@ async def correct(
         )
         return 201, await get_report(report_id, viewer), report_id
 
-    return await idempotency.once(key, work)
+    return await idempotency.once(key, work, race=RACE)
 
 
 async def _feed_register(

@@ -1,4 +1,4 @@
-"""Tables of OWES reporting: definitions, reports with all their versions, events, idempotency keys."""
+"""Tables of OWES reporting: definitions, reports with all their versions, events."""
 
 from __future__ import annotations
 
@@ -74,18 +74,3 @@ class ReportEvent(Table, tablename="report_event"):
     actor = Varchar(length=120)
     comment = Text(null=True, default=None)
     at = Timestamptz()
-
-
-class IdempotencyKey(Table, tablename="report_idempotency_key"):
-    """The first answer given to a POST with an `Idempotency-Key`; (scope, key) is unique.
-
-    A retry with the same key and the same body gets this answer back instead of a second report.
-    """
-
-    scope = Varchar(length=40)
-    key = Varchar(length=200)
-    fingerprint = Varchar(length=64)
-    report = ForeignKey(Report, on_delete=OnDelete.restrict, null=True, default=None, index=True)
-    status_code = Integer()
-    response = JSON()
-    created_at = Timestamptz()

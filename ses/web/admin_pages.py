@@ -8,10 +8,10 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from ses.audit.channel import Channel
 from ses.auth import services
 from ses.auth.policy import Role, allow
 from ses.errors import DomainError, FieldError, ValidationFailed
-from ses.register.vocab import Channel
 from ses.web.context import actor_of
 from ses.web.pages import Form, field, page, problems_of, signed_in
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from litestar import Request
 
+from ses.audit.channel import Channel
 from ses.audit.services import Actor
 from ses.auth.policy import Principal
 from ses.errors import FieldError, PreconditionRequired, ValidationFailed
-from ses.register.vocab import Channel
 
 _ETAG_VERSION = re.compile(r'^(?:W/)?"[a-z]+-\d+-v(\d+)"$')
 

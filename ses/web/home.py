@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from ses.audit.channel import CHANNEL_LABELS
 from ses.audit.tables import AuditRecord
 from ses.auth.policy import Principal, Role
 from ses.extensions import HomeSection
 from ses.register.tables import Organisation
-from ses.register.vocab import CHANNEL_LABELS
 from ses.web.i18n import fmt_date, fmt_number, gettext, ngettext
 
 

@@ -16,11 +16,11 @@ from litestar.datastructures import Cookie
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
+from ses.audit.channel import Channel
 from ses.auth.policy import ACCOUNT_ROLES, ROLE_LABELS, Principal, Role, allow
 from ses.auth.sessions import SignInRefused, change_password, sign_in, sign_out
 from ses.errors import DomainError
 from ses.extensions import HomeSection, installed
-from ses.register.vocab import Channel
 from ses.settings import get_settings
 from ses.web.auth import SESSION_COOKIE
 from ses.web.context import actor_of, principal

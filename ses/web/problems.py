@@ -170,10 +170,10 @@ async def record_refusal(exc: Exception, scope: Any) -> None:
 
     if not isinstance(exc, PermissionDeniedException | PermissionDenied):
         return
+    from ses.audit.channel import Channel
     from ses.audit.services import Actor, record_event
     from ses.auth.policy import Principal
     from ses.db import write_transaction
-    from ses.register.vocab import Channel
 
     user = scope.get("user")
     client = scope.get("client")

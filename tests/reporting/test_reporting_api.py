@@ -330,7 +330,8 @@ async def test_follow_up_counts_received_late_missing_and_returned(client, world
 
 async def test_submission_writes_version_events_audit_and_key_answer_together(client, world, staff):
     from ses.audit.tables import AuditRecord
-    from ses.reporting.tables import IdempotencyKey, ReportVersion
+    from ses.idempotency.tables import IdempotencyKey
+    from ses.reporting.tables import ReportVersion
 
     headers = {**world["a"].headers, "Idempotency-Key": "together-1"}
     body = {"period": PERIOD, "data": content(world["ps"]["id"]), "submit": True, "comment": "Pierwsza"}
@@ -354,10 +355,10 @@ async def test_submission_writes_version_events_audit_and_key_answer_together(cl
         (AuditRecord.entity_type == "report") & (AuditRecord.entity_id == report["id"])
     )
     assert audit == [{"action": "report.submit", "actor": audit[0]["actor"]}] and audit[0]["actor"]
-    key = await IdempotencyKey.select(IdempotencyKey.status_code, IdempotencyKey.report).where(
+    key = await IdempotencyKey.select(IdempotencyKey.status_code, IdempotencyKey.resource_id).where(
         IdempotencyKey.key == "together-1"
     )
-    assert key == [{"status_code": 201, "report": report["id"]}]
+    assert key == [{"status_code": 201, "resource_id": report["id"]}]
 
     # The same report again under a new key: refused, and neither the key nor any row is left.
     again = await client.post(
@@ -367,3 +368,22 @@ async def test_submission_writes_version_events_audit_and_key_answer_together(cl
     assert not await IdempotencyKey.exists().where(IdempotencyKey.key == "together-2")
     assert await ReportVersion.count() == 1
     assert await AuditRecord.count().where(AuditRecord.entity_type == "report") == 1
+
+
+async def test_an_acceptance_that_writes_the_register_makes_its_list_pages_stale(client, world, staff):
+    """The register's list cache learns of register writes made by reporting (the new PES and the
+    PS's year figures of an acceptance), not only of writes through the register's own API. On
+    PostgreSQL the list otherwise kept its old stamp for up to `STAMP_RECHECK_S`."""
+    import time
+
+    from ses.register import page_cache
+
+    report = (await submit_new(client, world["a"], world["ps"]["id"])).json()
+    page_cache.STAMP._fresh(time.monotonic())  # everything announced so far is seen
+    seen = page_cache.STAMP.generation
+    accepted = await client.post(f"/api/v1/reports/{report['id']}/accept", headers=staff.headers)
+    assert accepted.status_code == 200, accepted.text
+    page_cache.STAMP._fresh(time.monotonic())
+    assert page_cache.STAMP.generation > seen  # the next list request reads the register afresh
+    found = await client.get(f"/api/v1/organisations?nip={NEW_PES_NIP}", headers=staff.headers)
+    assert found.json()["total"] == 1

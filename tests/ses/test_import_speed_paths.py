@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 
+from ses.audit.channel import Channel
 from ses.audit.services import Actor
 from ses.audit.tables import AuditRecord
 from ses.db import is_sqlite
@@ -15,7 +16,6 @@ from ses.register import importer, services
 from ses.register.importer import BATCH, _date, import_table
 from ses.register.tables import Organisation
 from ses.register.tabular import read_csv
-from ses.register.vocab import Channel
 
 pytestmark = pytest.mark.anyio
 

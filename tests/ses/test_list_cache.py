@@ -303,7 +303,7 @@ async def test_concurrent_misses_of_one_page_compute_it_once():
     entries = await asyncio.gather(*(page_cache._made_once(key, compute, 0.0) for _ in range(8)))
     assert calls == 1
     assert {entry.body for entry in entries} == {b'{"items":[],"total":1}'}
-    assert page_cache.IN_FLIGHT == {}
+    assert len(page_cache.IN_FLIGHT) == 0
 
 
 async def test_an_error_reaches_every_waiter_and_a_leader_that_left_is_replaced():
@@ -336,4 +336,58 @@ async def test_an_error_reaches_every_waiter_and_a_leader_that_left_is_replaced(
     await asyncio.sleep(0.01)
     leader.cancel()
     assert (await waiter).body == b'{"total":7}'
-    assert page_cache.IN_FLIGHT == {}
+    assert len(page_cache.IN_FLIGHT) == 0
+
+
+def test_live_server_a_report_acceptance_that_creates_a_pes_reaches_the_list_at_once(live_server):
+    """A register write made by another package (reporting's acceptance creates the PES named in the
+    report) shows in the very next list answer, as a write through the register's own API does."""
+    from tests.reporting.test_reporting_api import content
+
+    word = "zz" + uuid.uuid4().hex[:8]
+    nip = _valid_nip(word)
+    staff_secret, _ = _token(live_server, f"staff-{word}", "staff")
+    staff = {"Authorization": f"Bearer {staff_secret}"}
+    with httpx.Client(base_url=live_server.base_url) as http:
+
+        def create(**fields: Any) -> dict[str, Any]:
+            body = {"kind": "association", "gmina_code": TORUN, **fields}
+            response = http.post(LIST, json=body, headers=staff)
+            assert response.status_code == 201, response.text
+            return response.json()
+
+        owes = create(name=f"{word} OWES", is_owes=True)
+        ps = create(name=f"{word} Spółdzielnia", kind="social_cooperative")
+        live_server.ses("user", "create", f"owes-{word}", "--role", "owes", "--organisation-id",
+                        str(owes["id"]), "--no-password")  # fmt: skip
+        owes_secret = live_server.ses("token", "create", f"owes-{word}").strip().splitlines()[-1]
+        data = content(ps["id"])
+        data["new_entities"][0].update(name=f"{word} Nowa Droga", nip=nip)
+        submitted = http.post(
+            "/api/v1/reports",
+            json={"period": "2025-Q1", "data": data, "submit": True},
+            headers={"Authorization": f"Bearer {owes_secret}"},
+        )
+        assert submitted.status_code == 201, submitted.text
+
+        def total() -> int:
+            response = http.get(LIST, params={"nip": nip}, headers=staff)
+            assert response.status_code == 200, response.text
+            return int(response.json()["total"])
+
+        assert total() == 0 and total() == 0  # the second from the cache
+        accepted = http.post(f"/api/v1/reports/{submitted.json()['id']}/accept", headers=staff)
+        assert accepted.status_code == 200, accepted.text
+        assert total() == 1  # at once, not after the stamp's recheck interval
+
+
+def _valid_nip(seed: str) -> str:
+    """A NIP with a valid check digit, different for every run."""
+    weights = (6, 5, 7, 2, 3, 4, 5, 6, 7)
+    number = int(seed[2:], 16)
+    while True:
+        digits = f"{number % 10**9:09d}"
+        check = sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11
+        if check < 10 and digits[0] != "0":
+            return digits + str(check)
+        number += 1

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from ses.audit.channel import Channel
 from ses.audit.services import Actor
 from ses.db import is_sqlite
 from ses.errors import ValidationFailed
@@ -15,7 +16,6 @@ from ses.register.name_search import FTS_TABLE, INSERT_TRIGGER, fts_query, searc
 from ses.register.queries import RegisterFilter
 from ses.register.tables import Organisation
 from ses.register.tabular import read_csv
-from ses.register.vocab import Channel
 from ses.text import _fold_by_string, fold
 
 pytestmark = pytest.mark.anyio

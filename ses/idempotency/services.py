@@ -1,5 +1,7 @@
 """`Idempotency-Key` for POSTs: a retried request gets the first answer and changes nothing more.
 
+Used by every package (see ses/idempotency/__init__.py for how).
+
 The key is claimed by the same transaction that does the work (INSERT … ON CONFLICT DO NOTHING on
 the unique (scope, key) index). On PostgreSQL a concurrent retry blocks on that insert until the
 first request commits, then finds the stored answer; on SQLite writers are serialised anyway.
@@ -20,9 +22,11 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from ses.db import write_transaction
 from ses.errors import Conflict, DomainError, FieldError, ValidationFailed
-from ses.reporting.tables import IdempotencyKey
+from ses.idempotency.tables import IdempotencyKey
 
 MAX_KEY_LENGTH = 200
+RACE = "Równoległe żądanie utworzyło już ten rekord; pobierz go."
+"""The 409 message when a unique index refuses work a concurrent request already did."""
 
 
 @dataclass(frozen=True)
@@ -84,15 +88,13 @@ def _replay(row: dict[str, Any], key: Key) -> Answer:
 
 # Hand-written SQL (Table.raw, `{}` placeholders, both engines): on the submission path the query
 # builder's Python cost more than these statements take in the database.
-_LOOKUP = (
-    "SELECT fingerprint, status_code, response FROM report_idempotency_key WHERE scope = {} AND key = {}"
-)
+_LOOKUP = "SELECT fingerprint, status_code, response FROM idempotency_key WHERE scope = {} AND key = {}"
 _CLAIM = (
-    "INSERT INTO report_idempotency_key (scope, key, fingerprint, report, status_code, response, created_at) "
+    "INSERT INTO idempotency_key (scope, key, fingerprint, resource_id, status_code, response, created_at) "
     "VALUES ({}, {}, {}, NULL, 0, 'null', {}) ON CONFLICT DO NOTHING RETURNING id"
 )
-_ANSWER = "UPDATE report_idempotency_key SET status_code = {}, response = {}, report = {} WHERE id = {}"
-_RELEASE = "DELETE FROM report_idempotency_key WHERE id = {}"
+_ANSWER = "UPDATE idempotency_key SET status_code = {}, response = {}, resource_id = {} WHERE id = {}"
+_RELEASE = "DELETE FROM idempotency_key WHERE id = {}"
 
 
 async def lookup(key: Key | None) -> Answer | None:
@@ -104,7 +106,7 @@ async def lookup(key: Key | None) -> Answer | None:
 
 
 Work = Callable[[], Awaitable[tuple[int, Any, int | None]]]
-"""Does the change inside the open transaction; returns (status, body, report id)."""
+"""Does the change inside the open transaction; returns (status, body, id of what it made or None)."""
 
 
 @dataclass
@@ -125,7 +127,9 @@ def answer_json(body: Any) -> str:
     return json.dumps(body, default=_plain, ensure_ascii=False)
 
 
-async def checked_once(key: Key | None, prepare: Callable[[], Awaitable[ClaimedWork]]) -> Answer:
+async def checked_once(
+    key: Key | None, prepare: Callable[[], Awaitable[ClaimedWork]], *, race: str = RACE
+) -> Answer:
     """`prepare()` reads and validates, and returns the work to do; then as `once`.
 
     SQLite: the checks run before the IMMEDIATE transaction, so the single writer's lock is held
@@ -135,33 +139,33 @@ async def checked_once(key: Key | None, prepare: Callable[[], Awaitable[ClaimedW
     if isinstance(IdempotencyKey._meta.db, SQLiteEngine):  # (ses.db.is_sqlite costs an engine look-up)
         if (stored := await lookup(key)) is not None:
             return stored
-        return await _guarded(key, await prepare())
+        return await _guarded(key, await prepare(), race)
 
     async def both(claim: Claim | None) -> tuple[int, Any, int | None]:
         return await (await prepare())(claim)
 
-    return await _guarded(key, both)
+    return await _guarded(key, both, race)
 
 
-async def once(key: Key | None, work: Work) -> Answer:
-    """Run `work` in one write transaction, at most once per key."""
+async def once(key: Key | None, work: Work, *, race: str = RACE) -> Answer:
+    """Run `work` in one write transaction, at most once per key.
+
+    `race`: the 409 message when a unique index refuses the work because a concurrent request
+    (with another key, or none) made the same record first."""
 
     async def claimed(_claim: Claim | None) -> tuple[int, Any, int | None]:
         return await work()
 
-    return await _guarded(key, claimed)
+    return await _guarded(key, claimed, race)
 
 
-async def _guarded(key: Key | None, work: ClaimedWork) -> Answer:
+async def _guarded(key: Key | None, work: ClaimedWork, race: str = RACE) -> Answer:
     try:
         return await _once(key, work)
     except Exception as exc:
         if type(exc).__name__ in ("UniqueViolationError", "IntegrityError") and "unique" in str(exc).lower():
-            # Two different requests raced for the same report (the unique index decided).
-            raise Conflict(
-                "Równoległe żądanie utworzyło już ten rekord; "
-                "pobierz go i, jeśli trzeba, popraw przez korektę."
-            ) from exc
+            # Two different requests raced for the same record (a unique index decided).
+            raise Conflict(race) from exc
         raise
 
 
@@ -176,7 +180,7 @@ async def _once(key: Key | None, work: ClaimedWork) -> Answer:
                 return stored
             claim = Claim(int(claimed[0]["id"]))
         try:
-            status, body, report_id = await work(claim)
+            status, body, resource_id = await work(claim)
         except DomainError:
             if claim is not None:
                 # Outside tests the transaction rolls back anyway; inside a caller's transaction
@@ -185,5 +189,14 @@ async def _once(key: Key | None, work: ClaimedWork) -> Answer:
             raise
         text = claim.answer if claim is not None and claim.answer is not None else answer_json(body)
         if claim is not None and claim.answer is None:
-            await IdempotencyKey.raw(_ANSWER, status, text, report_id, claim.id)
+            await IdempotencyKey.raw(_ANSWER, status, text, resource_id, claim.id)
         return Answer(status, json.loads(text))  # the body exactly as a replay will give it
+
+
+ANSWER_FROM_CTE = (
+    "UPDATE idempotency_key SET status_code = {}::integer, response = {}::json, resource_id = r.id "
+    "FROM r WHERE idempotency_key.id = {}::integer"
+)
+"""PostgreSQL, for a use case that writes everything in one statement: the claim's answer as one
+more data-modifying WITH part, reading the new row's id from a part named `r` (parameters: status,
+answer JSON, claim id). The caller then sets `claim.answer` so `once` does not store it again."""
