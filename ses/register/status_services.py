@@ -296,8 +296,16 @@ def figures_problems(year: int, data: Mapping[str, Any], today: date) -> list[Fi
 
 
 async def put_figures(
-    org_id: int, year: int, data: Mapping[str, Any], actor: Actor, source: str = "manual"
+    org_id: int,
+    year: int,
+    data: Mapping[str, Any],
+    actor: Actor,
+    source: str = "manual",
+    *,
+    reason: str | None = None,
 ) -> dict[str, Any]:
+    """Write the figures of one organisation and year; one audit record says what changed (the
+    source too) and, when given, why (e.g. which accepted report the figures came from)."""
     problems = figures_problems(year, data, date.today())
     if problems:
         raise ValidationFailed("Dane roczne zawierają błędy.", problems)
@@ -326,8 +334,9 @@ async def put_figures(
             await YearFigures.insert(
                 YearFigures(organisation=org_id, year=year, source=source, updated_at=now(), **values)
             )
-        changes = {f"{year}.{key}": pair for key, pair in diff(existing or {}, values).items()}
-        await record_event(actor, "figures.put", "organisation", org_id, changes)
+        changed = diff(existing or {}, {**values, "source": source})
+        changes = {f"{year}.{key}": pair for key, pair in changed.items()}
+        await record_event(actor, "figures.put", "organisation", org_id, changes, reason=reason)
         await touch(org_id, {})  # announces the write
     row = (
         await YearFigures.select(*FIGURE_COLUMNS)

@@ -30,7 +30,7 @@ numbers next to the reports' total, so ROPS can see the difference on the report
 person enters figures for a year by hand the row becomes `manual` and reports stop touching it.
 
 Every write goes through `status_services.put_figures` (validated, audited, in the caller's
-transaction); a second audit record on the organisation names the report the figures came from.
+transaction); its one audit record names the report the figures came from.
 All checks run before the first write, so a refused acceptance writes nothing.
 """
 
@@ -43,9 +43,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ses.audit.services import Actor, record_event
+from ses.audit.services import Actor
 from ses.db import is_sqlite
 from ses.errors import FieldError, ValidationFailed
+from ses.register import services as register
 from ses.register import status_services
 from ses.register.tables import Organisation, YearFigures
 from ses.reporting.tables import Report
@@ -239,16 +240,12 @@ async def recompute(
             outcome[key] = ("unchanged", row)
             continue
         values = {**total, **{name: (row or {}).get(name) for name in REVENUE}}
-        written = await status_services.put_figures(org_id, year, values, actor, source=SOURCE)
-        await record_event(
-            actor,
-            "figures.from_report",
-            "organisation",
+        written = await status_services.put_figures(
             org_id,
-            {
-                f"{year}.source": [row["source"] if row else None, SOURCE],
-                **{f"{year}.{name}": [(row or {}).get(name), total[name]] for name in COUNTS},
-            },
+            year,
+            values,
+            actor,
+            source=SOURCE,
             reason=f"{reason} (sprawozdanie id {report['id']}, {report.get('owes_name') or 'OWES'}, "
             f"okres {report['period']})",
         )
@@ -265,6 +262,57 @@ async def recompute(
             entry["register"] = {"source": row["source"], **{name: row[name] for name in COUNTS}}
         entries.append(entry)
     return entries
+
+
+async def accept(report: Mapping[str, Any], data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
+    """On acceptance: what the report brings into the register, through its audited services.
+
+    New PES and PS (`new_entities`) named by NIP/KRS are found in the register or added to it by
+    the register's own `create`; employment figures from `jobs` go into the PS's year figures
+    (this module's docstring says why that is idempotent and never overwrites figures a person
+    entered). Everything runs in the acceptance transaction and is checked before the first write,
+    so an error leaves the report unaccepted and the register untouched. Returns the report's
+    register_links: {"new_entities": {row index: organisation id}, "new_ps": [ids],
+    "figures": [per PS and year: the report's contribution and what the register holds now]}.
+    """
+    await check(data)
+    links: dict[str, int] = {}
+    new_ps: list[int] = []
+    for index, row in enumerate(data.get("new_entities") or []):
+        org_id = await _entity_id(row, actor)
+        if org_id is None:
+            continue
+        links[str(index)] = org_id
+        if row.get("entity") == "ps":
+            new_ps.append(org_id)
+    out: dict[str, Any] = {"new_entities": links} if links else {}
+    if new_ps:
+        out["new_ps"] = sorted(set(new_ps))
+    return out | await feed(report, data, actor)
+
+
+async def _entity_id(row: Mapping[str, Any], actor: Actor) -> int | None:
+    """The register id of a new PES/PS row: given, found by NIP/KRS, or created (with a name)."""
+    if row.get("organisation_id"):
+        return int(row["organisation_id"])
+    for column in ("nip", "krs"):
+        if row.get(column):
+            column_ref = Organisation._meta.get_column_by_name(column)
+            match = await Organisation.select(Organisation.id).where(column_ref == row[column]).first()
+            if match:
+                return int(match["id"])
+    if row.get("entity") in ("pes", "ps") and row.get("name"):
+        # A new PS is a PES whose PS status the voivode grants by decision; the report is not that
+        # decision, so the record is added (and linked) without a legal status.
+        created = await register.create(organisation_values(row), actor)
+        return int(created["id"])
+    return None
+
+
+def organisation_values(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The register fields of a `new_entities` row."""
+    keys = ("name", "kind", "gmina_code", "nip", "krs")
+    return {key: row[key] for key in keys if row.get(key) is not None}
 
 
 async def feed(report: Mapping[str, Any], data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:

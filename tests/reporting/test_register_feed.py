@@ -9,7 +9,7 @@ import pytest
 
 from ses.audit.services import Actor
 from ses.auth.policy import Role
-from ses.reporting import register_feed, services
+from ses.reporting import register_feed, review
 
 pytestmark = pytest.mark.anyio
 
@@ -113,7 +113,7 @@ async def test_acceptance_writes_figures_visible_in_register_and_history(client,
     by_action = {h["action"]: h for h in history}
     assert by_action["figures.put"]["channel"] == "api"
     assert by_action["figures.put"]["changes"]["2025.employees"] == [None, 3]
-    source = by_action["figures.from_report"]
+    source = by_action["figures.put"]  # one audit record: the figures, their source and why
     assert source["channel"] == "api" and source["changes"]["2025.source"] == [None, "owes_report"]
     assert f"sprawozdanie id {report_id}" in source["reason"] and "2025-Q1" in source["reason"]
 
@@ -225,7 +225,7 @@ async def test_acceptance_hooks_get_the_typed_payload_of_every_installed_package
 
     monkeypatch.setattr(extensions, "_installed", (extensions.Extension("test", report_accepted=(hook,)),))
     data = {"cooperation_events": [{"partner_organisation_id": 5, "event_type": "meeting"}], "jobs": []}
-    assert await services._acceptance_hooks({"id": 7, "owes_id": 3}, data, actor) == {"seen": 7}
+    assert await review.acceptance_hooks({"id": 7, "owes_id": 3}, data, actor) == {"seen": 7}
     assert seen == [(7, 3, ["meeting"], actor)]
     monkeypatch.setattr(extensions, "_installed", (extensions.Extension("bare"),))
-    assert await services._acceptance_hooks({"id": 1, "owes_id": 3}, {}, actor) == {}
+    assert await review.acceptance_hooks({"id": 1, "owes_id": 3}, {}, actor) == {}
