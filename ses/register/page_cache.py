@@ -172,6 +172,12 @@ STAMP = CommittedStamp()
 PAGES = PageCache()
 
 
+def register_changed() -> None:
+    """Kept for callers written before ses.register.changes: a register write just committed by
+    this process. New code needs nothing: the register's write services announce their writes."""
+    changes.announce_write()
+
+
 def canonical_query(raw: bytes) -> tuple[bytes, ...]:
     """The query string's parameters ordered by name, kept as sent (no decoding: two spellings that
     decode alike are merely two entries, never one entry for two different queries)."""
