@@ -16,6 +16,7 @@ from ses.extensions import Extension
 from ses.heap import heap_lifespan
 from ses.logging import configure_logging
 from ses.packages import install
+from ses.register.expiry import sweep_once_a_day
 from ses.scheduler import scheduler_lifespan
 from ses.settings import Settings, get_settings
 from ses.web.auth import AuthenticationMiddleware
@@ -41,6 +42,11 @@ def lifespans(installed: tuple[Extension, ...]) -> list[Any]:
     return [lifespan for extension in installed for lifespan in extension.lifespans]
 
 
+async def before_request(request: Any) -> None:
+    await refuse_nul_characters(request)
+    await sweep_once_a_day()
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
@@ -61,7 +67,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         after_exception=[record_refusal],
         before_send=[add_security_headers],
-        before_request=refuse_nul_characters,
+        before_request=before_request,
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_request_bytes,
         debug=settings.debug,

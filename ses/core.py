@@ -21,6 +21,7 @@ from ses.jobs import cli as jobs_cli
 from ses.jobs import pages as jobs_pages
 from ses.jobs.reminders import JOBS as REMINDERS
 from ses.register.api import OrganisationController
+from ses.register.expiry import expiry_job
 from ses.territories.api import TerritoryController
 from ses.web import admin_pages, home, import_pages, pages, register_list, register_pages
 from ses.web.i18n import N_
@@ -64,6 +65,12 @@ EXTENSION = Extension(
             run=snapshots.scheduled_snapshot,
             cron={"hour": 2, "minute": 30},
             title=N_("Zapis wartości wskaźników za bieżący rok (szereg czasowy)"),
+        ),
+        ScheduledJob(
+            "register-status-expiry",
+            expiry_job,
+            cron={"hour": 0, "minute": 5},
+            title="Wygaszanie statusów, których termin upłynął (np. status CIS po 5 latach)",
         ),
     ),
     nav=(

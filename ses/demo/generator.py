@@ -184,6 +184,7 @@ class Builder:
             raise ValueError("no gminas to place organisations in")
         self.rng = random.Random(seed)
         self.gminas = list(gminas)
+        self.seats: dict[str, Gmina | None] = {}
         self.cumulative = list(itertools.accumulate(g.population for g in self.gminas))
         self.numbers = _Numbers(self.rng)
         self.serial = itertools.count(1)
@@ -294,13 +295,22 @@ class Builder:
         taken.add(name)
         return name, locality
 
-    def contact(self, seed: OrganisationSeed, gmina: Gmina) -> None:
-        rng = self.rng
+    def postal_code(self, gmina: Gmina) -> str:
+        """The post office code of the gmina's seat: a real one where known (the demo region),
+        else the code of the powiat's seat, else a stable made-up one in the voivodeship's range."""
+        if gmina.powiat_code not in self.seats:
+            self.seats[gmina.powiat_code] = powiat_seat(gmina.powiat_code, self.gminas)
+        for place in (gmina, self.seats[gmina.powiat_code]):
+            if place is not None and (code := n.POSTAL_CODES.get(place.name)):
+                return code
         prefixes = n.POSTAL_PREFIXES.get(gmina.voivodeship_code, range(0, 100))
-        # One postal code per gmina (the seat's post office), stable for the gmina.
         number = int(gmina.code[:6])
         first = prefixes[(number * 7919) % len(prefixes)]
-        seed.postal_code = f"{first:02d}-{(number * 104729) % 900 + 100:03d}"
+        return f"{first:02d}-{(number * 104729) % 900 + 100:03d}"
+
+    def contact(self, seed: OrganisationSeed, gmina: Gmina) -> None:
+        rng = self.rng
+        seed.postal_code = self.postal_code(gmina)
         if rng.random() < 0.9:
             seed.street = f"ul. {rng.choice(n.STREETS)} {rng.randrange(1, 120)}"
             if rng.random() < 0.2:
@@ -385,6 +395,28 @@ def _owes_seeds(builder: Builder, count: int) -> list[OrganisationSeed]:
     return owes
 
 
+def powiat_seat(powiat: str, gminas: Sequence[Gmina]) -> Gmina | None:
+    """The town where a powiat's offices (starostwo, PCPR, PUP) sit.
+
+    The seat gives the powiat its name ("powiat inowrocławski" → Inowrocław); a land powiat named
+    after a city with powiat rights has its offices in that city (powiat toruński → Toruń).
+    """
+    own = [g for g in gminas if g.powiat_code == powiat]
+    if not own:
+        return None
+    stem = fold(own[0].powiat_name.split("-")[0])[:4]
+    towns = [g for g in own if g.gmina_type in ("1", "3")]
+    named = [g for g in towns if fold(g.name)[:4] == stem]
+    if not named and powiat[2] not in "6789":
+        named = [
+            g
+            for g in gminas
+            if g.voivodeship_code == powiat[:2] and g.code[2] in "6789" and fold(g.name)[:4] == stem
+        ]
+    pool = named or towns or own
+    return min(pool, key=lambda g: (g.gmina_type not in ("1", "3"), -g.population))
+
+
 def _public_actors(builder: Builder) -> list[OrganisationSeed]:
     """Gmina offices and social assistance centres, PCPR and PUP per powiat, the marshal's office."""
     actors: list[OrganisationSeed] = []
@@ -399,9 +431,13 @@ def _public_actors(builder: Builder) -> list[OrganisationSeed]:
         ops = f"{prefix} Ośrodek Pomocy Społecznej " + (f"w {place}" if place else gmina.name)
         actors.append(builder.organisation(Kind.GMINA_OFFICE, gmina, name=office))
         actors.append(builder.organisation(Kind.OPS, gmina, name=ops))
-    for gminas in by_powiat.values():
-        seat = min(gminas, key=lambda g: (g.gmina_type not in ("1", "3"), -g.population))
-        place = f"w {loc}" if (loc := n.locative(seat.name)) else n.powiat_genitive(seat.powiat_name)
+    for powiat, gminas in by_powiat.items():
+        seat = powiat_seat(powiat, builder.gminas) or gminas[0]
+        loc = n.locative(seat.name)
+        # A land powiat seated in a city with powiat rights (powiat toruński in Toruń) names its
+        # offices after the powiat: the city has offices of its own.
+        own_seat = seat.powiat_code == powiat
+        place = f"w {loc}" if loc and own_seat else n.powiat_genitive(gminas[0].powiat_name)
         actors.append(
             builder.organisation(Kind.PCPR, seat, name=f"Powiatowe Centrum Pomocy Rodzinie {place}")
         )

@@ -6,6 +6,8 @@ demo accounts only when missing, so `ses demo` can be run again on the same file
 
 from __future__ import annotations
 
+import random
+from datetime import date
 from typing import Any
 
 from ses.audit.channel import Channel
@@ -15,9 +17,9 @@ from ses.auth.services import create_account, create_token
 from ses.auth.tables import Account
 from ses.demo.generator import IMPORT_COLUMNS
 from ses.demo.regions import DEMO_VOIVODESHIP, region_gminas
-from ses.demo.register import Register, generate_register
+from ses.demo.register import Register, generate_register, working_day
 from ses.extensions import DemoContext, installed
-from ses.register import status_services
+from ses.register import obligation_services, status_services
 from ses.register.importer import import_table
 from ses.register.tables import Organisation
 from ses.register.tabular import Table
@@ -37,6 +39,31 @@ ACTOR = Actor(label="demo", channel=Channel.SYSTEM)
 
 def demo_register(total: int = DEMO_TOTAL, seed: int = DEMO_SEED) -> Register:
     return generate_register(region_gminas(DEMO_VOIVODESHIP), total=total, seed=seed)
+
+
+async def _annual_reports(org_ids: list[int], seed: int = DEMO_SEED) -> None:
+    """Most annual reports came in during March, a few late, a few are still missing."""
+    rng = random.Random(seed)
+    for org_id in org_ids:
+        for row in await obligation_services.annual_reports(org_id):
+            roll = rng.random()
+            if roll < 0.08 or date(row["year"] + 1, 4, 30) > date.today():
+                continue
+            day = (
+                date(row["year"] + 1, 3, rng.randrange(1, 31)) if roll < 0.9 else date(row["year"] + 1, 4, 20)
+            )
+            await obligation_services.record_annual_report(
+                org_id,
+                {"status_type": row["status_type"], "year": row["year"], "submitted_on": working_day(day)},
+                ACTOR,
+            )
+
+
+TRANSITION_REASONS = {
+    "under_control": "Kontrola spełniania warunków statusu (art. 15 ustawy o ekonomii społecznej).",
+    "lost": "Decyzja wojewody o utracie statusu: niespełnienie warunków (art. 16).",
+    "active": "Kontrola zakończona: warunki statusu spełnione.",
+}
 
 
 async def _load_register(register: Register) -> int:
@@ -70,9 +97,11 @@ async def _load_register(register: Register) -> int:
                     "on_date": on_date,
                     "decision_number": decision_number,
                     "final_date": final_date,
+                    "reason": TRANSITION_REASONS.get(to_state),
                 },
                 ACTOR,
             )
+    await _annual_reports(sorted({ids[status.ref] for status in register.statuses}))
     for figures in register.figures:
         await status_services.put_figures(
             ids[figures.ref],

@@ -167,3 +167,39 @@ AREA_CODES = {
     "12": ("12", "14", "18"),
     "24": ("32", "33", "34"),
 }
+
+
+# Postal codes of the seats of the demo region's gminas (kujawsko-pomorskie), Poczta Polska. A
+# gmina not listed takes the code of the town of the same name, else of its powiat's seat.
+POSTAL_CODES = {
+    "Aleksandrów Kujawski": "87-700", "Ciechocinek": "87-720", "Nieszawa": "87-730", "Brodnica": "87-300",
+    "Górzno": "87-320", "Jabłonowo Pomorskie": "87-330", "Koronowo": "86-010", "Solec Kujawski": "86-050",
+    "Chełmno": "86-200", "Golub-Dobrzyń": "87-400", "Kowalewo Pomorskie": "87-410", "Łasin": "86-320",
+    "Radzyń Chełmiński": "87-220", "Inowrocław": "88-100", "Gniewkowo": "88-140", "Janikowo": "88-160",
+    "Kruszwica": "88-150", "Pakość": "88-170", "Lipno": "87-600", "Bobrowniki": "87-617",
+    "Dobrzyń nad Wisłą": "87-610", "Kikół": "87-620", "Skępe": "87-630", "Mogilno": "88-300",
+    "Strzelno": "88-320", "Kcynia": "89-240", "Mrocza": "89-115", "Nakło nad Notecią": "89-100",
+    "Szubin": "89-200", "Radziejów": "88-200", "Piotrków Kujawski": "88-230", "Rypin": "87-500",
+    "Kamień Krajeński": "89-430", "Sępólno Krajeńskie": "89-400", "Więcbork": "89-410", "Nowe": "86-170",
+    "Pruszcz": "86-120", "Świecie": "86-100", "Chełmża": "87-140", "Tuchola": "89-500",
+    "Wąbrzeźno": "87-200", "Kowal": "87-820", "Brześć Kujawski": "87-880", "Chodecz": "87-860",
+    "Izbica Kujawska": "87-865", "Lubień Kujawski": "87-840", "Lubraniec": "87-890", "Barcin": "88-190",
+    "Gąsawa": "88-410", "Janowiec Wielkopolski": "88-430", "Łabiszyn": "89-210", "Żnin": "88-400",
+    "Bydgoszcz": "85-001", "Grudziądz": "86-300", "Toruń": "87-100", "Włocławek": "87-800",
+    "Białe Błota": "86-005", "Dobrcz": "86-022", "Nowa Wieś Wielka": "86-060", "Osielsko": "86-031",
+    "Sicienko": "86-014", "Dąbrowa Chełmińska": "86-070", "Lubicz": "87-162", "Obrowo": "87-126",
+    "Łysomice": "87-148", "Wielka Nieszawka": "87-165", "Zławieś Wielka": "87-134", "Łubianka": "87-152",
+    "Czernikowo": "87-640", "Lisewo": "86-230", "Stolno": "86-212", "Unisław": "86-260",
+    "Fabianki": "87-811", "Lubanie": "87-732", "Waganiec": "87-731", "Raciążek": "87-721",
+    "Zbójno": "87-645", "Ciechocin": "87-408", "Dragacz": "86-134", "Gruta": "86-330", "Rogóźno": "86-318",
+    "Świecie nad Osą": "86-341", "Dąbrowa Biskupia": "88-133", "Rojewo": "88-111",
+    "Złotniki Kujawskie": "88-180", "Dąbrowa": "88-306", "Jeziora Wielkie": "88-324", "Sadki": "89-110",
+    "Topólka": "87-875", "Bytoń": "88-231", "Osięciny": "88-220", "Brzuze": "87-517", "Rogowo": "87-515",
+    "Skrwilno": "87-510", "Wąpielsko": "87-337", "Bartniczka": "87-321", "Bobrowo": "87-327",
+    "Osiek": "87-340", "Zbiczno": "87-305", "Brzozie": "87-313", "Cekcyn": "89-511", "Gostycyn": "89-520",
+    "Kęsowo": "89-506", "Lubiewo": "89-526", "Śliwice": "89-530", "Bukowiec": "86-122", "Drzycim": "86-140",
+    "Jeżewo": "86-131", "Lniano": "86-141", "Osie": "86-150", "Warlubie": "86-160", "Książki": "87-222",
+    "Płużnica": "87-214", "Dębowa Łąka": "87-207", "Baruchowo": "87-821", "Boniewo": "87-851",
+    "Choceń": "87-850", "Chrostkowo": "87-602", "Tłuchowo": "87-605", "Wielgie": "87-603",
+    "Sośno": "89-412", "Kamień": "89-430",
+}  # fmt: skip

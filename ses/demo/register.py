@@ -52,6 +52,43 @@ class Register:
     figures: list[FiguresSeed]
 
 
+def _easter(year: int) -> date:
+    """Easter Sunday (the anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    j = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * j) // 451
+    month, day = divmod(h + j - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def public_holidays(year: int) -> frozenset[date]:
+    """Polish public holidays on which no office decides anything (Act of 18 January 1951)."""
+    easter = _easter(year)
+    fixed = [(1, 1), (1, 6), (5, 1), (5, 3), (8, 15), (11, 1), (11, 11), (12, 25), (12, 26)]
+    if year >= 2025:
+        fixed.append((12, 24))
+    days = {date(year, month, day) for month, day in fixed}
+    days |= {easter, easter + timedelta(days=1), easter + timedelta(days=49), easter + timedelta(days=60)}
+    return frozenset(days)
+
+
+def working_day(day: date) -> date:
+    """The day itself when offices work, else the next day they do."""
+    while day.weekday() >= 5 or day in public_holidays(day.year):
+        day += timedelta(days=1)
+    return day
+
+
+# The Act on social economy took effect on 30 October 2022 (a Sunday): the first PS decisions
+# came in November 2022.
+PS_FIRST_DECISIONS = date(2022, 11, 2)
+PS_LAST_DECISIONS = date(2025, 6, 30)
+
+
 def _decision_number(builder: Builder, office: str, year: int) -> str:
     return f"{office}.{builder.rng.randrange(1, 400)}.{year}"
 
@@ -76,7 +113,8 @@ def generate_register(gminas: Sequence[Gmina], *, total: int, seed: int = 2026, 
     # Social cooperatives hold PS status far more often than NGOs do.
     ranked = sorted(eligible, key=lambda o: (o.kind is not Kind.SOCIAL_COOPERATIVE, rng.random()))
     for org in ranked[:wanted]:
-        granted = date(rng.randrange(2021, 2024), rng.randrange(1, 13), rng.randrange(1, 28))
+        span = (PS_LAST_DECISIONS - PS_FIRST_DECISIONS).days
+        granted = working_day(PS_FIRST_DECISIONS + timedelta(days=rng.randrange(span)))
         roll = rng.random()
         goal = "reintegration" if rng.random() < 0.7 else "social_services"
         if roll < 0.1:
@@ -92,11 +130,11 @@ def generate_register(gminas: Sequence[Gmina], *, total: int, seed: int = 2026, 
             goal,
         )
         if 0.1 <= roll < 0.18:
-            control = granted + timedelta(days=rng.randrange(120, 300))
+            control = working_day(granted + timedelta(days=rng.randrange(120, 300)))
             status.transitions.append(("under_control", control, None, None))
         elif 0.18 <= roll < 0.3:
-            loss = granted + timedelta(days=rng.randrange(200, 400))
-            final = loss + timedelta(days=14)
+            loss = working_day(granted + timedelta(days=rng.randrange(200, 400)))
+            final = loss + timedelta(days=15)  # 14 days to appeal, none lodged
             status.transitions.append(
                 ("lost", loss, _decision_number(builder, "WPS-III.9512.U", loss.year), final)
             )
@@ -121,8 +159,13 @@ def generate_register(gminas: Sequence[Gmina], *, total: int, seed: int = 2026, 
                     ).quantize(Decimal("1.00")),
                 )
             )  # fmt: skip
+    current_cis = False
     for unit in (o for o in organisations if o.kind in REINTEGRATION_UNIT_KINDS):
-        granted = date(rng.randrange(2015, 2025), rng.randrange(1, 13), rng.randrange(1, 28))
+        granted = working_day(date(rng.randrange(2015, 2025), rng.randrange(1, 13), rng.randrange(1, 28)))
+        if unit.kind is Kind.CIS and not current_cis:
+            # At least one CIS holds a status in force (granted for five years, recently).
+            granted = working_day(date(2024, rng.randrange(1, 13), rng.randrange(1, 28)))
+        current_cis = current_cis or (unit.kind is Kind.CIS and granted.year >= 2023)
         kind = unit.kind
         number = _decision_number(
             builder,
@@ -132,11 +175,8 @@ def generate_register(gminas: Sequence[Gmina], *, total: int, seed: int = 2026, 
             granted.year,
         )
         granted_by = voivode if kind is not Kind.WTZ else "Starosta"
-        status = StatusSeed(unit.ref, kind.value, "active", number, granted, granted_by)
-        if kind is Kind.CIS and granted.year < 2020:
-            expiry = date(granted.year + 5, granted.month, granted.day)
-            status.transitions.append(("expired", expiry, None, None))
-        statuses.append(status)
+        # A CIS status granted more than five years ago is recorded expired by the register itself.
+        statuses.append(StatusSeed(unit.ref, kind.value, "active", number, granted, granted_by))
         if kind in (Kind.ZAZ, Kind.CIS):
             for year in FIGURE_YEARS:
                 staff = rng.randrange(8, 45)

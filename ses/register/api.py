@@ -17,18 +17,31 @@ from litestar.response import Stream
 from ses.audit.channel import Channel
 from ses.audit.services import history
 from ses.auth.policy import Role, allow
-from ses.register import changes, import_plan, page_cache, queries, services, status_services
+from ses.register import (
+    changes,
+    import_plan,
+    obligation_services,
+    page_cache,
+    queries,
+    services,
+    status_services,
+)
 from ses.register.export import csv_chunks, xlsx_file
 from ses.register.schemas import (
+    AnnualReportIn,
+    AnnualReportOut,
+    Compliance,
     HistoryEntry,
     ImportReport,
     LegalStatusOut,
+    LossFinalIn,
     Organisation,
     OrganisationCreate,
     OrganisationPage,
     OrganisationUpdate,
     Retirement,
     StatusCreate,
+    StatusExtensionIn,
     StatusTransitionIn,
     YearFiguresIn,
     YearFiguresOut,
@@ -319,6 +332,64 @@ class OrganisationController(Controller):
         data: JSONBody[StatusTransitionIn],
     ) -> LegalStatusOut:
         return await status_services.transition(org_id, status_id, data.model_dump(), actor_of(request))
+
+    @post(
+        "/{org_id:int}/statuses/{status_id:int}/extensions",
+        guards=[allow(Role.STAFF)],
+        status_code=200,
+        summary="Extend a status granted for a term (CIS: the voivode's extension decision)",
+    )
+    async def extend_status(
+        self,
+        request: Request[Any, Any, Any],
+        org_id: FromPath[int],
+        status_id: FromPath[int],
+        data: JSONBody[StatusExtensionIn],
+    ) -> LegalStatusOut:
+        status = await status_services.extend(org_id, status_id, data.model_dump(), actor_of(request))
+        page_cache.register_changed()
+        return status  # type: ignore[return-value]
+
+    @post(
+        "/{org_id:int}/statuses/{status_id:int}/loss-final",
+        guards=[allow(Role.STAFF)],
+        status_code=200,
+        summary="Record the day a PS loss decision became final (the year to reapply runs from it)",
+    )
+    async def loss_final(
+        self,
+        request: Request[Any, Any, Any],
+        org_id: FromPath[int],
+        status_id: FromPath[int],
+        data: JSONBody[LossFinalIn],
+    ) -> LegalStatusOut:
+        status = await status_services.record_loss_final(
+            org_id, status_id, data.model_dump(), actor_of(request)
+        )
+        page_cache.register_changed()
+        return status  # type: ignore[return-value]
+
+    @get(
+        "/{org_id:int}/compliance",
+        guards=[allow(*READERS, Role.OWES)],
+        summary="Warnings on the statuses (PS conditions, KIS entry) and annual reports owed",
+    )
+    async def compliance(self, request: Request[Any, Any, Any], org_id: FromPath[int]) -> Compliance:
+        _visible(request, org_id)
+        await services.get(org_id)
+        return Compliance(**await obligation_services.compliance(org_id))
+
+    @post(
+        "/{org_id:int}/annual-reports",
+        guards=[allow(Role.STAFF)],
+        summary="Record an annual report of a PS, CIS or KIS as received",
+    )
+    async def add_annual_report(
+        self, request: Request[Any, Any, Any], org_id: FromPath[int], data: JSONBody[AnnualReportIn]
+    ) -> list[AnnualReportOut]:
+        rows = await obligation_services.record_annual_report(org_id, data.model_dump(), actor_of(request))
+        page_cache.register_changed()
+        return [AnnualReportOut(**row) for row in rows]
 
     @get(
         "/{org_id:int}/figures",

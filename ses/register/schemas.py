@@ -121,6 +121,21 @@ class StatusTransitionIn(_In):
     version: int | None = Field(default=None, description="The status version you saw (optional check)")
 
 
+class StatusExtensionIn(_In):
+    decision_number: str = Field(min_length=1, max_length=80)
+    decision_date: date = Field(description="The voivode's decision extending the status")
+    valid_to: date | None = Field(
+        default=None, description="The new last day; by default the term again from the current last day"
+    )
+    reason: str | None = Field(default=None, max_length=2000)
+    version: int | None = Field(default=None, description="The status version you saw (optional check)")
+
+
+class LossFinalIn(_In):
+    final_date: date = Field(description="The day the loss decision became final")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class StatusEventOut(BaseModel):
     from_state: str | None
     to_state: str
@@ -185,3 +200,27 @@ class ImportReport(BaseModel):
     changed: int = 0
     """Existing records the file changed (rows naming one by id, KRS, NIP or REGON)."""
     unchanged: int = 0
+
+
+class AnnualReportIn(_In):
+    status_type: StatusType = Field(description="ps, cis or kis")
+    year: int = Field(ge=2000, le=2100, description="The year the report is about")
+    submitted_on: date = Field(description="The day the report came in")
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class AnnualReportOut(BaseModel):
+    status_type: str
+    year: int
+    due_on: date = Field(description="31 March of the next year")
+    submitted_on: date | None
+    state: str = Field(description="submitted, late, overdue or due")
+
+
+class Compliance(BaseModel):
+    """What the law asks of the organisation's statuses, checked against the register."""
+
+    warnings: list[str] = Field(
+        description="PS conditions against the latest year figures, the KIS 30-day entry, overdue reports"
+    )
+    annual_reports: list[AnnualReportOut]

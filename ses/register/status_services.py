@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +14,8 @@ from ses.register import statuses as machine
 from ses.register.services import now, touch
 from ses.register.statuses import MACHINES, StatusType
 from ses.register.tables import LegalStatus, Organisation, StatusEvent, YearFigures
+
+REASON_REQUIRED = "Podaj powód zmiany statusu przedsiębiorstwa społecznego (trafia do historii i wykazu)."
 
 STATUS_COLUMNS = (
     LegalStatus.id,
@@ -55,6 +57,7 @@ async def list_statuses(org_id: int) -> list[dict[str, Any]]:
         LegalStatus.select(*STATUS_COLUMNS).where(LegalStatus.organisation == org_id).order_by(LegalStatus.id)
     )
     for row in rows:
+        _effective(row)
         row["events"] = await (
             StatusEvent.select(
                 StatusEvent.from_state,
@@ -78,6 +81,15 @@ async def get_status(status_id: int, org_id: int | None = None) -> dict[str, Any
     row = await query.first()
     if row is None:
         raise NotFound(f"Nie ma statusu o id {status_id}.")
+    return _effective(row)
+
+
+def _effective(row: dict[str, Any], today: date | None = None) -> dict[str, Any]:
+    """The stored row with the state the law gives it today (a lapsed term reads as expired, even
+    in the moment before the daily expiry has written it down)."""
+    row["state"] = machine.effective_state(
+        StatusType(row["status_type"]), row["state"], row["valid_to"], today or date.today()
+    )
     return row
 
 
@@ -103,13 +115,30 @@ async def record_status(
             problems.add("goal", "Wskaż cel przedsiębiorstwa społecznego: reintegration lub social_services.")
         if status_type is not StatusType.PS and data.get("goal"):
             problems.add("goal", "Cel wskazuje się tylko dla statusu przedsiębiorstwa społecznego.")
-        machine.check_dates(problems, today=today, decision_date=data.get("decision_date"))
+        machine.check_dates(
+            problems, today=today, decision_date=data.get("decision_date"), status_type=status_type
+        )
+        if (
+            data.get("valid_from")
+            and data.get("decision_date")
+            and data["valid_from"] < data["decision_date"]
+        ):
+            problems.add("valid_from", "Status nie może obowiązywać przed dniem decyzji.")
         problems.raise_if_any("Nie można zapisać statusu.")
 
-        earlier = await LegalStatus.select(LegalStatus.state, LegalStatus.reapply_after).where(
-            (LegalStatus.organisation == org_id) & (LegalStatus.status_type == status_type.value)
-        )
-        open_states = [row for row in earlier if row["state"] not in MACHINES[status_type].terminal]
+        earlier = await LegalStatus.select(
+            LegalStatus.state,
+            LegalStatus.valid_to,
+            LegalStatus.reapply_after,
+            LegalStatus.loss_decision_date,
+            LegalStatus.loss_final_date,
+        ).where((LegalStatus.organisation == org_id) & (LegalStatus.status_type == status_type.value))
+        open_states = [
+            row
+            for row in earlier
+            if machine.effective_state(status_type, row["state"], row["valid_to"], today)
+            not in MACHINES[status_type].terminal
+        ]
         if open_states:
             raise Conflict(
                 f"Organizacja ma już {MACHINES[status_type].label} w stanie "
@@ -123,12 +152,14 @@ async def record_status(
                 f"Po utracie statusu nowy wniosek można złożyć najwcześniej {max(blocked).isoformat()} "
                 "(rok od uprawomocnienia decyzji o utracie)."
             )
-        decision_date = data.get("decision_date")
-        valid_to = None
-        if MACHINES[status_type].valid_years and decision_date:
-            valid_to = machine.add_years(
-                data.get("valid_from") or decision_date, MACHINES[status_type].valid_years
+        if any(row["state"] == "lost" and row["loss_final_date"] is None for row in earlier):
+            raise Conflict(
+                "Nie wiadomo, kiedy decyzja o utracie statusu stała się ostateczna, więc nie wiadomo, "
+                "czy minął rok, po którym można złożyć nowy wniosek: najpierw wpisz tę datę."
             )
+        decision_date = data.get("decision_date")
+        valid_to = machine.term_end(status_type, data.get("valid_from") or decision_date)
+        lapsed = state == "active" and machine.has_lapsed(status_type, state, valid_to, today)
         stamp = now()
         rows = await LegalStatus.insert(
             LegalStatus(
@@ -159,6 +190,10 @@ async def record_status(
                 at=stamp,
             )
         )
+        if lapsed:
+            # Recorded after its term ended (a historical decision): it is expired from the start.
+            await _expire(status_id, state, valid_to, actor, stamp)  # type: ignore[arg-type]
+            state = machine.EXPIRED
         await touch(org_id, {_current_column(status_type): state})
         await record_event(
             actor,
@@ -189,13 +224,19 @@ async def transition(
         problems = ErrorCollector()
         on_date: date = data["on_date"]
         final_date = data.get("final_date")
+        granting = target == "active" and status["state"] == "submitted"
         machine.check_dates(
             problems,
             today=today,
-            decision_date=status["decision_date"],
+            decision_date=on_date if granting else status["decision_date"],
             on_date=on_date,
             final_date=final_date,
+            status_type=status_type,
         )
+        if MACHINES[status_type].reason_required and not (data.get("reason") or "").strip():
+            problems.add("reason", REASON_REQUIRED)
+        if final_date is not None and target != "lost":
+            problems.add("final_date", "Datę uprawomocnienia podaje się tylko przy utracie statusu.")
         if target == "active" and status["state"] == "submitted" and not data.get("decision_number"):
             problems.add("decision_number", "Przyznanie statusu wymaga numeru decyzji.")
         if target == "lost" and not data.get("decision_number"):
@@ -207,13 +248,12 @@ async def transition(
             values[LegalStatus.decision_number] = data.get("decision_number")
             values[LegalStatus.decision_date] = on_date
             values[LegalStatus.valid_from] = on_date
-            if years := MACHINES[status_type].valid_years:
-                values[LegalStatus.valid_to] = machine.add_years(on_date, years)
+            values[LegalStatus.valid_to] = machine.term_end(status_type, on_date)
         if target == "lost":
             values[LegalStatus.loss_decision_number] = data.get("decision_number")
             values[LegalStatus.loss_decision_date] = on_date
             values[LegalStatus.loss_final_date] = final_date
-            values[LegalStatus.reapply_after] = machine.reapply_after(on_date, final_date)
+            values[LegalStatus.reapply_after] = machine.reapply_after(final_date)
         values[LegalStatus.updated_at] = now()
         await LegalStatus.update(values).where(LegalStatus.id == status_id)
         await StatusEvent.insert(
@@ -235,6 +275,212 @@ async def transition(
             "organisation",
             org_id,
             {f"{status_type.value}_status": [status["state"], target]},
+            reason=data.get("reason"),
+        )
+        return await get_status(status_id)
+
+
+EXPIRY_REASON = "Upłynął okres, na który przyznano status."
+
+
+async def _expire(status_id: int, from_state: str, valid_to: date, actor: Actor, stamp: datetime) -> bool:
+    """Write down that a status's term ended (inside the caller's transaction). False when another
+    writer got there first, so the event is never doubled."""
+    changed = (
+        await LegalStatus.update(
+            {
+                LegalStatus.state: machine.EXPIRED,
+                LegalStatus.version: LegalStatus.version + 1,
+                LegalStatus.updated_at: stamp,
+            }
+        )
+        .where((LegalStatus.id == status_id) & (LegalStatus.state == from_state))
+        .returning(LegalStatus.id)
+    )
+    if not changed:
+        return False
+    await StatusEvent.insert(
+        StatusEvent(
+            status=status_id,
+            from_state=from_state,
+            to_state=machine.EXPIRED,
+            on_date=valid_to + timedelta(days=1),
+            decision_number=None,
+            reason=EXPIRY_REASON,
+            actor=actor.label,
+            at=stamp,
+        )
+    )
+    return True
+
+
+async def expire_lapsed(today: date | None = None, actor: Actor | None = None) -> int:
+    """Every status whose term has ended becomes expired, with its event and audit record.
+
+    Run by the daily job and, once a day per process, before the first request is handled
+    (`ses.register.expiry`), so no list, count or indicator reads an open status past its term.
+    """
+    today = today or date.today()
+    actor = actor or Actor.system("wygaśnięcie statusów z upływem terminu")
+    termed = [kind.value for kind, spec in MACHINES.items() if spec.valid_years]
+    if not termed:
+        return 0
+    due = await LegalStatus.select(
+        LegalStatus.id,
+        LegalStatus.organisation.as_alias("organisation_id"),
+        LegalStatus.status_type,
+        LegalStatus.state,
+        LegalStatus.valid_to,
+    ).where(
+        LegalStatus.status_type.is_in(termed)
+        & LegalStatus.valid_to.is_not_null()
+        & (LegalStatus.valid_to < today)
+    )
+    due = [
+        row
+        for row in due
+        if machine.has_lapsed(StatusType(row["status_type"]), row["state"], row["valid_to"], today)
+    ]
+    expired = 0
+    for row in due:
+        async with write_transaction():
+            stamp = now()
+            if not await _expire(row["id"], row["state"], row["valid_to"], actor, stamp):
+                continue
+            status_type = StatusType(row["status_type"])
+            newer = await LegalStatus.exists().where(
+                (LegalStatus.organisation == row["organisation_id"])
+                & (LegalStatus.status_type == status_type.value)
+                & (LegalStatus.id > row["id"])
+            )
+            current = {} if newer else {_current_column(status_type): machine.EXPIRED}
+            await touch(row["organisation_id"], current)
+            await record_event(
+                actor,
+                "status.expire",
+                "organisation",
+                row["organisation_id"],
+                {f"{status_type.value}_status": [row["state"], machine.EXPIRED]},
+                reason=EXPIRY_REASON,
+            )
+            expired += 1
+    return expired
+
+
+async def extend(
+    org_id: int, status_id: int, data: Mapping[str, Any], actor: Actor, *, today: date | None = None
+) -> dict[str, Any]:
+    """Record the voivode's decision extending a status with a term (CIS: another five years)."""
+    today = today or date.today()
+    async with write_transaction():
+        status = await get_status(status_id, org_id)
+        status_type = StatusType(status["status_type"])
+        if data.get("version") is not None and data["version"] != status["version"]:
+            raise Conflict("Status zmienił się od czasu, gdy go pobrano. Pobierz go ponownie.")
+        decision_date: date = data["decision_date"]
+        old_end = status["valid_to"]
+        new_end = data.get("valid_to") or machine.term_end(status_type, old_end or decision_date)
+        problems = ErrorCollector()
+        machine.check_extension(
+            problems,
+            status_type=status_type,
+            state=status["state"],
+            valid_to=old_end,
+            decision_date=decision_date,
+            new_valid_to=new_end or decision_date,
+            today=today,
+        )
+        if status["decision_date"] and decision_date < status["decision_date"]:
+            problems.add("decision_date", "Przedłużenie nie może poprzedzać decyzji przyznającej status.")
+        problems.raise_if_any("Nie można przedłużyć statusu.")
+        stored = (await LegalStatus.select(LegalStatus.state).where(LegalStatus.id == status_id).first())[
+            "state"
+        ]
+        state = machine.effective_state(status_type, "active", new_end, today)
+        await LegalStatus.update(
+            {
+                LegalStatus.state: state,
+                LegalStatus.valid_to: new_end,
+                LegalStatus.version: status["version"] + 1,
+                LegalStatus.updated_at: now(),
+            }
+        ).where(LegalStatus.id == status_id)
+        await StatusEvent.insert(
+            StatusEvent(
+                status=status_id,
+                from_state=stored,
+                to_state=state,
+                on_date=decision_date,
+                decision_number=data["decision_number"],
+                reason=data.get("reason"),
+                actor=actor.label,
+                at=now(),
+                details={
+                    "extended_from": old_end.isoformat() if old_end else None,
+                    "extended_to": new_end.isoformat(),
+                },
+            )
+        )
+        await touch(org_id, {_current_column(status_type): state})
+        await record_event(
+            actor,
+            "status.extend",
+            "organisation",
+            org_id,
+            {
+                f"{status_type.value}_valid_to": [
+                    old_end.isoformat() if old_end else None,
+                    new_end.isoformat(),
+                ]
+            },
+            reason=data.get("reason"),
+        )
+        return await get_status(status_id)
+
+
+async def record_loss_final(
+    org_id: int, status_id: int, data: Mapping[str, Any], actor: Actor, *, today: date | None = None
+) -> dict[str, Any]:
+    """The date a loss decision became final, when it is learnt after the loss was recorded."""
+    today = today or date.today()
+    async with write_transaction():
+        status = await get_status(status_id, org_id)
+        final_date: date = data["final_date"]
+        problems = ErrorCollector()
+        if status["state"] != "lost":
+            problems.add("final_date", "Datę uprawomocnienia wpisuje się tylko dla utraconego statusu.")
+        else:
+            machine.check_dates(
+                problems,
+                today=today,
+                decision_date=None,
+                on_date=status["loss_decision_date"],
+                final_date=final_date,
+            )
+        if not (data.get("reason") or "").strip():
+            problems.add("reason", REASON_REQUIRED)
+        problems.raise_if_any("Nie można zapisać daty uprawomocnienia.")
+        reapply = machine.reapply_after(final_date)
+        await LegalStatus.update(
+            {
+                LegalStatus.loss_final_date: final_date,
+                LegalStatus.reapply_after: reapply,
+                LegalStatus.version: status["version"] + 1,
+                LegalStatus.updated_at: now(),
+            }
+        ).where(LegalStatus.id == status_id)
+        await touch(org_id, {})
+        await record_event(
+            actor,
+            "status.loss_final",
+            "organisation",
+            org_id,
+            {
+                "ps_loss_final_date": [
+                    status["loss_final_date"].isoformat() if status["loss_final_date"] else None,
+                    final_date.isoformat(),
+                ]
+            },
             reason=data.get("reason"),
         )
         return await get_status(status_id)

@@ -36,6 +36,9 @@ class Machine:
     transitions: dict[str, frozenset[str]]
     terminal: frozenset[str]
     valid_years: int | None = None
+    """A status granted for a term: it expires on its own the day after `valid_to`."""
+    reason_required: bool = False
+    """Every change of the state must say why (PS: the voivode's list is read by the minister)."""
 
     def targets(self, state: str) -> frozenset[str]:
         return self.transitions.get(state, frozenset())
@@ -51,6 +54,7 @@ MACHINES: dict[StatusType, Machine] = {
             "under_control": frozenset({"active", "lost"}),
         },
         terminal=frozenset({"lost", "refused"}),
+        reason_required=True,
     ),
     StatusType.CIS: Machine(
         label="status CIS",
@@ -165,9 +169,81 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def reapply_after(loss_decision_date: date, loss_final_date: date | None) -> date:
-    """A new PS application is possible one year after the loss decision became final."""
-    return add_years(loss_final_date or loss_decision_date, 1)
+PS_ACT_IN_FORCE = date(2022, 10, 30)
+"""The Act of 5 August 2022 on social economy took effect on 30 October 2022: no voivode decided a
+PS status before it (the earlier "PS" lists were not statuses in law)."""
+
+EXPIRED = "expired"
+
+
+def term_end(status_type: StatusType, start: date | None) -> date | None:
+    """The last day of a status granted for a term (CIS: five years from the decision)."""
+    years = MACHINES[status_type].valid_years
+    if not years or start is None:
+        return None
+    return add_years(start, years)
+
+
+def has_lapsed(status_type: StatusType, state: str, valid_to: date | None, today: date) -> bool:
+    """A status with a term that is still open on paper but whose last day has passed."""
+    machine = MACHINES[status_type]
+    return (
+        valid_to is not None
+        and valid_to < today
+        and state not in machine.terminal
+        and EXPIRED in machine.targets(state)
+    )
+
+
+def effective_state(status_type: StatusType, state: str, valid_to: date | None, today: date) -> str:
+    """The state as the law sees it today: a lapsed term means expired, whatever is stored."""
+    return EXPIRED if has_lapsed(status_type, state, valid_to, today) else state
+
+
+def reapply_after(loss_final_date: date | None) -> date | None:
+    """A new PS application is possible one year after the loss decision became final.
+
+    Without the date it became final nothing earlier may be computed (an appeal can delay it by
+    months): the date stays unknown until the final date is recorded.
+    """
+    return add_years(loss_final_date, 1) if loss_final_date else None
+
+
+def check_extension(
+    problems: ErrorCollector,
+    *,
+    status_type: StatusType,
+    state: str,
+    valid_to: date | None,
+    decision_date: date,
+    new_valid_to: date,
+    today: date,
+) -> None:
+    """An extension of a status with a term: decided while the status was still in force."""
+    machine = MACHINES[status_type]
+    if not machine.valid_years:
+        problems.add("status_type", f"{machine.label.capitalize()} nie ma terminu: nie przedłuża się go.")
+        return
+    if state in machine.terminal and state != EXPIRED:
+        problems.add(
+            "state", f"{machine.label.capitalize()} w stanie „{label(state)}” nie może być przedłużony."
+        )
+        return
+    if state not in machine.terminal and EXPIRED not in machine.targets(state):
+        problems.add("state", f"Przedłużyć można tylko przyznany status (teraz: „{label(state)}”).")
+        return
+    if decision_date > today:
+        problems.add("decision_date", "Data decyzji nie może być z przyszłości.")
+    if valid_to is not None and decision_date > valid_to:
+        problems.add(
+            "decision_date",
+            f"Status obowiązywał do {valid_to.isoformat()}: po tym dniu nie można go przedłużyć, "
+            "potrzebna jest nowa decyzja o nadaniu statusu.",
+        )
+    if valid_to is not None and new_valid_to <= valid_to:
+        problems.add(
+            "valid_to", f"Nowy termin musi być późniejszy niż dotychczasowy ({valid_to.isoformat()})."
+        )
 
 
 def check_dates(
@@ -177,7 +253,14 @@ def check_dates(
     decision_date: date | None,
     on_date: date | None = None,
     final_date: date | None = None,
+    status_type: StatusType | None = None,
 ) -> None:
+    if status_type is StatusType.PS and decision_date and decision_date < PS_ACT_IN_FORCE:
+        problems.add(
+            "decision_date",
+            "Status przedsiębiorstwa społecznego nadaje wojewoda od wejścia w życie ustawy o ekonomii "
+            "społecznej (30.10.2022): decyzja nie może być wcześniejsza.",
+        )
     if decision_date and decision_date > today:
         problems.add("decision_date", "Data decyzji nie może być z przyszłości.")
     if on_date and on_date > today:

@@ -107,3 +107,19 @@ class YearFigures(Table, tablename="year_figures"):
     market_revenue_pln = Numeric(digits=(14, 2), null=True, default=None)
     source = Varchar(length=20)
     updated_at = Timestamptz()
+
+
+class AnnualReport(Table, tablename="annual_report"):
+    """An annual report of a PS, CIS or KIS (due by 31 March about the previous year), as received.
+
+    Which reports are owed is computed from the statuses (`ses.register.obligations`); this table
+    records the ones that came in, one row per organisation, status type and year.
+    """
+
+    organisation = ForeignKey(Organisation, on_delete=OnDelete.restrict, index=True)
+    status_type = Varchar(length=8)
+    year = Integer()
+    submitted_on = Date()
+    note = Text(null=True, default=None)
+    actor = Varchar(length=120)
+    at = Timestamptz()

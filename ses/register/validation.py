@@ -14,10 +14,14 @@ from typing import Any
 from ses.errors import FieldError
 from ses.register.identifiers import IDENTIFIERS
 from ses.register.vocab import (
+    LEGAL_FORM_LABELS,
+    NOT_PES_FORMS,
+    NOT_PES_NAME_STARTS,
     REINTEGRATION_UNIT_KINDS,
     ActivityState,
     Kind,
     LegalForm,
+    PesLetter,
     default_legal_form,
     letter_of,
 )
@@ -56,6 +60,28 @@ def _enum(value: Any, enum: type, field: str, errors: list[FieldError], label: s
         return None
 
 
+def _refuse_excluded_bodies(
+    out: Mapping[str, Any], merged: Mapping[str, Any], errors: list[FieldError]
+) -> None:
+    """Trade unions, employers' organisations, political parties, professional self-government and
+    party foundations are not PES of art. 2 pt 5 lit. e, whatever association-like form they have."""
+    form = out.get("legal_form", merged.get("legal_form"))
+    folded = (out.get("name_search") or fold(" ".join(str(merged.get("name") or "").split()))) + " "
+    by_name = next((found for start, found in NOT_PES_NAME_STARTS.items() if folded.startswith(start)), None)
+    excluded = LegalForm(form) if form in NOT_PES_FORMS else by_name
+    if excluded is None:
+        return
+    errors.append(
+        FieldError(
+            "legal_form" if form in NOT_PES_FORMS else "name",
+            f"{LEGAL_FORM_LABELS[excluded].capitalize()} nie jest podmiotem ekonomii społecznej "
+            "(art. 2 pkt 5 lit. e ustawy o ekonomii społecznej wyłącza związki zawodowe, organizacje "
+            "pracodawców, partie polityczne, samorządy zawodowe i fundacje partii): można go wpisać "
+            "jako inny podmiot (other), nie jako organizację pozarządową.",
+        )
+    )
+
+
 def clean_organisation(
     data: Mapping[str, Any],
     *,
@@ -88,6 +114,8 @@ def clean_organisation(
             out["legal_form"] = form.value
     elif current is None and kind is not None:
         out["legal_form"] = default_legal_form(kind).value
+    if kind is not None and letter_of(kind) is PesLetter.E:
+        _refuse_excluded_bodies(out, merged, errors)
     if "activity_state" in data:
         state = _enum(
             data["activity_state"] or "", ActivityState, "activity_state", errors, "stan aktywności"

@@ -140,6 +140,11 @@ class LegalForm(StrEnum):
     JST_ASSOCIATION = "zwiazek_jst"
     PUBLIC_BODY = "jednostka_publiczna"
     NO_LEGAL_PERSONALITY = "brak_osobowosci_prawnej"
+    TRADE_UNION = "zwiazek_zawodowy"
+    EMPLOYERS_ORGANISATION = "organizacja_pracodawcow"
+    POLITICAL_PARTY = "partia_polityczna"
+    PROFESSIONAL_SELF_GOVERNMENT = "samorzad_zawodowy"
+    PARTY_FOUNDATION = "fundacja_partii"
     OTHER = "inna"
 
 
@@ -154,7 +159,38 @@ LEGAL_FORM_LABELS: dict[LegalForm, str] = {
     LegalForm.JST_ASSOCIATION: "związek JST",
     LegalForm.PUBLIC_BODY: "jednostka sektora publicznego",
     LegalForm.NO_LEGAL_PERSONALITY: "bez osobowości prawnej",
+    LegalForm.TRADE_UNION: "związek zawodowy",
+    LegalForm.EMPLOYERS_ORGANISATION: "organizacja pracodawców",
+    LegalForm.POLITICAL_PARTY: "partia polityczna",
+    LegalForm.PROFESSIONAL_SELF_GOVERNMENT: "samorząd zawodowy",
+    LegalForm.PARTY_FOUNDATION: "fundacja utworzona przez partię polityczną",
     LegalForm.OTHER: "inna",
+}
+
+
+# Not NGOs in the sense of art. 2 pt 5 lit. e (art. 3 ust. 4 of the Act on public benefit activity):
+# they may take part in the network as other actors, never be registered as PES.
+NOT_PES_FORMS = frozenset(
+    {
+        LegalForm.TRADE_UNION,
+        LegalForm.EMPLOYERS_ORGANISATION,
+        LegalForm.POLITICAL_PARTY,
+        LegalForm.PROFESSIONAL_SELF_GOVERNMENT,
+        LegalForm.PARTY_FOUNDATION,
+    }
+)
+# How such bodies call themselves: a name that starts so is not a letter-e NGO.
+NOT_PES_NAME_STARTS = {
+    "zwiazek zawodowy": LegalForm.TRADE_UNION,
+    "nszz ": LegalForm.TRADE_UNION,
+    "niezalezny samorzadny zwiazek zawodowy": LegalForm.TRADE_UNION,
+    "ogolnopolski zwiazek zawodowy": LegalForm.TRADE_UNION,
+    "zwiazek pracodawcow": LegalForm.EMPLOYERS_ORGANISATION,
+    "organizacja pracodawcow": LegalForm.EMPLOYERS_ORGANISATION,
+    "partia ": LegalForm.POLITICAL_PARTY,
+    "izba lekarska": LegalForm.PROFESSIONAL_SELF_GOVERNMENT,
+    "okregowa izba": LegalForm.PROFESSIONAL_SELF_GOVERNMENT,
+    "naczelna rada adwokacka": LegalForm.PROFESSIONAL_SELF_GOVERNMENT,
 }
 
 

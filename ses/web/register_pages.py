@@ -22,7 +22,8 @@ from ses.audit.services import history
 from ses.auth.policy import Role, allow
 from ses.errors import DomainError, FieldError, PreconditionFailed, ValidationFailed
 from ses.extensions import Panel, installed
-from ses.register import page_cache, services, status_services
+from ses.register import obligation_services, page_cache, services, status_services
+from ses.register.obligations import REPORT_STATE_LABELS
 from ses.register import statuses as machine
 from ses.register.statuses import MACHINES, STATE_LABELS, StatusType
 from ses.register.tables import Organisation
@@ -447,6 +448,7 @@ async def render_record(
         new_states=_new_states(types),
         goals=list(GOAL_LABELS.items()),
         figures=await status_services.list_figures(org_id),
+        compliance=await _compliance(org_id),
         panels=await panels(org_id),
         history=events,
         may_edit=may_edit and org["activity_state"] != "retired",
@@ -458,6 +460,20 @@ async def render_record(
 
 
 @get("/rejestr/{org_id:int}", guards=[allow(*READERS)], include_in_schema=False)
+async def _compliance(org_id: int) -> dict[str, Any]:
+    """Warnings on the statuses and the annual reports owed, with Polish labels."""
+    compliance = await obligation_services.compliance(org_id)
+    compliance["annual_reports"] = [
+        {
+            **row,
+            "type": MACHINES[StatusType(row["status_type"])].label,
+            "state": REPORT_STATE_LABELS.get(row["state"], row["state"]),
+        }
+        for row in compliance["annual_reports"]
+    ]
+    return compliance
+
+
 async def record_page(request: Request[Any, Any, Any], org_id: FromPath[int]) -> Template:
     return await render_record(request, org_id)
 

@@ -140,9 +140,9 @@ async def test_one_open_status_at_a_time_and_reapplication_waits_a_year(client, 
     lost = await move(
         client, staff, coop["id"], first.json()["id"],
         to_state="lost", on_date=loss_day.isoformat(), final_date=(loss_day + timedelta(days=14)).isoformat(),
-        decision_number="PS.U.1",
+        decision_number="PS.U.1", reason="Niespełnienie warunków",
     )  # fmt: skip
-    assert lost.status_code == 200
+    assert lost.status_code == 200, lost.text
     assert lost.json()["reapply_after"] == add_years(loss_day + timedelta(days=14), 1).isoformat()
     too_early = await add_status(
         client, staff, coop["id"], status_type="ps", state="submitted", goal="social_services"
@@ -166,7 +166,15 @@ async def test_ps_needs_a_goal_and_loss_needs_a_decision(client, staff):
         decision_number="PS.2",
         decision_date="2024-01-02",
     )
-    lost = await move(client, staff, coop["id"], granted.json()["id"], to_state="lost", on_date="2024-06-01")
+    lost = await move(
+        client,
+        staff,
+        coop["id"],
+        granted.json()["id"],
+        to_state="lost",
+        on_date="2024-06-01",
+        reason="kontrola",
+    )
     assert lost.status_code == 422 and lost.json()["errors"][0]["field"] == "decision_number"
     unknown = await move(
         client, staff, coop["id"], granted.json()["id"], to_state="flying", on_date="2024-06-01"
