@@ -92,7 +92,7 @@ async def test_every_kind_of_write_shows_in_the_next_list_call(client, staff):
 
     moved = await client.post(
         f"{url}/statuses/{granted.json()['id']}/transitions",
-        json={"to_state": "under_control", "on_date": "2024-06-01"},
+        json={"to_state": "under_control", "on_date": "2024-06-01", "reason": "Kontrola warunków"},
         headers=staff.headers,
     )
     assert moved.status_code == 200, moved.text

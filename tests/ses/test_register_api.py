@@ -200,7 +200,9 @@ async def test_ps_status_lifecycle_and_reapplication_date(client, staff):
     )
     assert bad.status_code == 422 and "Dozwolone" in bad.json()["detail"]
     control = await client.post(
-        moves, json={"to_state": "under_control", "on_date": "2024-06-01"}, headers=staff.headers
+        moves,
+        json={"to_state": "under_control", "on_date": "2024-06-01", "reason": "Kontrola warunków"},
+        headers=staff.headers,
     )
     assert control.json()["state"] == "under_control"
     before_grant = await client.post(
@@ -216,6 +218,7 @@ async def test_ps_status_lifecycle_and_reapplication_date(client, staff):
             "on_date": "2025-02-10",
             "final_date": "2025-03-01",
             "decision_number": "WPS.9.2025",
+            "reason": "Niespełnienie warunków statusu",
         },
         headers=staff.headers,
     )
