@@ -22,8 +22,14 @@ from ses.settings import Settings, get_settings
 from ses.web.auth import AuthenticationMiddleware
 from ses.web.docs import openapi_config
 from ses.web.i18n import LanguageMiddleware, install_jinja
+from ses.web.input_guard import (
+    CURRENT_REQUEST,
+    add_location,
+    refuse_nul_characters,
+    refuse_out_of_range_path_ids,
+)
 from ses.web.problems import EXCEPTION_HANDLERS, record_refusal
-from ses.web.security import CSRFMiddleware, add_security_headers, refuse_nul_characters
+from ses.web.security import CSRFMiddleware, add_security_headers
 
 WEB = Path(__file__).parent / "web"
 
@@ -43,8 +49,17 @@ def lifespans(installed: tuple[Extension, ...]) -> list[Any]:
 
 
 async def before_request(request: Any) -> None:
+    CURRENT_REQUEST.set(request)
     await refuse_nul_characters(request)
+    refuse_out_of_range_path_ids(request)
     await sweep_once_a_day()
+
+
+async def after_request(response: Any) -> Any:
+    request = CURRENT_REQUEST.get()
+    if request is not None:
+        add_location(response, request)
+    return response
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -68,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         after_exception=[record_refusal],
         before_send=[add_security_headers],
         before_request=before_request,
+        after_request=after_request,
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_request_bytes,
         debug=settings.debug,

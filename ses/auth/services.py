@@ -10,8 +10,9 @@ from typing import Any
 from argon2 import PasswordHasher
 
 from ses.audit.services import Actor, record_event
+from ses.auth import throttle
 from ses.auth.policy import Principal, Role
-from ses.auth.tables import Account, ApiToken
+from ses.auth.tables import Account, ApiToken, LoginThrottle
 from ses.auth.tokens import looks_like_token, new_token, token_hash
 from ses.db import write_transaction
 from ses.errors import Conflict, ErrorCollector, NotFound, PermissionDenied
@@ -284,7 +285,7 @@ async def update_account(account_id: int, *, role: Role, active: bool, actor: Ac
     """Change an account's role or switch it off; an OWES account keeps its organisation."""
     async with write_transaction():
         row = (
-            await Account.select(Account.role, Account.active, Account.organisation)
+            await Account.select(Account.role, Account.active, Account.organisation, Account.username)
             .where(Account.id == account_id)
             .first()
         )
@@ -311,6 +312,7 @@ async def update_account(account_id: int, *, role: Role, active: bool, actor: Ac
         if active and not row["active"]:
             values[Account.failed_logins] = 0
             values[Account.locked_until] = None
+            await LoginThrottle.delete().where(LoginThrottle.address == throttle.name_key(row["username"]))
         await Account.update(values).where(Account.id == account_id)
         action = "account.role_change" if "role" in changes else "account.update"
         await record_event(actor, action, "account", account_id, changes)

@@ -11,6 +11,7 @@ import asyncio
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import anyio
 
@@ -59,42 +60,59 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-async def _address_locked(address: str | None, now: datetime) -> bool:
-    if not address:
+def _as_time(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+async def _locked(key: str | None, now: datetime) -> bool:
+    if not key:
         return False
-    row = (
-        await LoginThrottle.select(LoginThrottle.locked_until).where(LoginThrottle.address == address).first()
-    )
-    return row is not None and throttle.is_locked(row["locked_until"], now)
+    row = await LoginThrottle.select(LoginThrottle.locked_until).where(LoginThrottle.address == key).first()
+    return row is not None and throttle.is_locked(_as_time(row["locked_until"]), now)
 
 
-async def _count_address_failure(address: str | None, now: datetime) -> None:
-    if not address:
-        return
-    row = await LoginThrottle.select().where(LoginThrottle.address == address).first()
-    failures, started, locked_until = throttle.after_address_failure(
-        row["failures"] if row else 0, row["window_started_at"] if row else None, now
-    )
-    values = {
-        LoginThrottle.failures: failures,
-        LoginThrottle.window_started_at: started,
-        LoginThrottle.locked_until: locked_until,
-    }
-    if row is None:
-        await LoginThrottle.insert(
-            LoginThrottle(
-                address=address, failures=failures, window_started_at=started, locked_until=locked_until
-            )
+# One statement counts a failure whatever else runs at the same time (parallel wrong passwords
+# each add one; a read-then-write lost most of them). SQLite ≥ 3.35 and PostgreSQL both take it.
+COUNT_FAILURE = (
+    "INSERT INTO login_throttle (address, failures, window_started_at, locked_until) "
+    "VALUES ({}, 1, {}, NULL) ON CONFLICT (address) DO UPDATE SET failures = login_throttle.failures + 1 "
+    "RETURNING failures, window_started_at"
+)
+
+
+async def _count_failure(key: str | None, limit: int, now: datetime) -> int:
+    """Add one failure to a throttle row (an address or an account name); lock it at `limit`
+    failures within the window. Answers the failures counted in the window."""
+    if not key:
+        return 0
+    row = (await LoginThrottle.raw(COUNT_FAILURE, key, now))[0]
+    failures, started = row["failures"], _as_time(row["window_started_at"])
+    if started is not None and now - started > throttle.ADDRESS_WINDOW:
+        # The window has passed: this failure opens a new one (a race here only restarts it).
+        await LoginThrottle.update(
+            {
+                LoginThrottle.failures: 1,
+                LoginThrottle.window_started_at: now,
+                LoginThrottle.locked_until: None,
+            }
+        ).where((LoginThrottle.address == key) & (LoginThrottle.failures == failures))
+        failures = 1
+    if failures >= limit:
+        await LoginThrottle.update({LoginThrottle.locked_until: now + throttle.LOCK_FOR}).where(
+            LoginThrottle.address == key
         )
-    else:
-        await LoginThrottle.update(values).where(LoginThrottle.id == row["id"])
+    return failures
 
 
 async def sign_in(username: str, password: str, address: str | None) -> SignedIn:
+    """Sign in, or refuse with the same answers, delays and work for real and unknown names."""
     now = _now()
     actor = Actor(label=username[:80] or "?", channel=Channel.WEB, address=address)
     username = username.strip()
-    if await _address_locked(address, now):
+    if await _locked(address, now):
         async with write_transaction():
             await record_event(
                 actor,
@@ -113,29 +131,36 @@ async def sign_in(username: str, password: str, address: str | None) -> SignedIn
             Account.organisation,
             Account.password_hash,
             Account.active,
-            Account.failed_logins,
-            Account.locked_until,
         )
         .where(Account.username == username)
         .first()
     )
-    if account is not None and throttle.is_locked(account["locked_until"], now):
+    key = throttle.name_key(username)
+    if await _locked(key, now):
         async with write_transaction():
             await record_event(
-                actor, "auth.login_refused", "account", account["id"], {}, reason="account locked"
+                actor,
+                "auth.login_refused",
+                "account",
+                account["id"] if account else None,
+                {"username": [None, username]},
+                reason="account locked",
             )
         raise SignInRefused(ACCOUNT_LOCKED)
 
     stored = account["password_hash"] if account and account["password_hash"] else _DUMMY_HASH
     matches = await anyio.to_thread.run_sync(verify_password, stored, password)
     if not (matches and account is not None and account["active"] and account["password_hash"]):
-        await _refuse(account, username, address, now, actor)
+        await _refuse(account, username, key, address, now, actor)
 
     assert account is not None
     secret = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     expires = now + timedelta(hours=get_settings().session_hours)
     async with write_transaction():
+        if await _locked(key, now):  # locked by failures that finished while the hash was checked
+            raise SignInRefused(ACCOUNT_LOCKED)
+        await LoginThrottle.delete().where(LoginThrottle.address == key)
         await Account.update(
             {Account.failed_logins: 0, Account.locked_until: None, Account.last_login_at: now}
         ).where(Account.id == account["id"])
@@ -164,28 +189,31 @@ async def sign_in(username: str, password: str, address: str | None) -> SignedIn
 
 
 async def _refuse(
-    account: dict | None, username: str, address: str | None, now: datetime, actor: Actor
+    account: dict | None, username: str, key: str, address: str | None, now: datetime, actor: Actor
 ) -> None:
-    verdict = throttle.after_account_failure(
-        account["failed_logins"] if account else 0, now, get_settings().login_slowdown
-    )
     async with write_transaction():
-        if account is not None:
+        failures = await _count_failure(key, throttle.ACCOUNT_LOCK_AFTER, now)
+        locked = failures >= throttle.ACCOUNT_LOCK_AFTER
+        if account is not None:  # shown to administrators on the account page
             await Account.update(
-                {Account.failed_logins: verdict.failures, Account.locked_until: verdict.locked_until}
+                {
+                    Account.failed_logins: failures,
+                    Account.locked_until: now + throttle.LOCK_FOR if locked else None,
+                }
             ).where(Account.id == account["id"])
-        await _count_address_failure(address, now)
+        await _count_failure(address, throttle.ADDRESS_LOCK_AFTER, now)
         await record_event(
             actor,
             "auth.login_failed",
             "account",
             account["id"] if account else None,
             {"username": [None, username]},
-            reason="account locked after repeated failures" if verdict.locked_until else None,
+            reason="account locked after repeated failures" if locked else None,
         )
-    if verdict.delay_seconds:
-        await asyncio.sleep(verdict.delay_seconds)
-    raise SignInRefused(ACCOUNT_LOCKED if verdict.locked_until else BAD_CREDENTIALS)
+    delay = throttle.delay_for(failures, get_settings().login_slowdown)
+    if delay:
+        await asyncio.sleep(delay)
+    raise SignInRefused(ACCOUNT_LOCKED if locked else BAD_CREDENTIALS)
 
 
 # Hand-written for the same reason as ses.auth.services.TOKEN_LOOKUP: it runs on every page.

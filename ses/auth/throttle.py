@@ -9,6 +9,7 @@ the attacker's request, never anyone else's.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -51,3 +52,9 @@ def delay_for(failures: int, slowdown: float = 1.0) -> float:
 
 def is_locked(locked_until: datetime | None, now: datetime) -> bool:
     return locked_until is not None and locked_until > now
+
+
+def name_key(username: str) -> str:
+    """The throttle row of an account name, the same whether or not the account exists: failures
+    are counted, delayed and locked per name, so the answers never tell which names are real."""
+    return "name:" + hashlib.sha256(username.strip().encode()).hexdigest()[:48]

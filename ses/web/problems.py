@@ -126,6 +126,66 @@ def _field_of(key: str | None, source: Any) -> str:
     return key or (str(source) if source else "body")
 
 
+# Litestar's (msgspec's) own messages for query, path and header parameters, said in Polish.
+LITESTAR_MESSAGES = (
+    ("Missing required", "Pole jest wymagane."),
+    ("Field required", "Pole jest wymagane."),
+    ("Object missing required field", "Pole jest wymagane."),
+    ("Extra inputs are not permitted", "Nieznane pole."),
+    ("Object contains unknown field", "Nieznane pole."),
+    ("Input should be a valid integer", "Oczekiwano liczby całkowitej."),
+    ("Input should be a valid number", "Oczekiwano liczby."),
+    ("Input should be a valid decimal", "Oczekiwano liczby."),
+    ("Decimal input should have no more than", "Liczba ma za dużo cyfr."),
+    ("Input should be a valid date", "Oczekiwano daty w formacie RRRR-MM-DD."),
+    ("Input should be a valid datetime", "Oczekiwano daty i czasu w formacie ISO 8601."),
+    ("Input should be a valid boolean", "Oczekiwano wartości logicznej (true/false)."),
+    ("Input should be a valid string", "Oczekiwano tekstu."),
+    ("Input should be a valid list", "Oczekiwano listy."),
+    ("Input should be a valid dictionary", "Oczekiwano obiektu JSON."),
+    ("Input should be an object", "Oczekiwano obiektu JSON."),
+    ("String should have at most", "Tekst jest za długi."),
+    ("String should have at least", "Tekst jest za krótki."),
+    ("List should have at least", "Lista ma za mało elementów."),
+    ("List should have at most", "Lista ma za dużo elementów."),
+    ("Input should be greater than or equal to", "Wartość jest za mała."),
+    ("Input should be greater than", "Wartość jest za mała."),
+    ("Input should be less than or equal to", "Wartość jest za duża."),
+    ("Input should be less than", "Wartość jest za duża."),
+    ("Input should be", "Niedozwolona wartość."),
+    ("Expected `int`", "Oczekiwano liczby całkowitej."),
+    ("Expected `float`", "Oczekiwano liczby."),
+    ("Expected `bool`", "Oczekiwano wartości logicznej (true/false)."),
+    ("Expected `date`", "Oczekiwano daty w formacie RRRR-MM-DD."),
+    ("Expected `datetime`", "Oczekiwano daty i czasu w formacie ISO 8601."),
+    ("Expected `decimal`", "Oczekiwano liczby."),
+    ("Expected `str`", "Oczekiwano tekstu."),
+    ("Expected `array`", "Oczekiwano listy."),
+    ("Expected `object`", "Oczekiwano obiektu JSON."),
+    ("Invalid enum value", "Niedozwolona wartość."),
+    ("JSON is malformed", "Niepoprawny JSON."),
+    ("Input data was truncated", "Niepoprawny JSON (dane urwane)."),
+    ("Expected `", "Niepoprawny typ wartości."),
+)
+
+
+def polish_message(item: dict[str, Any]) -> str:
+    """A validation message in Polish: pydantic's by its error type, Litestar's by its text."""
+    kind = item.get("type")
+    if isinstance(kind, str) and kind in PYDANTIC_MESSAGES:
+        return PYDANTIC_MESSAGES[kind]
+    message = str(item.get("message", ""))
+    if message.startswith("Value error, "):
+        return message.removeprefix("Value error, ")
+    for start, polish in LITESTAR_MESSAGES:
+        if start in message:
+            return polish
+    if message and message.isascii() and not any(ch in message for ch in "ąćęłńóśźż"):
+        # An English text we have no translation for: say what is known, keep the original.
+        return f"Niepoprawna wartość ({message})."
+    return message or "Niepoprawna wartość."
+
+
 def validation_error_handler(
     request: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[dict[str, Any]]:
@@ -133,14 +193,27 @@ def validation_error_handler(
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if not isinstance(item, dict):
             continue
-        message = str(item.get("message", ""))
-        errors.append({"field": _field_of(item.get("key"), item.get("source")), "message": message})
-    detail = "Dane nie przeszły walidacji." if errors else str(exc.detail)
-    return problem(400, detail, slug="invalid-input", errors=errors, instance=request.url.path)
+        errors.append(
+            {"field": _field_of(item.get("key"), item.get("source")), "message": polish_message(item)}
+        )
+    detail = "Dane nie przeszły walidacji."
+    if not errors:
+        errors.append({"field": "body", "message": polish_message({"message": str(exc.detail)})})
+    return problem(422, detail, slug="invalid-input", errors=errors, instance=request.url.path)
 
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     detail = exc.detail if exc.detail and exc.detail != HTTP_TITLES.get(exc.status_code) else ""
+    if exc.status_code == 400 and not wants_page(request):
+        # The framework's "bad request" is a body it could not read (malformed JSON, a bad
+        # parameter): input that failed validation, said as every other such answer is.
+        return problem(
+            422,
+            "Dane nie przeszły walidacji.",
+            slug="invalid-input",
+            errors=[{"field": "body", "message": polish_message({"message": detail})}],
+            instance=request.url.path,
+        )
     if wants_page(request) and exc.status_code in (401, 403, 404, 405):
         return page_problem(request, exc.status_code, detail or HTTP_TITLES.get(exc.status_code, "Błąd"))
     headers = dict(exc.headers) if exc.headers else None
@@ -153,6 +226,24 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
 
 
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    from ses.web.input_guard import OUT_OF_RANGE, number_out_of_range
+
+    if number_out_of_range(exc):
+        return problem(
+            422,
+            "Dane zawierają liczbę spoza zakresu.",
+            slug="invalid-input",
+            errors=[{"field": "body", "message": OUT_OF_RANGE}],
+            instance=request.url.path,
+        )
+    if isinstance(exc, RecursionError):
+        return problem(
+            422,
+            "Dane są zagnieżdżone zbyt głęboko.",
+            slug="invalid-input",
+            errors=[{"field": "body", "message": "Zbyt głębokie zagnieżdżenie danych JSON."}],
+            instance=request.url.path,
+        )
     incident = uuid.uuid4().hex[:12]
     log.exception("unhandled error %s on %s %s", incident, request.method, request.url.path)
     return problem(

@@ -152,25 +152,3 @@ async def _multipart_token(receive: Any, content_type: bytes) -> tuple[list[Any]
     if f'name="{CSRF_FIELD}"'.encode() not in head.split(b"\r\n", 1)[0]:
         return messages, None
     return messages, value
-
-
-async def refuse_nul_characters(request: Any) -> None:
-    """A `before_request` hook: NUL characters have no place in any text SES keeps, and PostgreSQL
-    cannot store them, so a request carrying one anywhere is refused with a clear 422."""
-    from ses.errors import FieldError, ValidationFailed
-
-    query = request.scope.get("query_string", b"")
-    if b"%00" in query or b"\x00" in query or "\x00" in request.scope.get("path", ""):
-        raise ValidationFailed(
-            "Adres zawiera niedozwolony znak NUL.", [FieldError("query", "Usuń znak NUL (\\0).")]
-        )
-    content_type = request.headers.get("content-type", "")
-    if request.method in SAFE_METHODS or not content_type.startswith(
-        ("application/json", "application/x-www-form")
-    ):
-        return
-    body = await request.body()
-    if b"\\u0000" in body or b"\x00" in body or b"%00" in body:
-        raise ValidationFailed(
-            "Dane zawierają niedozwolony znak NUL.", [FieldError("body", "Usuń znak NUL (\\0) z tekstu.")]
-        )

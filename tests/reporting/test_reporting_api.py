@@ -243,7 +243,7 @@ async def test_lifecycle_return_correct_resubmit_accept_and_versions(client, wor
         await client.post(f"/api/v1/reports/{report_id}/accept", headers=world["a"].headers)
     ).status_code == 403
     no_reason = await client.post(f"/api/v1/reports/{report_id}/return", json={}, headers=staff.headers)
-    assert no_reason.status_code == 400
+    assert no_reason.status_code == 422
     returned = await client.post(
         f"/api/v1/reports/{report_id}/return", json={"comment": "Popraw liczbę grup."}, headers=staff.headers
     )

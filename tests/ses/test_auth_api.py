@@ -88,7 +88,7 @@ async def test_staff_issue_and_revoke_owes_tokens_but_not_tokens_of_other_roles(
         json={"account_id": owes.account_id, "name": "x", "valid_days": 5000},
         headers=staff.headers,
     )
-    assert too_long.status_code == 400
+    assert too_long.status_code == 422
     assert too_long.json()["errors"][0]["field"] == "valid_days"
 
     revoked = await client.post(f"/api/v1/tokens/{issued.json()['id']}/revoke", headers=staff.headers)

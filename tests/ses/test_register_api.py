@@ -72,12 +72,12 @@ async def test_identifiers_are_unique_and_the_holder_is_named(client, staff):
 
 async def test_unknown_field_and_wrong_kind_are_refused(client, staff):
     response = await client.post("/api/v1/organisations", json=org(colour="red"), headers=staff.headers)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert any(
         error["field"] == "colour" or "colour" in error["message"] for error in response.json()["errors"]
     )
     response = await client.post("/api/v1/organisations", json=org(kind="party"), headers=staff.headers)
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 async def test_reintegration_unit_needs_its_running_body(client, staff):
