@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from ses import scheduler
 from ses.auth.policy import Role, allow
 from ses.jobs import services
+from ses.web.context import page_window
 
 
 class JobRunOut(BaseModel):
@@ -70,7 +71,8 @@ async def list_jobs() -> list[JobOut]:
 async def list_runs(
     job: FromQuery[str | None] = None, page: FromQuery[int] = 1, page_size: FromQuery[int] = 50
 ) -> JobRunsPage:
-    page, page_size = max(page, 1), min(max(page_size, 1), 200)
+    # Clamped as before; a page past the millionth row is refused (422), not sent to the database.
+    page, page_size = page_window(max(page, 1), min(max(page_size, 1), 200), 200)
     rows = await services.recent_runs(job, limit=page_size, offset=(page - 1) * page_size)
     return JobRunsPage(
         items=[JobRunOut.model_validate(r) for r in rows],

@@ -204,7 +204,7 @@ def validation_error_handler(
 
 def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     detail = exc.detail if exc.detail and exc.detail != HTTP_TITLES.get(exc.status_code) else ""
-    if exc.status_code == 400 and not wants_page(request):
+    if exc.status_code == 400 and request.url.path.startswith("/api/"):
         # The framework's "bad request" is a body it could not read (malformed JSON, a bad
         # parameter): input that failed validation, said as every other such answer is.
         return problem(

@@ -121,7 +121,7 @@ async def test_bad_input_is_named_field_by_field_and_nothing_is_stored(client, s
     }
     assert await _count(client, staff) == 0
     missing = await client.post("/api/v1/services", json={"name": "x"}, headers=staff.headers)
-    assert missing.status_code == 400  # the body does not match the schema (as everywhere in SES)
+    assert missing.status_code == 422  # the body does not match the schema (as everywhere in SES)
     unknown_org = await client.post("/api/v1/services", json=service_body(987654), headers=staff.headers)
     assert unknown_org.status_code == 422
     assert await _count(client, staff) == 0
