@@ -23,8 +23,8 @@ from ses.auth.policy import Role, allow
 from ses.errors import DomainError, FieldError, PreconditionFailed, ValidationFailed
 from ses.extensions import Panel, installed
 from ses.register import obligation_services, page_cache, services, status_services
-from ses.register.obligations import REPORT_STATE_LABELS
 from ses.register import statuses as machine
+from ses.register.obligations import REPORT_STATE_LABELS
 from ses.register.statuses import MACHINES, STATE_LABELS, StatusType
 from ses.register.tables import Organisation
 from ses.register.vocab import (
