@@ -459,7 +459,6 @@ async def render_record(
     )
 
 
-@get("/rejestr/{org_id:int}", guards=[allow(*READERS)], include_in_schema=False)
 async def _compliance(org_id: int) -> dict[str, Any]:
     """Warnings on the statuses and the annual reports owed, with Polish labels."""
     compliance = await obligation_services.compliance(org_id)
@@ -474,6 +473,7 @@ async def _compliance(org_id: int) -> dict[str, Any]:
     return compliance
 
 
+@get("/rejestr/{org_id:int}", guards=[allow(*READERS)], include_in_schema=False)
 async def record_page(request: Request[Any, Any, Any], org_id: FromPath[int]) -> Template:
     return await render_record(request, org_id)
 
