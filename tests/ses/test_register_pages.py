@@ -166,7 +166,7 @@ async def test_status_transitions_offered_only_where_the_law_allows(client):
     granted = await client.post(
         url + "/statusy/" + record.text.split('/statusy/')[1].split('"')[0],
         data={"_csrf": csrf, "to_state": "active", "on_date": "2025-03-03", "decision_number": "PS.1.2025",
-              "version": "1"},
+              "version": "1", "reason": "Decyzja wojewody"},
         headers=HTML,
     )  # fmt: skip
     assert granted.status_code == 303, granted.text
