@@ -39,6 +39,7 @@ from accreditation.lifecycle import (
     VerificationMode,
     check_accreditation_transition,
 )
+from ses import idempotency
 from ses.auth.policy import Principal, Role, allow
 from ses.errors import DomainError, FieldError, NotFound, PreconditionFailed, ValidationFailed
 from ses.register.vocab import Channel
@@ -449,7 +450,12 @@ async def comment(
             )
         key = field(data, "klucz")[:60] or None
         await criteria.add_comment(
-            vid, code, body, viewer, actor_of(request, Channel.WEB), f"web-{key}" if key else None
+            vid,
+            code,
+            body,
+            viewer,
+            actor_of(request, Channel.WEB),
+            idempotency.make_key(viewer.account_id, f"web-{key}" if key else None, str(vid), code, body),
         )
     except DomainError as exc:
         return await _refused(request, vid, exc, data)
@@ -485,7 +491,14 @@ async def upload(
             content,
             viewer,
             actor_of(request, Channel.WEB),
-            f"web-{key}" if key else None,
+            idempotency.make_key(
+                viewer.account_id,
+                f"web-{key}" if key else None,
+                str(vid),
+                code,
+                upload_file.filename,
+                content,
+            ),
         )
     except DomainError as exc:
         return await _refused(request, vid, exc, {})
