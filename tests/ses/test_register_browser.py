@@ -71,6 +71,7 @@ def test_staff_register_workflow(live_server, browser, tmp_path):  # noqa: F811
     page.select_option("select[name=to_state]", "active")
     page.fill("input[name=on_date]", "2025-06-02")
     page.fill("details[open] input[name=decision_number]", "PS.7.2025")
+    page.fill("details[open] textarea[name=reason]", "Decyzja wojewody o przyznaniu statusu")
     page.click("text=Zapisz zmianę statusu")
     page.wait_for_selector("text=status przedsiębiorstwa społecznego: aktywny")
     axe_check(page)
