@@ -12,8 +12,8 @@ from ses.auth.policy import Role, allow
 from ses.extensions import Extension, NavLink, ScheduledJob
 from ses.indicators import api as indicators_api
 from ses.indicators import cli as indicators_cli
+from ses.indicators import index_api, index_pages, programme_api, snapshots
 from ses.indicators import pages as indicator_pages
-from ses.indicators import programme_api, snapshots
 from ses.indicators.builtin import INDICATORS, PANELS
 from ses.indicators.static_assets import plotly_js, plotly_stylesheet
 from ses.jobs import api as jobs_api
@@ -44,9 +44,11 @@ EXTENSION = Extension(
         *AUTH_API,
         *jobs_api.ROUTES,
         *jobs_pages.ROUTES,
+        *index_api.ROUTES,
         *indicators_api.ROUTES,
         *programme_api.ROUTES,
         *indicator_pages.ROUTES,
+        *index_pages.ROUTES,
         plotly_js,
         plotly_stylesheet,
         create_static_files_router(
@@ -79,6 +81,12 @@ EXTENSION = Extension(
         NavLink("/admin/accounts", N_("Konta i tokeny API"), frozenset({Role.ADMIN}), order=90),
         NavLink("/zadania", N_("Zadania harmonogramu i przypomnienia"), frozenset({Role.STAFF}), order=85),
         NavLink("/panel", N_("Panel RKRES"), frozenset({Role.COMMITTEE, Role.STAFF, Role.REVIEWER}), order=5),
+        NavLink(
+            "/panel/indeks",
+            N_("Indeks kondycji sektora"),
+            frozenset({Role.COMMITTEE, Role.STAFF, Role.REVIEWER}),
+            order=6,
+        ),
     ),
     home_sections=(home.recent_register_changes,),
     indicators=INDICATORS,
