@@ -18,6 +18,7 @@ from accreditation.opinion_document import (
     OrganisationInfo,
     TeamMember,
 )
+from tests.accreditation.calendar import on
 
 
 @pytest.fixture(scope="session")
@@ -178,9 +179,9 @@ async def owes_world(client: object, staff: object, stored_template: dict[str, o
         "owes_name": "Toruński Ośrodek Wsparcia Ekonomii Społecznej",
         "call_edition": "nabór 2024",
         "decision_number": "DES-V.5021.3.2024",
-        "decision_date": "2024-12-16",
-        "valid_from": "2025-01-01",
-        "valid_to": "2026-12-16",
+        "decision_date": on("2024-12-16"),
+        "valid_from": on("2025-01-01"),
+        "valid_to": on("2026-12-16"),
         "partner_ids": [partner["id"]],
         "powiat_codes": ["0463", "0415"],
     }
@@ -195,8 +196,8 @@ async def owes_world(client: object, staff: object, stored_template: dict[str, o
         "scope": "Weryfikacja realizacji standardów w 2025 r.",
         "modes": ["desk_review", "site_visit"],
         "team": [{"name": "Anna Żmudzka", "role": "przewodnicząca zespołu", "institution": "ROPS w Toruniu"}],
-        "planned_from": "2025-10-06",
-        "planned_to": "2025-10-10",
+        "planned_from": on("2025-10-06"),
+        "planned_to": on("2025-10-10"),
     }
     response = await client.post(
         "/api/v1/accreditation/verifications", json=verification, headers=staff.headers

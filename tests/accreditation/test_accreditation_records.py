@@ -9,6 +9,7 @@ import yaml
 
 from accreditation.checklists import load_template
 from ses.auth.policy import Role
+from tests.accreditation.calendar import on
 
 pytestmark = pytest.mark.anyio
 API = "/api/v1/accreditation"
@@ -109,11 +110,10 @@ async def test_accreditation_record_with_partners_and_current_on_register(
     owes = await caller_for(Role.OWES, organisation_id=lead_id, name="owes-lead")
     current = await client.get(f"{API}/organisations/{lead_id}/current", headers=owes.headers)
     assert current.status_code == 200
-    # The fixture's period (2025-01-01 .. 2026-12-16) covers "today" in this suite's calendar only
-    # when today falls inside it; the answer names the record or says there is none.
+    # The fixture's period is moved to be in force today (conftest.YEARS_ON).
     body = current.json()
     assert body["organisation_id"] == lead_id
-    assert body["current"] is None or body["current"]["id"] == acc["id"]
+    assert body["current"]["id"] == acc["id"]
     other = await client.get(
         f"{API}/organisations/{owes_world['partner']['id']}/current", headers=owes.headers
     )
@@ -152,16 +152,16 @@ async def test_overlapping_accreditation_of_one_owes_is_refused(client, staff, o
         "organisation_id": owes_world["lead"]["id"],
         "call_edition": "nabór 2026",
         "decision_number": "DES.9.2026",
-        "decision_date": "2026-06-01",
-        "valid_from": "2026-06-01",
-        "valid_to": "2028-05-31",
+        "decision_date": on("2025-12-17"),  # never in the future: today is within a year before the end
+        "valid_from": on("2026-06-01"),
+        "valid_to": on("2027-12-16"),
     }
     response = await client.post(f"{API}/accreditations", json=body, headers=staff.headers)
     assert response.status_code == 409
     assert "nakłada się" in response.json()["detail"]
     assert "DES-V.5021.3.2024" in response.json()["detail"]
     # Starting the day after the old one ends is fine.
-    body |= {"decision_date": "2026-12-01", "valid_from": "2026-12-17", "valid_to": "2028-12-01"}
+    body |= {"valid_from": on("2026-12-17")}
     assert (await client.post(f"{API}/accreditations", json=body, headers=staff.headers)).status_code == 201
 
 
