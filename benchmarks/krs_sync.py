@@ -170,15 +170,19 @@ def main() -> None:
         drop_database(url)
 
 
+_RUNS: list[str] = []
+
+
 def _ses_env(url: str, env: dict[str, str], *args: str) -> str:
     import subprocess
 
     from benchmarks.harness import BIN, ROOT
 
-    profile = os.environ.get("SES_BENCH_PROFILE")  # a file name: profile the run with cProfile
+    profile = os.environ.get("SES_BENCH_PROFILE")  # a file name: profile each run with cProfile
     command = [str(BIN / "ses")]
     if profile:
-        command = [str(BIN / "python"), "-m", "cProfile", "-o", profile, "-m", "ses.cli"]
+        _RUNS.append(profile)
+        command = [str(BIN / "python"), "-m", "cProfile", "-o", f"{profile}.{len(_RUNS)}", "-m", "ses.cli"]
     result = subprocess.run(
         [*command, *args], env={**env, "SES_DATABASE_URL": url}, check=True, text=True,
         capture_output=True, cwd=ROOT,

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import Request, Response, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from scrapers import queries, review
+from scrapers import file_sources, queries, review
+from scrapers.filelist import TARGETS
 from scrapers.schemas import (
     ChangeOut,
     Decision,
     DecisionResult,
+    FileListIn,
+    FileListOut,
     RecordOut,
     SyncRunDetail,
     SyncRunOut,
@@ -19,7 +22,7 @@ from scrapers.schemas import (
 )
 from ses.auth.policy import Role, allow
 from ses.errors import FieldError, ValidationFailed
-from ses.web.context import page_window
+from ses.web.context import expected_version, page_window
 
 TAGS = ["Synchronizacja"]
 
@@ -119,4 +122,45 @@ async def reject_changes(request: Request[Any, Any, Any], data: JSONBody[Decisio
     return DecisionResult(rejected=await review.reject(_chosen(data), who))
 
 
-ROUTES = (list_runs, read_run, raw_answer, accept_changes, reject_changes)
+def _list_out(found: dict[str, Any]) -> Response[FileListOut]:
+    body = FileListOut(**found, targets=TARGETS)
+    return Response(body, headers={"ETag": f'"list-0-v{found["version"]}"'})
+
+
+@get(
+    "/api/v1/sync/lists",
+    guards=[allow(Role.STAFF)],
+    summary="Official lists read from files, with their column mappings",
+    tags=TAGS,
+)
+async def list_file_lists() -> list[FileListOut]:
+    return [FileListOut(**found, targets=TARGETS) for found in await file_sources.all_sources()]
+
+
+@get(
+    "/api/v1/sync/lists/{code:str}",
+    guards=[allow(Role.STAFF)],
+    summary="One list's column mapping (with ETag)",
+    tags=TAGS,
+)
+async def read_file_list(code: FromPath[str]) -> Response[FileListOut]:
+    return _list_out(await file_sources.source(code))
+
+
+@put(
+    "/api/v1/sync/lists/{code:str}",
+    guards=[allow(Role.STAFF)],
+    summary="Save a list's column mapping (If-Match: the ETag read; a new list: v0)",
+    tags=TAGS,
+)
+async def save_file_list(
+    request: Request[Any, Any, Any], code: FromPath[str], data: JSONBody[FileListIn]
+) -> Response[FileListOut]:
+    who, _ = _who(request)
+    return _list_out(await file_sources.save(code, data.model_dump(), expected_version(request), who))
+
+
+ROUTES = (
+    list_runs, read_run, raw_answer, accept_changes, reject_changes, list_file_lists, read_file_list,
+    save_file_list,
+)  # fmt: skip

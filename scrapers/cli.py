@@ -26,6 +26,19 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     )
     krs.add_argument("--dry-run", action="store_true", help="pokaż zestaw zmian, nic nie zapisuj")
     _bdl_arguments(sub)
+    _file_arguments(sub)
+
+
+def _file_arguments(sub: Any) -> None:
+    listed = sub.add_parser(
+        "file", help="lista urzędowa z pliku (CSV, XLSX, tabela HTML) według zapisanego mapowania kolumn"
+    )
+    listed.add_argument("list_code", metavar="SOURCE", help="kod listy, np. ps, owes, cis-kp")
+    listed.add_argument("file", metavar="FILE", help="plik listy (.csv, .xlsx, .html)")
+    listed.add_argument("--dry-run", action="store_true", help="pokaż zestaw zmian, nic nie zapisuj")
+    listed.add_argument(
+        "--encoding", default=None, help="kodowanie CSV/HTML, np. cp1250 (domyślnie wykrywane)"
+    )
 
 
 def _bdl_arguments(sub: Any) -> None:
@@ -116,7 +129,46 @@ async def _bdl(args: argparse.Namespace) -> int:
     return 0 if report.status == "finished" else 2
 
 
-ACTIONS: dict[str, Any] = {"krs": _krs, "bdl": _bdl}
+async def _file(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from scrapers.file_sync import sync_file
+    from scrapers.krs_sync import change_set_lines
+    from ses.errors import NotFound
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"Nie ma pliku {path}.", file=sys.stderr)
+        return 2
+    with _progress() as bar:
+        task = bar.add_task(f"Lista {args.list_code}", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            report = await sync_file(
+                args.list_code,
+                path.read_bytes(),
+                path.name,
+                encoding=args.encoding,
+                dry_run=args.dry_run,
+                on_progress=advance,
+            )
+        except NotFound as error:
+            print(str(error), file=sys.stderr)
+            return 2
+    if args.dry_run and report.status != "failed":
+        print("Zestaw zmian (próba — nic nie zapisano):")
+        for line in change_set_lines(report):
+            print("  " + line)
+    for message in report.errors:
+        print(f"Uwaga: {message}", file=sys.stderr)
+    _summary(report.run_id, report.status, report.planned, dict(report.counts), report.resumed)
+    return 0 if report.status == "finished" else 2
+
+
+ACTIONS: dict[str, Any] = {"krs": _krs, "bdl": _bdl, "file": _file}
 
 COMMANDS = [
     Command(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from scrapers import api, cli, jobs, pages, panels
+from scrapers import api, cli, jobs, list_pages, pages, panels
 from ses.auth.policy import Role
 from ses.extensions import DemoContext, Extension, NavLink
 from ses.web.i18n import N_
@@ -20,7 +20,7 @@ async def _demo(_context: DemoContext) -> Sequence[str]:
 
 EXTENSION = Extension(
     name="scrapers",
-    routes=(*api.ROUTES, *pages.ROUTES),
+    routes=(*api.ROUTES, *pages.ROUTES, *list_pages.ROUTES),
     commands=cli.COMMANDS,
     jobs=jobs.JOBS,
     record_panels=(panels.krs_panel,),

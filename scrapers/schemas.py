@@ -75,3 +75,24 @@ class DecisionResult(BaseModel):
     applied: int = 0
     rejected: int = 0
     refused: list[dict[str, Any]] = []
+
+
+class FileListIn(BaseModel):
+    """A list's column mapping: register field → the column's heading as the list publishes it."""
+
+    name: str = Field(max_length=200)
+    columns: dict[str, str] = Field(max_length=40)
+    constants: dict[str, str] = Field(default_factory=dict, max_length=20)
+    kind: str | None = None
+
+
+class FileListOut(FileListIn):
+    code: str
+    version: int
+    """0 while the shipped mapping has never been changed."""
+    updated_at: datetime | None
+    updated_by: str | None
+    shipped: bool
+    sample_file: str | None
+    targets: dict[str, str]
+    """Every register field a column may be mapped to, with its label."""

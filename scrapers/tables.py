@@ -85,3 +85,19 @@ class PopulationFigure(Table, tablename="sync_population"):
     population = Integer()
     source = Varchar(length=20)
     fetched_at = Timestamptz()
+
+
+class FileSource(Table, tablename="sync_file_source"):
+    """An official list published as a file, with the column mapping it is read through (staff edit it)."""
+
+    code = Varchar(length=20, unique=True)
+    name = Varchar(length=200)
+    columns = JSON(default="{}")
+    """Register field → the column's heading as the list publishes it."""
+    constants = JSON(default="{}")
+    """Values every row shares (a voivode's register: its voivodeship)."""
+    kind = Varchar(length=32, null=True, default=None)
+    """The kind of a new organisation when a row does not say."""
+    version = Integer(default=1)
+    updated_at = Timestamptz()
+    updated_by = Varchar(length=120)

@@ -1,0 +1,211 @@
+"""Official lists from files (CSV, XLSX, HTML): mapping, reconciliation, review, bad input, the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from scrapers.file_sources import SAMPLE_FILES, SAMPLES, SHIPPED
+from ses.cli import build_parser
+
+pytestmark = pytest.mark.anyio
+
+PS_SMAKI_NIP = "8798645426"  # row 4 of wykaz-ps.csv, written 879-864-54-26
+PS_LUBICZ_NAME = "Stowarzyszenie na Rzecz Osób Niepełnosprawnych „Razem”"  # row 6, no NIP match
+TORUN, LUBICZ = "0463011", "0415042"
+
+
+def sample(code: str) -> bytes:
+    return (SAMPLES / SAMPLE_FILES[code]).read_bytes()
+
+
+def test_each_shipped_sample_reads_through_its_mapping():
+    from scrapers.filelist import locate_header, read_grid, read_rows
+    from scrapers.places import shipped_index
+
+    found = {}
+    for code, name in SAMPLE_FILES.items():
+        grid = read_grid(sample(code), name)
+        header = locate_header(grid, SHIPPED[code])
+        found[code] = (header, read_rows(grid, header, SHIPPED[code], shipped_index()))
+    header, ps = found["ps"]
+    assert header.row == 2 and header.ignored == []  # two title rows above; the Lp. column is not news
+    smaki = ps[0]
+    assert smaki.values["nip"] == PS_SMAKI_NIP and smaki.values["gmina_code"] == TORUN
+    assert smaki.values["kind"] == "social_cooperative" and smaki.facts["decision_date"] == "2023-03-14"
+    assert ps[1].values["regon"] == "358023280"  # 14-digit REGON of the entity → the register's 9
+    assert ps[3].values["krs"] == "0000622001"  # written without leading zeros
+    assert any("Nie rozpoznano gminy" in p for p in ps[5].problems) and "gmina_code" not in ps[5].values
+    assert "nip" not in ps[6].values and "błędną cyfrę kontrolną" in ps[6].problems[0]
+    header, owes = found["owes"]
+    assert header.ignored == ["Subregion"] and owes[0].values["krs"] == "0000287654"  # a number in Excel
+    assert owes[0].facts["valid_until"] == "2027-03-02"
+    _, units = found["cis-kp"]
+    assert [u.values["kind"] for u in units] == ["cis", "kis", "zaz", "cis"]
+    assert units[2].values["gmina_code"] == "0407011"  # Inowrocław town, not the rural gmina of that name
+
+
+def test_a_mapping_that_names_a_column_the_file_lacks_stops_the_list_naming_it():
+    from dataclasses import replace
+
+    from scrapers.filelist import ListProblem, locate_header, read_grid
+
+    mapping = replace(SHIPPED["ps"], columns={**SHIPPED["ps"].columns, "email": "Adres e-mail"})
+    with pytest.raises(ListProblem) as refused:
+        locate_header(read_grid(sample("ps"), "wykaz-ps.csv"), mapping)
+    message = str(refused.value)
+    assert "„Adres e-mail” (E-mail)" in message and "Nagłówek pliku (wiersz 3)" in message
+    with pytest.raises(ListProblem, match="Nie znaleziono wiersza nagłówka"):
+        locate_header(read_grid(b"a;b\n1;2\n", "x.csv"), SHIPPED["ps"])
+
+
+async def _register_for_ps():
+    from ses.audit.services import Actor
+    from ses.register import services
+
+    system = Actor.system("tests")
+    smaki = await services.create(
+        {"name": "Spółdzielnia Socjalna Smaki Kujaw", "kind": "social_cooperative", "gmina_code": TORUN,
+         "nip": PS_SMAKI_NIP, "street": "ul. Szeroka 10"},
+        system,
+    )  # fmt: skip
+    razem = {"name": PS_LUBICZ_NAME, "kind": "association", "gmina_code": LUBICZ}
+    razem = await services.create(razem, system)
+    return smaki, razem
+
+
+async def test_a_list_gives_the_same_change_set_as_krs_and_a_rerun_duplicates_nothing(app_tx):
+    from scrapers import review
+    from scrapers.file_sync import sync_file
+    from scrapers.tables import SourceFacts, SyncChange, SyncRecord, SyncRun
+    from ses.register import services
+
+    smaki, razem = await _register_for_ps()
+    report = await sync_file("ps", sample("ps"), "wykaz-ps.csv")
+    assert report.status == "finished" and report.planned == 7
+    records = {
+        r["key"]: r
+        for r in await SyncRecord.select().where(SyncRecord.run == report.run_id).output(load_json=True)
+    }
+    matched = records["ps:krs:0000712345"]
+    assert matched["status"] == "update" and matched["matched_by"] == "nip"
+    assert matched["organisation"] == smaki["id"]
+    assert json.loads(matched["raw"])["Kod pocztowy"] == "87-100"  # the row as published, for staff
+    lubicz = records["ps:krs:0000398877"]
+    assert lubicz["status"] == "suggestion" and lubicz["organisation"] == razem["id"]  # name + gmina only
+    assert records["ps:krs:0000911223"]["status"] == "new"
+    assert any("Nie rozpoznano gminy" in p for p in records["ps:krs:0000911223"]["problems"])
+    assert report.counts["new"] == 5 and report.counts["update"] == 1 and report.counts["suggestion"] == 1
+    changes = {c["field"]: c for c in await SyncChange.select().where(SyncChange.record == matched["id"])}
+    assert changes["street"]["old"] == "ul. Szeroka 10" and changes["street"]["new"] == "ul. Szeroka 12"
+    assert changes["krs"]["new"] == "0000712345"
+    assert (await services.get(smaki["id"]))["krs"] is None  # nothing applied before review
+    facts = await SourceFacts.select().where(SourceFacts.organisation == smaki["id"]).output(load_json=True)
+    assert facts[0]["facts"]["decision_number"] == "WSPS.II.8030.4.2023"
+
+    again = await sync_file("ps", sample("ps"), "wykaz-ps.csv")
+    assert again.run_id != report.run_id
+    assert await SyncChange.count().where(SyncChange.run == again.run_id) == 0
+    assert again.counts["changes_pending"] == 0
+
+    accepted = await review.accept([changes["street"]["id"], changes["krs"]["id"]], "pracownik")
+    assert accepted["applied"] == 2
+    updated = await services.get(smaki["id"])
+    assert updated["street"] == "ul. Szeroka 12" and updated["krs"] == "0000712345"
+    new_ids = [
+        c["id"]
+        for c in await SyncChange.select().where(SyncChange.record == records["ps:krs:0000622001"]["id"])
+    ]
+    created = await review.accept(new_ids, "pracownik")
+    assert created["applied"] == len(new_ids) and created["refused"] == []
+    assert await SyncRun.count().where(SyncRun.source == "file") == 2
+
+
+async def test_an_xlsx_and_an_html_list_are_read_and_matched(app_tx):
+    from scrapers.file_sync import sync_file
+
+    owes = await sync_file("owes", sample("owes"), "owes-akredytowane.xlsx")
+    assert owes.status == "finished" and owes.counts["new"] == 3
+    units = await sync_file("cis-kp", sample("cis-kp"), "rejestr-cis-kis-zaz-kp.html")
+    assert units.status == "finished" and units.counts["new"] == 4
+
+
+async def test_a_file_that_does_not_fit_its_mapping_fails_the_run_and_stores_no_record(app_tx):
+    from scrapers.file_sync import sync_file
+    from scrapers.tables import SyncRecord, SyncRun
+
+    wrong = "Nazwa przedsiębiorstwa społecznego;Gmina;Telefon\nFundacja X;Toruń;56 600 00 00\n".encode()
+    report = await sync_file("ps", wrong, "inna-lista.csv")
+    assert report.status == "failed" and report.run_id
+    run = await SyncRun.select().where(SyncRun.id == report.run_id).output(load_json=True).first()
+    assert run["status"] == "failed" and "brak kolumn" in run["errors"][0]["message"]
+    assert "„Numer KRS” (KRS)" in run["errors"][0]["message"]
+    assert await SyncRecord.count().where(SyncRecord.run == report.run_id) == 0
+    broken = await sync_file("owes", b"PK\x03\x04 not really a workbook", "owes.xlsx")
+    assert broken.status == "failed" and "XLSX" in broken.errors[0]
+
+
+async def test_staff_read_and_change_a_mapping_through_the_api(client, staff, committee):
+    base = "/api/v1/sync/lists"
+    assert (await client.get(base, headers=committee.headers)).status_code == 403
+    lists = (await client.get(base, headers=staff.headers)).json()
+    assert {item["code"] for item in lists} >= {"ps", "owes", "cis-kp"}
+    ps = await client.get(f"{base}/ps", headers=staff.headers)
+    assert ps.json()["version"] == 0 and ps.headers["etag"] == '"list-0-v0"'
+    body = {k: ps.json()[k] for k in ("name", "columns", "constants", "kind")}
+    bad = {**body, "columns": {**body["columns"], "shoe_size": "Rozmiar"}}
+    refused = await client.put(f"{base}/ps", json=bad, headers={**staff.headers, "If-Match": '"list-0-v0"'})
+    assert refused.status_code == 422 and "columns.shoe_size" in refused.text
+    no_name = {**body, "columns": {"nip": "NIP"}}
+    first = {**staff.headers, "If-Match": '"list-0-v0"'}
+    refused = await client.put(f"{base}/ps", json=no_name, headers=first)
+    assert refused.status_code == 422 and "columns.name" in refused.text
+    renamed = {**body, "columns": {**body["columns"], "name": "Nazwa podmiotu"}}
+    saved = await client.put(f"{base}/ps", json=renamed, headers={**staff.headers, "If-Match": '"list-0-v0"'})
+    assert saved.status_code == 200 and saved.json()["version"] == 1
+    stale = await client.put(f"{base}/ps", json=body, headers={**staff.headers, "If-Match": '"list-0-v0"'})
+    assert stale.status_code == 412
+    assert (await client.put(f"{base}/ps", json=body, headers=staff.headers)).status_code == 428
+    assert (await client.get(f"{base}/nieznana", headers=staff.headers)).status_code == 404
+
+    from scrapers.file_sync import sync_file
+
+    report = await sync_file("ps", sample("ps"), "wykaz-ps.csv")  # the stored mapping is the one read
+    assert report.status == "failed" and "„Nazwa podmiotu”" in report.errors[0]
+
+
+async def test_staff_edit_a_mapping_on_the_page(client, staff):
+    page = await client.get("/synchronizacja/listy/cis-kp", headers=staff.headers)
+    assert page.status_code == 200 and 'value="Nazwa jednostki"' in page.text
+    assert (await client.get("/synchronizacja/listy", headers=staff.headers)).status_code == 200
+
+
+def args(*argv: str) -> argparse.Namespace:
+    return build_parser().parse_args(["sync", "file", *argv])
+
+
+async def test_the_command_prints_a_dry_run_change_set_and_a_summary(app_tx, capsys, tmp_path):
+    from scrapers import cli
+    from scrapers.tables import SyncRun
+
+    await _register_for_ps()
+    path = SAMPLES / SAMPLE_FILES["ps"]
+    assert await cli._file(args("ps", str(path), "--dry-run")) == 0
+    out = capsys.readouterr().out
+    assert "Zestaw zmian (próba — nic nie zapisano):" in out
+    assert 'street: "ul. Szeroka 10" → "ul. Szeroka 12"' in out
+    assert "Podsumowanie — próba" in out and "nowe organizacje: 5" in out
+    assert await SyncRun.count().where(SyncRun.source == "file") == 0
+
+    assert await cli._file(args("ps", str(path))) == 0
+    out = capsys.readouterr().out
+    assert "Podsumowanie — przebieg #" in out and "zmiany do przejrzenia:" in out
+    bad = tmp_path / "lista.csv"
+    bad.write_text("Nazwa przedsiębiorstwa społecznego;Gmina\nFundacja X;Toruń\n", encoding="utf-8")
+    assert await cli._file(args("ps", str(bad))) == 2
+    captured = capsys.readouterr()
+    assert "stan: failed" in captured.out and "brak kolumn" in captured.err
+    assert await cli._file(args("nieznana", str(path))) == 2
+    assert "Nie ma listy o kodzie „nieznana”" in capsys.readouterr().err
