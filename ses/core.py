@@ -12,7 +12,7 @@ from ses.auth.policy import Role, allow
 from ses.extensions import Extension, NavLink, ScheduledJob
 from ses.indicators import api as indicators_api
 from ses.indicators import cli as indicators_cli
-from ses.indicators import index_api, index_pages, programme_api, snapshots
+from ses.indicators import index_api, index_pages, programme_api, snapshots, sroi_api, sroi_pages
 from ses.indicators import pages as indicator_pages
 from ses.indicators.builtin import INDICATORS, PANELS
 from ses.indicators.static_assets import plotly_js, plotly_stylesheet
@@ -45,10 +45,12 @@ EXTENSION = Extension(
         *jobs_api.ROUTES,
         *jobs_pages.ROUTES,
         *index_api.ROUTES,
+        *sroi_api.ROUTES,
         *indicators_api.ROUTES,
         *programme_api.ROUTES,
         *indicator_pages.ROUTES,
         *index_pages.ROUTES,
+        *sroi_pages.ROUTES,
         plotly_js,
         plotly_stylesheet,
         create_static_files_router(
@@ -86,6 +88,12 @@ EXTENSION = Extension(
             N_("Indeks kondycji sektora"),
             frozenset({Role.COMMITTEE, Role.STAFF, Role.REVIEWER}),
             order=6,
+        ),
+        NavLink(
+            "/panel/sroi",
+            N_("Wpływ społeczny (SROI)"),
+            frozenset({Role.COMMITTEE, Role.STAFF, Role.REVIEWER}),
+            order=7,
         ),
     ),
     home_sections=(home.recent_register_changes,),
