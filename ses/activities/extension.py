@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ses.activities import api, pages
+from ses.activities import api, framework, pages
 from ses.auth.policy import Role
 from ses.extensions import DemoContext, Extension, NavLink
 
@@ -27,4 +27,6 @@ EXTENSION = Extension(
     ),
     templates=Path(__file__).parent / "templates",
     demo=(_demo,),
+    indicators=framework.INDICATORS,
+    dashboard_panels=framework.PANELS,
 )
