@@ -16,6 +16,7 @@ import aiosqlite
 from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 
 POOL_SIZE = 4
+MMAP_BYTES = 1 << 30
 
 
 class PooledSQLiteEngine(SQLiteEngine):
@@ -34,6 +35,10 @@ class PooledSQLiteEngine(SQLiteEngine):
         connection.row_factory = dict_factory  # type: ignore[assignment]
         await connection.execute("PRAGMA foreign_keys = 1")
         await connection.execute("PRAGMA synchronous = NORMAL")
+        # Reads through memory-mapped pages instead of a read() call per page: an aggregate that
+        # joins each of 200,000 ties to its two organisations took 5.6 s with the default 2 MB
+        # page cache and 2.9 s mapped (160 MB database, loaded machine; benchmarks.indicators).
+        await connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         return connection
 
     def _pool(self) -> tuple[asyncio.Queue[aiosqlite.Connection], list[aiosqlite.Connection]]:

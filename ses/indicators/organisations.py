@@ -8,15 +8,17 @@ gmina, activity, statuses): never contact persons, report contents or anything u
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from piccolo.columns import Column as DbColumn
-from piccolo.columns.combination import Where
+from piccolo.columns.combination import And, Or, Where
 from piccolo.query.functions.aggregate import Count, Sum
+from piccolo.querystring import QueryString
 
+from ses.db import is_sqlite
 from ses.indicators.model import (
     CODE_LENGTH,
     Basis,
@@ -66,6 +68,31 @@ def pes() -> list[Any]:
     return [Organisation.pes_letter.is_not_null(), not_retired()]
 
 
+def read_in_order(column: DbColumn) -> DbColumn | QueryString:
+    """What to GROUP BY when a whole table is aggregated by a territory column. SQLite would walk
+    the column's index and read each row at random (organisations come in no territorial order);
+    grouping by the expression `+column` makes it read the table in order and sort instead:
+    1.26 → 0.50 s for 100,000 organisations on a loaded machine. PostgreSQL hashes either way."""
+    return QueryString("+{}", column) if is_sqlite() else column
+
+
+def _on_organisation_only(condition: Any) -> bool:
+    """True when a condition reads only `Organisation`'s own columns (no join; a subquery of
+    `Organisation.id.is_in(...)` carries its own), so it can be written inside a CASE."""
+    if isinstance(condition, And | Or):
+        return _on_organisation_only(condition.first) and _on_organisation_only(condition.second)
+    if isinstance(condition, Where):
+        meta = condition.column._meta
+        return not meta.call_chain and meta.table is Organisation
+    return False
+
+
+def all_of(conditions: Sequence[Any]) -> QueryString:
+    if not conditions:
+        return QueryString("1 = 1")
+    return QueryString(" AND ".join("{}" for _ in conditions), *(c.querystring for c in conditions))
+
+
 @dataclass(frozen=True)
 class OrganisationCount:
     """How many organisations meet `where` in each territory.
@@ -94,6 +121,35 @@ class OrganisationCount:
         if within:
             query = query.where(in_territory(within))
         return {row["code"]: Figure(row["n"]) for row in await query}
+
+    def batch_key(self, period: Period) -> Hashable | None:
+        """Counts whose conditions read only the organisation's own columns are counted together,
+        in one pass over the register (`figures_many`)."""
+        if all(_on_organisation_only(condition) for condition in self.where(period)):
+            return "organisation"
+        return None
+
+    @staticmethod
+    async def figures_many(
+        computations: Sequence[OrganisationCount], level: Level, within: str | None, period: Period
+    ) -> list[Mapping[str, Figure]]:
+        """The figures of several counts in one GROUP BY: one `SUM(CASE WHEN … THEN 1 …)` each.
+        Exactly what each one's own `figures` gives (a territory none of its rows fall in is absent)."""
+        column = level_column(level)
+        counts = [
+            QueryString("SUM(CASE WHEN {} THEN 1 ELSE 0 END)", all_of(c.where(period)), alias=f"n{i}")
+            for i, c in enumerate(computations)
+        ]
+        query = Organisation.select(column.as_alias("code"), *counts).group_by(read_in_order(column))
+        if within:
+            query = query.where(in_territory(within))
+        out: list[dict[str, Figure]] = [{} for _ in computations]
+        for row in await query:
+            for i, found in enumerate(out):
+                n = row[f"n{i}"]
+                if n:
+                    found[row["code"]] = Figure(int(n))
+        return out
 
     async def behind(self, territory: str, period: Period, page: int, size: int) -> BehindPage:
         return await organisation_page([*self.where(period), in_territory(territory)], page, size)
@@ -128,6 +184,28 @@ class OrganisationSum:
             query = query.where(self.organisation.gmina_code.like(f"{within}%"))
         return {row["code"]: Figure(float(row["n"] or 0)) for row in await query}
 
+    def batch_key(self, period: Period) -> Hashable | None:
+        """Sums over the same table with the same conditions are summed together (`figures_many`)."""
+        return (self.value._meta.table._meta.tablename, self.organisation._meta.name, self.where)
+
+    @staticmethod
+    async def figures_many(
+        computations: Sequence[OrganisationSum], level: Level, within: str | None, period: Period
+    ) -> list[Mapping[str, Figure]]:
+        """The figures of sums sharing a `batch_key`, in one GROUP BY (one SUM each)."""
+        first = computations[0]
+        column = getattr(first.organisation, LEVEL_FIELD[level])
+        sums = [Sum(c.value, alias=f"n{i}") for i, c in enumerate(computations)]
+        query = (
+            first.value._meta.table.select(column.as_alias("code"), *sums)
+            .where(*first.where(period))
+            .group_by(column)
+        )
+        if within:
+            query = query.where(first.organisation.gmina_code.like(f"{within}%"))
+        rows = await query
+        return [{row["code"]: Figure(float(row[f"n{i}"] or 0)) for row in rows} for i in range(len(sums))]
+
     async def behind(self, territory: str, period: Period, page: int, size: int) -> BehindPage:
         table = self.value._meta.table
         ids = table.select(self.organisation.id).where(*self.where(period))
@@ -148,21 +226,39 @@ class GminaShare:
         return self.inner.covers(period, today)
 
     async def figures(self, level: Level, within: str | None, period: Period) -> Mapping[str, Figure]:
-        with_any = await self.inner.figures(Level.GMINA, within, period)
-        query = Territory.select(Territory.code).where(Territory.level == Level.GMINA.value)
-        if within:
-            query = query.where(Territory.code.like(f"{within}%"))
+        return await self.from_gminas(await self.inner.figures(Level.GMINA, within, period), level, within)
+
+    async def from_gminas(
+        self, with_any: Mapping[str, Figure], level: Level, within: str | None
+    ) -> Mapping[str, Figure]:
+        """The shares at `level` from `inner`'s figures by gmina (computed once for many levels)."""
         width = CODE_LENGTH[level]
         totals: dict[str, list[float]] = {}
-        for row in await query:
-            pair = totals.setdefault(row["code"][:width], [0.0, 0.0])
+        for code in await _gmina_codes(within):
+            pair = totals.setdefault(code[:width], [0.0, 0.0])
             pair[1] += 1
-            if with_any.get(row["code"], Figure(0)).numerator > 0:
+            if with_any.get(code, Figure(0)).numerator > 0:
                 pair[0] += 1
         return {code: Figure(100 * hit, total) for code, (hit, total) in totals.items()}
 
     async def behind(self, territory: str, period: Period, page: int, size: int) -> BehindPage:
         return await self.inner.behind(territory, period, page, size)
+
+
+_gminas: dict[str | None, list[str]] = {}
+
+
+async def _gmina_codes(within: str | None) -> list[str]:
+    """The gminas' TERYT codes inside a prefix (reference data: read once per process)."""
+    if within not in _gminas:
+        query = Territory.select(Territory.code).where(Territory.level == Level.GMINA.value)
+        if within:
+            query = query.where(Territory.code.like(f"{within}%"))
+        codes = [row["code"] for row in await query]
+        if not codes:
+            return codes  # territories not loaded yet: read again next time
+        _gminas[within] = codes
+    return _gminas[within]
 
 
 async def organisation_page(where: Sequence[Any], page: int, size: int) -> BehindPage:

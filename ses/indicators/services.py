@@ -353,14 +353,3 @@ async def series(
         own = next((v for v in table.values if v.territory == territory), None)
         out.append((str(year), own.value if own else None, table.source if table.covered else "none"))
     return ind, out
-
-
-def roll_up(figures: Mapping[str, Figure], width: int) -> dict[str, Figure]:
-    """Figures of a finer level summed into the territories `width` digits long (additive ones)."""
-    out: dict[str, list[float | None]] = {}
-    for code, figure in figures.items():
-        pair = out.setdefault(code[:width], [0.0, None])
-        pair[0] = (pair[0] or 0.0) + figure.numerator
-        if figure.denominator is not None:
-            pair[1] = (pair[1] or 0.0) + figure.denominator
-    return {code: Figure(num or 0.0, den) for code, (num, den) in out.items()}

@@ -16,17 +16,9 @@ from typing import Any
 
 from ses.db import bulk_insert, write_transaction
 from ses.errors import FieldError, ValidationFailed
-from ses.indicators import cache
-from ses.indicators.model import CODE_LENGTH, Indicator, Period
-from ses.indicators.services import (
-    ValueTable,
-    assemble,
-    catalogue,
-    compute,
-    read_period,
-    roll_up,
-    territories,
-)
+from ses.indicators import batch, cache
+from ses.indicators.model import CODE_LENGTH, Indicator, Level, Period
+from ses.indicators.services import ValueTable, assemble, catalogue, read_period, territories
 from ses.indicators.tables import IndicatorSnapshot
 
 COLUMNS = [
@@ -55,34 +47,37 @@ async def compute_all(period: Period, codes: Sequence[str] | None = None) -> lis
     chosen = [found[code] for code in codes] if codes else list(found.values())
     stamp = datetime.now(UTC)
     rows: list[tuple[Any, ...]] = []
-    today = date.today()
-    for ind in chosen:
-        for table in await _tables(ind, period, today):
-            rows.extend(
-                (ind.code, period.code, table.level.value, v.territory, v.value, v.numerator, v.denominator,
-                 v.population, stamp, "")
-                for v in table.values
-            )  # fmt: skip
+    for ind, table in await country_tables(chosen, period, date.today()):
+        rows.extend(
+            (ind.code, period.code, table.level.value, v.territory, v.value, v.numerator, v.denominator,
+             v.population, stamp, "")
+            for v in table.values
+        )  # fmt: skip
     return rows
 
 
-async def _tables(ind: Indicator, period: Period, today: date) -> list[ValueTable]:
-    """The indicator's value tables at each of its levels for the whole country. An additive
-    computation (counts and sums, and shares kept as numerator and denominator) runs once, at its
-    finest level, and is summed up the levels: one statement instead of one per level."""
-    computation = ind.computation
-    levels = sorted(ind.levels, key=lambda lv: CODE_LENGTH[lv])
-    if not computation.covers(period, today):
-        return []
-    if not getattr(computation, "additive", False):
-        return [await compute(ind, level, None, period) for level in levels]
-    finest = levels[-1]
-    base = await computation.figures(finest, None, period)
+async def country_tables(
+    chosen: Sequence[Indicator], period: Period, today: date
+) -> list[tuple[Indicator, ValueTable]]:
+    """The indicators' value tables at each of their levels for the whole country, with as few
+    statements as the computations allow (`ses.indicators.batch`): an additive computation runs
+    once, at its finest level, and is summed up the levels; computations that can be computed
+    together (counts over the register, sums over one table) share one GROUP BY; a share of gminas
+    reuses its count by gmina; one that answers several levels at once is asked once."""
+    covered = [ind for ind in chosen if ind.computation.covers(period, today)]
+    by_level = await batch.figures_together(
+        [ind.computation for ind in covered], [_levels(ind) for ind in covered], None, period
+    )
     out = []
-    for level in levels:
-        figures = base if level is finest else roll_up(base, CODE_LENGTH[level])
-        out.append(assemble(ind, level, None, period, await territories(level, None), figures, True, "live"))
+    for ind, figures in zip(covered, by_level, strict=True):
+        for level in _levels(ind):
+            units = await territories(level, None)
+            out.append((ind, assemble(ind, level, None, period, units, figures[level], True, "live")))
     return out
+
+
+def _levels(ind: Indicator) -> list[Level]:
+    return sorted(ind.levels, key=lambda lv: CODE_LENGTH[lv])
 
 
 async def take_snapshot(
