@@ -30,6 +30,7 @@ JOBS = (
         cron={"hour": 2, "minute": 30},
         title="Synchronizacja z KRS według wczorajszego biuletynu",
         time_limit_minutes=180,
+        reaches_outside=True,
     ),
     ScheduledJob(
         id="scrapers.bdl_population_yearly",
@@ -37,5 +38,6 @@ JOBS = (
         cron={"month": 7, "day": 1, "hour": 4, "minute": 0},
         title="Ludność z GUS BDL za poprzedni rok",
         time_limit_minutes=60,
+        reaches_outside=True,
     ),
 )

@@ -130,6 +130,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from ses.demo.load import load_demo
 
     os.environ.setdefault("SES_SCHEDULER", "1")  # the demo's one process runs the scheduled jobs
+    os.environ.setdefault("SES_EXTERNAL_JOBS", "0")  # but never asks KRS or GUS about invented records
 
     run_async(migrate(territories=True))
     summary = run_async(load_demo())

@@ -51,6 +51,9 @@ class ScheduledJob:
     """What the job does, in Polish, for the pages that list jobs."""
     time_limit_minutes: float = 60
     """A run still going after this long is stopped and recorded as failed (never left running)."""
+    reaches_outside: bool = False
+    """The job calls a service outside the ROPS (a public register's API). Such jobs are scheduled only
+    while `SES_EXTERNAL_JOBS` is on (the demo turns it off: its register is invented)."""
 
 
 @dataclass(frozen=True)

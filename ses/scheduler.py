@@ -213,7 +213,10 @@ def build_scheduler() -> Any:
     scheduler = AsyncIOScheduler(
         timezone=TIMEZONE, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
     )
+    outside = get_settings().external_jobs
     for job in scheduled_jobs():
+        if job.reaches_outside and not outside:
+            continue
         scheduler.add_job(
             _guarded(job), trigger_of(job), id=job.id, name=job.title or job.id, replace_existing=True
         )

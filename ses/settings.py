@@ -29,6 +29,8 @@ class Settings:
     max_request_bytes: int = 2 * 1024 * 1024
     max_upload_bytes: int = 25 * 1024 * 1024
     scheduler_enabled: bool = False
+    external_jobs: bool = True
+    """Schedule the jobs that call public registers' APIs (`ScheduledJob.reaches_outside`)."""
     secure_cookies: bool = False
     """Mark cookies Secure; turn on whenever SES is served over HTTPS."""
     data_dir: Path = Path(".")
@@ -78,6 +80,7 @@ class Settings:
             max_request_bytes=int(env.get("SES_MAX_REQUEST_BYTES", str(2 * 1024 * 1024))),
             max_upload_bytes=int(env.get("SES_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))),
             scheduler_enabled=_flag("SES_SCHEDULER", False),
+            external_jobs=_flag("SES_EXTERNAL_JOBS", True),
             secure_cookies=_flag("SES_SECURE_COOKIES", False),
             data_dir=Path(env.get("SES_DATA_DIR", ".")),
             log_level=env.get("SES_LOG_LEVEL", "INFO"),

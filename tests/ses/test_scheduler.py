@@ -227,3 +227,18 @@ async def test_without_smtp_reminders_wait_in_the_outbox(app_tx):
     assert await outbox.deliver() == {"sent": 0, "failed": 0}
     row = await OutboxMessage.select().where(OutboxMessage.kind == "test").first()
     assert row["sent_at"] is None
+
+
+def test_jobs_that_call_public_registers_stay_off_the_schedule_when_external_jobs_are_off(monkeypatch):
+    """The demo's register is invented: its scheduler must not ask KRS or GUS about it at night."""
+    import dataclasses
+
+    from ses import scheduler
+    from ses.settings import get_settings
+
+    offline = dataclasses.replace(get_settings(), external_jobs=False)
+    monkeypatch.setattr(scheduler, "get_settings", lambda: offline)
+    ids = {job.id for job in scheduler.build_scheduler().get_jobs()}
+    assert "scrapers.krs_nightly" not in ids and "scrapers.bdl_population_yearly" not in ids
+    assert {"ses.reports_overdue", "ses.cis_status_ending"} <= ids
+    assert scheduler.job_by_id("scrapers.krs_nightly") is not None  # still runnable by hand from /zadania
