@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ses.auth.policy import Role
 from ses.extensions import DemoContext, Extension, NavLink
-from ses.reporting import api, cli, home, indicators, pages
+from ses.reporting import api, cli, coverage, home, indicators, pages
 from ses.web.i18n import N_
 
 READERS = frozenset({Role.STAFF, Role.REVIEWER})
@@ -35,6 +35,6 @@ EXTENSION = Extension(
     ),
     home_sections=home.HOME_SECTIONS,
     demo=(_demo,),
-    indicators=indicators.INDICATORS,
-    dashboard_panels=indicators.PANELS,
+    indicators=(*indicators.INDICATORS, *coverage.INDICATORS),
+    dashboard_panels=(*indicators.PANELS, *coverage.PANELS),
 )
