@@ -54,8 +54,19 @@ async def write_transaction() -> AsyncIterator[Any]:
             yield opened
     finally:
         _AFTER_COMMIT.reset(token)
+    global _committed_writes
+    _committed_writes += 1
     for callback in callbacks:
         callback()
+
+
+_committed_writes = 0
+
+
+def committed_writes() -> int:
+    """How many outermost `write_transaction()`s this process has committed: answers derived from
+    the data (the indicator values, ses/indicators/cache.py) are kept while it stays the same."""
+    return _committed_writes
 
 
 def after_commit(callback: Callable[[], None]) -> None:

@@ -55,10 +55,15 @@ class MeetingReport:
     methodology: list[Indicator]
 
 
-async def _line(ind: Indicator, region: str, period: Period) -> Line:
+def _level(ind: Indicator, region: str) -> Level:
     level = {2: Level.VOIVODESHIP, 4: Level.POWIAT, 7: Level.GMINA}[len(region)]
     if level not in ind.levels:
         level = min(ind.levels, key=lambda lv: CODE_LENGTH[lv])
+    return level
+
+
+async def _line(ind: Indicator, region: str, period: Period) -> Line:
+    level = _level(ind, region)
     now = await services.compute(ind, level, region, period)
     then = await services.compute(ind, level, region, period.previous())
     value = next((v.value for v in now.values if v.territory == region), None)
@@ -83,6 +88,9 @@ async def _line(ind: Indicator, region: str, period: Period) -> Line:
 
 async def build(region: str, period: Period) -> MeetingReport:
     catalogue = await services.full_catalogue()
+    wanted = [(ind, _level(ind, region)) for ind in catalogue.values()]
+    for each in (period, period.previous()):  # every value of the report, computed together
+        await services.prefetch(wanted, region, each)
     programme = Section(gettext("Wskaźniki programu a wartości docelowe"))
     for ind in catalogue.values():
         if ind.target is not None:

@@ -56,20 +56,17 @@ async def region_code() -> str:
     configured = os.environ.get("SES_REGION", "").strip()
     if configured:
         return configured
-    found = cache.get(("region",))
-    if found is not None:
-        return str(found)
-    stamp = cache.stamp_now()
+    return str(await cache.computed_once(("region",), _largest_voivodeship))
+
+
+async def _largest_voivodeship() -> str:
     row = (
         await Organisation.select(Organisation.voivodeship_code, Count(alias="n"))
         .group_by(Organisation.voivodeship_code)
         .order_by(Count(alias="n"), ascending=False)
         .first()
     )
-    region = row["voivodeship_code"] if row else "04"
-    if stamp is not None:
-        cache.put(("region",), stamp, region)
-    return region
+    return str(row["voivodeship_code"]) if row else "04"
 
 
 def _period(text: str) -> Period:
@@ -107,10 +104,16 @@ class Row:
     behind: str
 
 
-async def _overview_row(ind: Indicator, region: str, period: Period) -> Row:
+def overview_level(ind: Indicator, region: str) -> Level:
+    """The level an overview row reads the region's value at (its own, else the coarsest)."""
     level = LEVEL_OF_LENGTH[len(region)]
     if level not in ind.levels:
         level = min(ind.levels, key=lambda lv: CODE_LENGTH[lv])
+    return level
+
+
+async def _overview_row(ind: Indicator, region: str, period: Period) -> Row:
+    level = overview_level(ind, region)
     table = await services.compute(ind, level, region, period)
     own = next((v for v in table.values if v.territory == region), None)
     value = own.value if own else None
@@ -143,6 +146,8 @@ async def overview(request: Request[Any, Any, Any], okres: FromQuery[str] = "") 
     period = _period(okres)
     region = await region_code()
     catalogue = await services.full_catalogue()
+    wanted = [(ind, overview_level(ind, region)) for ind in catalogue.values()]
+    await services.prefetch(wanted, region, period)
     sections = []
     for panel in panels():
         rows = [

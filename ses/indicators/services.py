@@ -9,14 +9,14 @@ figures per 10,000 inhabitants.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from ses.errors import FieldError, NotFound, ValidationFailed
 from ses.extensions import installed
-from ses.indicators import cache
+from ses.indicators import batch, cache
 from ses.indicators.model import (
     CODE_LENGTH,
     LEVEL_LABELS,
@@ -194,15 +194,41 @@ async def compute(
     ind: Indicator, level: Level, within: str | None, period: Period, today: date | None = None
 ) -> ValueTable:
     """The values of one indicator, level, prefix and period (kept while the data is unchanged)."""
-    key = (ind.code, id(ind.computation), level, within, period.code, today or date.today())
-    found = cache.get(key)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
+    key = _key(ind, level, within, period, today)
+    return await cache.computed_once(key, lambda: _compute(ind, level, within, period, today))
+
+
+def _key(
+    ind: Indicator, level: Level, within: str | None, period: Period, today: date | None
+) -> tuple[Any, ...]:
+    return (ind.code, id(ind.computation), level, within, period.code, today or date.today())
+
+
+async def prefetch(
+    wanted: Sequence[tuple[Indicator, Level]], within: str | None, period: Period, today: date | None = None
+) -> None:
+    """Compute the value tables of several indicators that are not kept yet together
+    (`ses.indicators.batch`: the register's counts in one statement…) and keep them, so that a
+    page showing many indicators (the overview, the meeting report) is a few statements cold."""
     stamp = cache.stamp_now()
-    table = await _compute(ind, level, within, period, today)
-    if stamp is not None:
-        cache.put(key, stamp, table)
-    return table
+    if stamp is None:
+        return
+    day = today or date.today()
+    unique = {(ind.code, level): (ind, level) for ind, level in wanted}.values()
+    todo = [
+        (ind, level)
+        for ind, level in unique
+        if cache.get(_key(ind, level, within, period, today)) is None and ind.computation.covers(period, day)
+    ]
+    if len(todo) < 2:
+        return
+    together = await batch.figures_together(
+        [ind.computation for ind, _ in todo], [[level] for _, level in todo], within, period
+    )
+    for (ind, level), figures in zip(todo, together, strict=True):
+        units = await territories(level, within)
+        table = assemble(ind, level, within, period, units, figures[level], True, "live")
+        cache.put(_key(ind, level, within, period, today), stamp, table)
 
 
 async def _compute(

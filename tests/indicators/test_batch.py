@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from ses.db import bulk_insert, write_transaction
-from ses.indicators import batch, services, snapshots
+from ses.indicators import batch, cache, services, snapshots
 from ses.indicators.model import CODE_LENGTH, current_period
 from ses.territories.tables import Territory
 
@@ -143,3 +143,26 @@ async def test_within_a_voivodeship_the_batch_equals_each_computation_alone(app_
             alone = await ind.computation.figures(level, "14", period)
             # (a territory code of None — organisations without one — is never shown)
             assert {k: v for k, v in figures.items() if k} == {k: v for k, v in alone.items() if k}, ind.code
+
+
+async def test_a_page_of_many_indicators_prefetched_together_keeps_what_each_computes(app_tx, monkeypatch):
+    await small_register()
+    period = current_period()
+    monkeypatch.setattr(cache, "usable", lambda: True)  # the test's transaction: kept for this test only
+    cache.clear()
+    try:
+        chosen = services.catalogue().values()
+        wanted = [(ind, min(ind.levels, key=lambda lv: CODE_LENGTH[lv])) for ind in chosen]
+        await services.prefetch(wanted, "14", period)
+        kept = 0
+        for ind, level in wanted:
+            found = cache.get(services._key(ind, level, "14", period, None))
+            if not ind.computation.covers(period, date.today()):
+                assert found is None
+                continue
+            alone = await services._compute(ind, level, "14", period)
+            assert found is not None and found.values == alone.values, ind.code
+            kept += 1
+        assert kept > 30
+    finally:
+        cache.clear()
