@@ -94,7 +94,7 @@ def build_client(
     *,
     timeout: float = 20.0,
     connect_timeout: float = 5.0,
-    max_connections: int = 4,
+    max_connections: int = 8,
     retry: Retry | None = None,
     cache_path: str | None = None,
     inner: httpx.AsyncBaseTransport | None = None,

@@ -22,8 +22,8 @@ from scrapers.runs import Item
 from ses.register.tables import Organisation
 
 SOURCE = "krs"
-BATCH = 50
-CONCURRENCY = 4
+BATCH = 200
+CONCURRENCY = 8
 DOWN_AFTER = 5
 """Consecutive connection failures after which the source counts as down and the run stops."""
 
@@ -214,34 +214,52 @@ async def _sync(
         async with gate:
             return await _fetch_one(client, number, held.get(number, "P"))
 
-    for start in range(0, len(todo), BATCH):
-        chunk = todo[start : start + BATCH]
-        fetched = await asyncio.gather(*(one(n) for n in chunk))
-        items = [item for item, _ in fetched]
-        for _, unreachable in fetched:
-            down_streak = down_streak + 1 if unreachable else 0
-        if dry_run:
-            outcomes = await runs.reconcile(items)
-            report.outcomes += list(zip(items, outcomes, strict=True))
-            report.counts.update(o.status if o else i.status for i, o in zip(items, outcomes, strict=True))
-        else:
-            assert report.run_id is not None
-            report.counts.update(await runs.store(report.run_id, SOURCE, items))
-            await runs.progress(report.run_id, requests=len(chunk))
-            await review.apply_automatic(report.run_id)
-        finished += len(chunk)
-        if on_progress:
-            on_progress(finished, len(wanted))
-        if down_streak >= DOWN_AFTER:
-            message = (
-                f"Źródło KRS niedostępne ({down_streak} kolejnych nieudanych połączeń); "
-                f"przerwano po {finished} z {len(wanted)} numerów — następne uruchomienie wznowi przebieg."
-            )
-            report.errors.append(message)
-            report.status = "interrupted"
-            if report.run_id:
-                await runs.add_run_error(report.run_id, message)
-            break
+    chunks = [todo[start : start + BATCH] for start in range(0, len(todo), BATCH)]
+
+    def fetch(index: int) -> asyncio.Future[list[tuple[Item, bool]]] | None:
+        if index >= len(chunks):
+            return None
+        return asyncio.ensure_future(asyncio.gather(*(one(n) for n in chunks[index])))
+
+    # The next batch is fetched while this one is matched and stored: the source (or the stand-in)
+    # answers while the database works, instead of each waiting for the other.
+    ahead = fetch(0)
+    try:
+        for index, chunk in enumerate(chunks):
+            assert ahead is not None
+            fetched = await ahead
+            ahead = fetch(index + 1)
+            items = [item for item, _ in fetched]
+            for _, unreachable in fetched:
+                down_streak = down_streak + 1 if unreachable else 0
+            if dry_run:
+                outcomes = await runs.reconcile(items)
+                report.outcomes += list(zip(items, outcomes, strict=True))
+                pairs = list(zip(items, outcomes, strict=True))
+                report.counts.update(o.status if o else i.status for i, o in pairs)
+            else:
+                assert report.run_id is not None
+                report.counts.update(await runs.store(report.run_id, SOURCE, items))
+                await runs.progress(report.run_id, requests=len(chunk))
+                await review.apply_automatic(report.run_id)
+            finished += len(chunk)
+            if on_progress:
+                on_progress(finished, len(wanted))
+            if down_streak >= DOWN_AFTER:
+                message = (
+                    f"Źródło KRS niedostępne ({down_streak} kolejnych nieudanych połączeń); "
+                    f"przerwano po {finished} z {len(wanted)} numerów — "
+                    "następne uruchomienie wznowi przebieg."
+                )
+                report.errors.append(message)
+                report.status = "interrupted"
+                if report.run_id:
+                    await runs.add_run_error(report.run_id, message)
+                break
+    finally:
+        if ahead is not None and not ahead.done():  # dropped: a resumed run asks for it again
+            ahead.cancel()
+            await asyncio.gather(ahead, return_exceptions=True)
     if report.run_id:
         # an interrupted run stays resumable: the same window picks up the numbers not yet recorded
         report.counts = Counter(await runs.finish_run(report.run_id, report.status))
