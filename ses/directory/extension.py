@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ses.auth.policy import Role
-from ses.directory import api, hsds_api, jobs, pages
+from ses.directory import api, hsds_api, jobs, open_data_api, pages
 from ses.extensions import DemoContext, Extension, NavLink, Panel
 
 
@@ -39,7 +39,7 @@ async def _panel(org_id: int) -> Panel | None:
 
 EXTENSION = Extension(
     name="directory",
-    routes=(*api.ROUTES, *hsds_api.ROUTES, *pages.ROUTES),
+    routes=(*api.ROUTES, *hsds_api.ROUTES, *open_data_api.ROUTES, *pages.ROUTES),
     jobs=jobs.JOBS,
     record_panels=(_panel,),
     nav=(NavLink("/uslugi", "Katalog usług społecznych", frozenset(Role), order=5),),

@@ -119,3 +119,98 @@ class TermOut(BaseModel):
     name_en: str
     name_uk: str
     description: str
+
+
+# ------------------------------------------------------------- open data as plain JSON (/api/v1/public)
+
+
+class PublicTerm(BaseModel):
+    code: str
+    name_pl: str
+    name_en: str
+    name_uk: str
+
+
+class PublicOrganisationRef(BaseModel):
+    id: int
+    name: str
+
+
+class PublicLocation(BaseModel):
+    id: int
+    name: str | None
+    street: str | None
+    locality: str | None
+    postal_code: str | None
+    gmina_code: str | None
+    latitude: float | None
+    longitude: float | None
+    accessibility: str | None
+
+
+class PublicArea(BaseModel):
+    code: str
+    name: str | None
+
+
+class PublicService(BaseModel):
+    """A published service: only the fields declared public (ses/directory/public.py)."""
+
+    id: int
+    organisation: PublicOrganisationRef
+    name: str
+    description: str | None
+    category: PublicTerm | None
+    target_groups: list[PublicTerm]
+    eligibility: str | None
+    cost: str | None
+    fees_description: str | None
+    languages: list[str]
+    opening_hours: str | None
+    email: str | None
+    phone: str | None
+    url: str | None
+    confirmed_at: datetime | None
+    updated_at: datetime | None
+    locations: list[PublicLocation]
+    areas: list[PublicArea]
+
+
+class PublicServicePage(BaseModel):
+    items: list[PublicService]
+    total: int
+    page: int
+    page_size: int
+
+
+class PublicOrganisation(BaseModel):
+    """An organisation of the register: only the fields declared public (ses/directory/public.py)."""
+
+    id: int
+    name: str
+    kind: str
+    legal_form: str | None
+    krs: str | None
+    nip: str | None
+    regon: str | None
+    website: str | None
+    locality: str | None
+    postal_code: str | None
+    gmina_code: str | None
+    updated_at: datetime | None
+
+
+class PublicOrganisationPage(BaseModel):
+    items: list[PublicOrganisation]
+    total: int
+    page: int
+    page_size: int
+
+
+class PublicServiceRef(BaseModel):
+    id: int
+    name: str
+
+
+class PublicOrganisationDetail(PublicOrganisation):
+    services: list[PublicServiceRef]

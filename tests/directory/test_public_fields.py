@@ -65,6 +65,12 @@ async def test_no_private_value_appears_in_any_public_answer_page_or_download(
         "/uslugi?q=Torun&lang=en",
         "/uslugi?gmina=" + TORUN + "&lang=uk",
         "/uslugi/gminy?q=Toru",
+        "/api/v1/public/services",
+        f"/api/v1/public/services?gmina={TORUN}&organisation_id={org['id']}",
+        f"/api/v1/public/services/{created.json()['id']}",
+        "/api/v1/public/organisations",
+        f"/api/v1/public/organisations?gmina={TORUN}&search=Jawna",
+        f"/api/v1/public/organisations/{org['id']}",
     ]
     texts: dict[str, str] = {}
     for path in paths:
@@ -81,3 +87,5 @@ async def test_no_private_value_appears_in_any_public_answer_page_or_download(
             assert value not in text, f"{value!r} published in {where}"
     assert "Usługi opiekuńcze dla seniorów" in texts["/uslugi?gmina=" + TORUN]
     assert "Fundacja Jawna" in texts["/hsds/organizations"]
+    assert "Usługi opiekuńcze dla seniorów" in texts[f"/api/v1/public/services/{created.json()['id']}"]
+    assert "Fundacja Jawna" in texts[f"/api/v1/public/organisations?gmina={TORUN}&search=Jawna"]
