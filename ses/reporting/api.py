@@ -12,7 +12,7 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from ses.auth.policy import Principal, Role, allow
 from ses.errors import FieldError, NotAuthenticated, ValidationFailed
 from ses.idempotency import Answer, Key, key_of
-from ses.reporting import catalogue, followup, services, uploads
+from ses.reporting import catalogue, followup, lookups, services, uploads
 from ses.reporting.schemas import (
     CommentIn,
     ContentIn,
@@ -23,11 +23,19 @@ from ses.reporting.schemas import (
     Report,
     ReportCreate,
     ReportPage,
+    Suggestion,
     UploadResult,
     VersionOut,
 )
 from ses.settings import get_settings
-from ses.web.context import actor_of, expected_version, page_window, principal, split_values
+from ses.web.context import (
+    actor_of,
+    expected_version,
+    page_window,
+    principal,
+    refuse_unknown_params,
+    split_values,
+)
 
 READERS = (Role.OWES, Role.REVIEWER, Role.STAFF)
 SENDERS = (Role.OWES, Role.STAFF)
@@ -315,4 +323,36 @@ async def _step(
     return _answer(answer)
 
 
-ROUTES: list[Any] = [DefinitionController, ReportController]
+def _suggestions(found: list[lookups.Found]) -> list[Suggestion]:
+    return [Suggestion(key=f.key, value=f.value, label=f.label) for f in found]
+
+
+class LookupController(Controller):
+    """The report form's type-ahead: names in place of codes and ids. What an OWES may find here is
+    what naming something in its report needs: gminas and powiats, and register organisations that
+    are not retired with their id, name, NIP, KRS, kind and gmina — no contacts, statuses or history."""
+
+    path = "/api/v1/report-lookups"
+    tags = ["Sprawozdania OWES"]
+    guards = [allow(*SENDERS)]
+
+    @get("/organisations", summary="Register organisations by a word of the name, a NIP or a KRS (max 10)")
+    async def organisations(
+        self, request: Request[Any, Any, Any], q: FromQuery[str] = ""
+    ) -> list[Suggestion]:
+        refuse_unknown_params(request.query_params.keys(), frozenset({"q"}))
+        return _suggestions(await lookups.find_organisations(q))
+
+    @get("/territories", summary="Gminas or powiats by name, Polish letters optional (max 10)")
+    async def territories(
+        self, request: Request[Any, Any, Any], q: FromQuery[str] = "", level: FromQuery[str] = "gmina"
+    ) -> list[Suggestion]:
+        refuse_unknown_params(request.query_params.keys(), frozenset({"q", "level"}))
+        if level not in lookups.LEVELS:
+            raise ValidationFailed(
+                "Nieznany poziom podziału.", [FieldError("level", "Dozwolone: gmina, powiat.")]
+            )
+        return _suggestions(await lookups.find_territories(q, level))
+
+
+ROUTES: list[Any] = [DefinitionController, ReportController, LookupController]

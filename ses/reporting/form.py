@@ -16,7 +16,7 @@ from typing import Any
 
 from ses.errors import FieldError
 from ses.register.vocab import KIND_LABELS
-from ses.reporting.model import Definition, FieldSpec
+from ses.reporting.model import Definition, FieldSpec, TableSpec
 
 SPARE_ROWS = 1
 """Blank rows shown under the filled ones, so one more row needs no extra click."""
@@ -54,6 +54,23 @@ CHOICE_LABELS: dict[str, str] = {
     "12": "12 miesięcy",
     "24": "24 miesiące",
 }
+
+
+COLUMN_LABELS = {
+    "supported_pes.powiat_code": "Powiat",
+    "new_entities.organisation_id": "Podmiot z rejestru (jeśli już w nim jest)",
+    "new_entities.name": "Nazwa (gdy nie ma go w rejestrze)",
+    "new_entities.gmina_code": "Gmina siedziby",
+    "jobs.ps_organisation_id": "PS z rejestru",
+    "grants.recipient_organisation_id": "Odbiorca z rejestru",
+    "cooperation_events.partner_organisation_id": "Partner z rejestru (jeśli w nim jest)",
+}
+"""Column headings the form shows where the definition's name codes and ids ("Powiat (TERYT,
+4 cyfry)"): the form takes names (ses/reporting/named_inputs.py)."""
+
+
+def column_label(table: TableSpec, column: FieldSpec) -> str:
+    return COLUMN_LABELS.get(f"{table.name}.{column.name}", column.label)
 
 
 def choice_label(value: Any) -> str:
@@ -200,7 +217,7 @@ def label_of(definition: Definition, input_name: str, labels: Mapping[str, str] 
             if len(parts) > 1 and parts[1].isdigit():
                 out += f", wiersz {int(parts[1]) + 1}"
             if len(parts) > 2 and (column := table.column(parts[2])) is not None:
-                out += f": {column.label}"
+                out += f": {column_label(table, column)}"
             return out
     return (labels or {}).get(input_name, input_name)
 

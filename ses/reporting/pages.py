@@ -10,6 +10,7 @@ row_version, so a stale form is refused instead of overwriting someone's changes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -23,7 +24,8 @@ from ses.audit.channel import Channel
 from ses.auth.policy import Principal, Role, allow
 from ses.errors import DomainError, FieldError, PreconditionFailed, ValidationFailed
 from ses.register import queries
-from ses.reporting import catalogue, followup, form, periods, services
+from ses.reporting import catalogue, followup, form, lookups, named_inputs, periods, services, units
+from ses.reporting.checks import checked_period, owes_id_of
 from ses.reporting.model import Definition
 from ses.reporting.workflow import ACTION_LABELS, EDITABLE, OWES_SIDE, STATE_LABELS, TRANSITIONS, State
 from ses.web.context import actor_of, split_values
@@ -111,6 +113,44 @@ def _period_choices(definition: Definition, today: date) -> list[str]:
     return [current.code, *(p.code for p in reversed(ended))]
 
 
+async def _period_offer(definition: Definition, owes_id: int | None, today: date) -> dict[str, Any]:
+    """The periods offered, the ones this OWES already has a report for, and the one chosen by
+    default: the first (oldest) owed period not yet reported; else the latest ended one without a
+    report; else the period in progress."""
+    choices = _period_choices(definition, today)
+    ended = choices[1:]
+    reported: set[str] = set()
+    default = ended[0]
+    if owes_id is not None:
+        table = await followup.follow_up(definition.code, ended, owes_id, today, with_cells=True)
+        cells = {cell["period"]: cell for cell in table.get("cells", [])}
+        reported = {code for code, cell in cells.items() if cell["report_id"] is not None}
+        owed = [
+            code
+            for code in reversed(ended)
+            if code not in reported and cells.get(code, {}).get("status") in ("missing", "pending")
+        ]
+        free = [code for code in ended if code not in reported]
+        default = owed[0] if owed else free[0] if free else choices[0]
+    labels = {}
+    for code in choices:
+        period = periods.parse(code, definition.period_type)
+        label = f"{code} ({period.start.strftime('%d.%m')}–{period.end.strftime('%d.%m.%Y')})"
+        if code == choices[0]:
+            label += " — trwa, tylko wersja robocza"
+        elif code in reported:
+            label += " — sprawozdanie już jest"
+        labels[code] = label
+    return {"period_choices": choices, "period_labels": labels, "period_default": default}
+
+
+def _units(definition: Definition) -> Any:
+    def unit(spec: Any, table: str | None, value: str) -> units.UnitForms | None:
+        return units.unit_of(spec, table, value)
+
+    return unit
+
+
 async def _owes_choices(viewer: Principal) -> list[dict[str, Any]]:
     if viewer.is_owes:
         return []
@@ -118,6 +158,33 @@ async def _owes_choices(viewer: Principal) -> list[dict[str, Any]]:
         queries.RegisterFilter(role=["owes"]), sort="name", page=1, page_size=1000, facets=[]
     )
     return [{"id": row["id"], "name": row["name"]} for row in found["items"]]
+
+
+def _combined(named: list[FieldError], others: list[FieldError]) -> ValidationFailed:
+    """The names that resolved to nothing with every other problem of the form (one per input)."""
+    taken = {error.field for error in named}
+    errors = [*named, *(error for error in others if error.field not in taken)]
+    return ValidationFailed(f"Sprawozdanie zawiera błędy ({len(errors)}); nic nie zapisano.", errors)
+
+
+async def _refuse_named(
+    definition: Definition,
+    raw: dict[str, Any],
+    named: list[FieldError],
+    period: Callable[[], periods.Period],
+    owes_id: Callable[[], int],
+    submit: bool,
+) -> None:
+    """Raises when a typed name resolved to nothing, listing the form's other problems too; the
+    report is not written (nothing is stored when any input is wrong)."""
+    if not named:
+        return
+    others: list[FieldError] = []
+    try:
+        await services.check_content(definition, raw, period(), owes_id(), partial=not submit)
+    except ValidationFailed as exc:
+        others = exc.errors
+    raise _combined(named, others)
 
 
 def _may_edit(report: dict[str, Any], viewer: Principal) -> bool:
@@ -183,6 +250,13 @@ async def _form_page(
     viewer = _viewer(request)
     mode = "new" if report is None else ("correct" if report["state"] == State.RETURNED else "edit")
     base = {"detail": "", "summary": [], "errors_by": {}, "notices": []}
+    chosen = chosen or {}
+    offer: dict[str, Any] = {"period_choices": [], "period_labels": {}, "period_default": ""}
+    if report is None:
+        owes_id = viewer.organisation_id if viewer.is_owes else _int(chosen.get("owes_id", ""))
+        offer = await _period_offer(definition, owes_id, date.today())
+    kinds = {(n.table, n.name): n.kind for n in named_inputs.named_inputs(definition)}
+    wanted = set(kinds.values())
     return page(
         request,
         "reporting/form.html.j2",
@@ -191,11 +265,17 @@ async def _form_page(
         values=values,
         report=report,
         mode=mode,
-        chosen=chosen or {},
-        period_choices=_period_choices(definition, date.today()) if report is None else [],
+        chosen=chosen,
+        **offer,
+        lookup_kinds=kinds,
+        region_places={
+            level: await lookups.region_territories(level) for level in lookups.LEVELS if level in wanted
+        },
+        unit_of=_units(definition),
         owes_choices=await _owes_choices(viewer) if report is None else [],
         state_labels=_state_labels(),
         choice_label=form.choice_label,
+        column_label=form.column_label,
         input_id=form.input_id,
         **{**base, **context},
     )
@@ -226,9 +306,19 @@ async def create_report(request: Request[Any, Any, Any], data: Form) -> Template
         owes_id = _int(chosen["owes_id"])
         if chosen["owes_id"] and owes_id is None:
             raise ValidationFailed("Wskaż OWES.", [FieldError("owes_id", "Wybierz OWES z listy.")])
+        resolved, named = await named_inputs.resolved(definition, values)
+        raw = form.content_of(definition, resolved)
+        await _refuse_named(
+            definition,
+            raw,
+            named,
+            lambda: checked_period(definition, chosen["period"], submit=submit, today=date.today()),
+            lambda: owes_id_of(viewer, owes_id),
+            submit,
+        )
         draft = services.Draft(
             period=chosen["period"],
-            data=form.content_of(definition, values),
+            data=raw,
             definition_code=definition.code,
             definition_version=definition.version,
             owes_id=owes_id,
@@ -250,7 +340,8 @@ async def edit_report(request: Request[Any, Any, Any], report_id: FromPath[int])
     if not _may_edit(report, _viewer(request)):
         return Redirect(f"/raporty/{report_id}?komunikat=zablokowane", status_code=303)
     definition = await _definition_of(report)
-    return await _form_page(request, definition, form.from_content(definition, report["data"]), report=report)
+    values = await named_inputs.labelled(definition, form.from_content(definition, report["data"]))
+    return await _form_page(request, definition, values, report=report)
 
 
 @post(
@@ -275,7 +366,8 @@ async def save_report(
             request, definition, values, report={**report, "row_version": expected}, comment=comment
         )
     submit = action == "submit"
-    raw = form.content_of(definition, values)
+    resolved, named = await named_inputs.resolved(definition, values)
+    raw = form.content_of(definition, resolved)
     actor = actor_of(request, Channel.WEB)
     saved = False
     try:
@@ -283,6 +375,14 @@ async def save_report(
             return Redirect(f"/raporty/{report_id}?komunikat=zablokowane", status_code=303)
         if expected != report["row_version"]:
             raise PreconditionFailed(STALE)
+        await _refuse_named(
+            definition,
+            raw,
+            named,
+            lambda: periods.parse(report["period"], definition.period_type),
+            lambda: int(report["owes_id"]),
+            submit,
+        )
         if report["state"] == State.RETURNED:
             await services.correct(
                 report_id, raw, comment or None, submit, viewer, actor, None, expected=expected

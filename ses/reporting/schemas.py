@@ -110,3 +110,12 @@ class DefinitionSummary(BaseModel):
     period_type: str
     published_at: datetime
     published_by: str
+
+
+class Suggestion(BaseModel):
+    """One suggestion of the report form's type-ahead: `value` goes into the input (it ends with the
+    code or id in brackets, which the form resolves), `label` is what the list shows."""
+
+    key: str = Field(description="TERC code of the gmina or powiat, or the organisation's id")
+    value: str
+    label: str

@@ -167,9 +167,11 @@ async def test_owes_fills_the_form_sees_errors_next_to_fields_fixes_them_and_sub
     a, ps_id = people["a"], people["ps"]["id"]
     form = await a.get("/raporty/nowy")
     assert form.status_code == 200
-    assert "Nowe miejsca pracy w PS" in form.text and "(miejsca pracy)" in form.text
+    assert "Nowe miejsca pracy w PS" in form.text and 'id="in-f-new_jobs_total-unit"' in form.text
     assert 'name="t.jobs.0.fte"' in form.text and "Dodaj wiersze" in form.text
-    assert f'<option value="{PERIOD.code}" selected>' in form.text
+    # Nothing reported yet (and no accreditation on record): the oldest period offered is owed first.
+    oldest = periods.last_ended(date.today(), "quarter", 8)[0]
+    assert re.search(rf'<option value="{oldest.code}" selected>', form.text)
 
     # A negative count: shown next to the field and in the summary; typed values kept; nothing stored.
     before = await stored_reports()

@@ -1,0 +1,327 @@
+"""Names instead of ids in the report form: find gminas, powiats and register organisations by what
+a person types, label stored codes and ids for the form, and resolve a typed text back to one.
+
+A person types "lodz" or "Łódź" (names are matched folded, `ses.text.fold`), a NIP or a KRS
+number, or picks a suggestion; a suggestion's text ends with its code or id in brackets ("Łódź —
+gmina miejska, powiat Łódź (1061011)", "Fundacja Razem — NIP 956-… (id 17)"), so the form works
+the same with or without the page's script: the server resolves whatever text arrives, and a text
+that names nothing, or more than one thing, is a field error in Polish listing the candidates.
+
+What an OWES may find: organisations of the register that are not retired, with only what naming
+one in a report needs (id, name, NIP, KRS, kind, gmina) — never contacts, statuses or history.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ses.db import is_sqlite
+from ses.register.identifiers import krs_problem, nip_problem, normalise_krs, normalise_nip
+from ses.register.name_search import name_conditions, search_words
+from ses.register.tables import Organisation
+from ses.register.vocab import KIND_LABELS
+from ses.settings import get_settings
+from ses.territories.tables import Territory
+from ses.text import fold
+
+LIMIT = 10
+MAX_TEXT = 300
+LEVELS = ("gmina", "powiat")
+_CODE_AT_END = re.compile(r"\((\d{4}|\d{7})\)\s*$")
+_ID_AT_END = re.compile(r"\(id\s*(\d{1,9})\)\s*$", re.IGNORECASE)
+_DIGITS = re.compile(r"[\s\-.]")
+_LEVEL_WORDS = {"gmina", "gm", "powiat", "pow", "miasto", "m", "miejska", "wiejska", "miejsko-wiejska"}
+_KIND_LABELS = {str(kind.value): label for kind, label in KIND_LABELS.items()}
+TERRITORY_NOUNS = {"gmina": ("gminy", "gmin"), "powiat": ("powiatu", "powiatów")}
+
+
+@dataclass(frozen=True)
+class Found:
+    """One suggestion: `value` is what goes into the input, `label` what the list shows."""
+
+    key: str
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A typed text resolved: `key` (a TERC code or an organisation id as text) or a Polish problem."""
+
+    key: str | None
+    problem: str | None = None
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())[:MAX_TEXT]
+
+
+# --- territories -----------------------------------------------------------------------------
+
+_TERRITORY_COLUMNS = (
+    Territory.code,
+    Territory.level,
+    Territory.name,
+    Territory.name_search,
+    Territory.type_label,
+    Territory.population,
+)
+
+
+def _powiat_words(row: dict[str, Any]) -> str:
+    if row["type_label"] == "powiat":
+        return f"powiat {row['name']}"
+    return f"{row['name']} — {row['type_label']}"
+
+
+async def _parents(codes: Iterable[str]) -> dict[str, dict[str, Any]]:
+    wanted = sorted({code[:4] for code in codes if len(code) == 7} | {code[:2] for code in codes})
+    if not wanted:
+        return {}
+    rows = await Territory.select(Territory.code, Territory.name, Territory.type_label).where(
+        Territory.code.is_in(wanted)
+    )
+    return {row["code"]: row for row in rows}
+
+
+def _territory_label(row: dict[str, Any], parents: dict[str, dict[str, Any]]) -> str:
+    voivodeship = parents.get(row["code"][:2], {}).get("name", "")
+    if row["level"] == "powiat":
+        return f"{_powiat_words(row)}, woj. {voivodeship} ({row['code']})"
+    powiat = parents.get(row["code"][:4])
+    where = (
+        f"powiat {powiat['name']}"
+        if powiat and powiat["type_label"] == "powiat"
+        else "miasto na prawach powiatu"
+    )
+    return f"{row['name']} — {row['type_label']}, {where}, woj. {voivodeship} ({row['code']})"
+
+
+def _needle(text: str) -> str:
+    text = _CODE_AT_END.sub("", text).split(" — ")[0]
+    words = [
+        word for word in fold(text).replace("%", " ").replace("_", " ").split() if word not in _LEVEL_WORDS
+    ]
+    return " ".join(words)
+
+
+async def _territory_rows(needle: str, level: str) -> list[dict[str, Any]]:
+    rows = await (
+        Territory.select(*_TERRITORY_COLUMNS)
+        .where((Territory.level == level) & Territory.name_search.like(f"%{needle}%"))
+        .limit(500)
+    )
+    region = get_settings().region_code
+
+    def rank(row: dict[str, Any]) -> tuple[Any, ...]:
+        name = row["name_search"]
+        closeness = 0 if name == needle else 1 if name.startswith(needle) else 2
+        return (closeness, not row["code"].startswith(region), -(row["population"] or 0), row["code"])
+
+    return sorted(rows, key=rank)
+
+
+async def _territories_labelled(rows: list[dict[str, Any]]) -> list[Found]:
+    parents = await _parents(row["code"] for row in rows)
+    out = []
+    for row in rows:
+        label = _territory_label(row, parents)
+        out.append(Found(key=row["code"], value=label, label=label))
+    return out
+
+
+async def find_territories(text: str, level: str, limit: int = LIMIT) -> list[Found]:
+    """Gminas or powiats whose name holds the typed text: exact names first, then the region's."""
+    needle = _needle(_clean(text))
+    if len(needle) < 2:
+        return []
+    return await _territories_labelled((await _territory_rows(needle, level))[:limit])
+
+
+async def territory_labels(codes: Iterable[str]) -> dict[str, str]:
+    """Code → the text the form shows for it (unknown codes are left out)."""
+    wanted = sorted({code for code in codes if code})
+    if not wanted:
+        return {}
+    rows = await Territory.select(*_TERRITORY_COLUMNS).where(Territory.code.is_in(wanted))
+    return {found.key: found.value for found in await _territories_labelled(rows)}
+
+
+async def region_territories(level: str) -> list[Found]:
+    """Every gmina or powiat of the ROPS's region (offered as a plain list when scripts are off)."""
+    rows = await (
+        Territory.select(*_TERRITORY_COLUMNS)
+        .where((Territory.level == level) & Territory.code.like(f"{get_settings().region_code}%"))
+        .order_by(Territory.name_search)
+    )
+    return await _territories_labelled(rows)
+
+
+async def resolve_territory(text: str, level: str) -> Resolved:
+    """The one gmina or powiat a typed text names (by its code, or by a name that fits only one)."""
+    text = _clean(text)
+    nouns = TERRITORY_NOUNS[level]
+    length = 7 if level == "gmina" else 4
+    code_match = _CODE_AT_END.search(text)
+    code = code_match.group(1) if code_match else (text if text.isdigit() else None)
+    if code is not None:
+        row = (
+            await Territory.select(Territory.code)
+            .where((Territory.code == code) & (Territory.level == level))
+            .first()
+        )
+        if row is None or len(code) != length:
+            return Resolved(None, f"Nie ma {nouns[0]} o kodzie TERYT {code}. Wybierz {level} z podpowiedzi.")
+        return Resolved(code)
+    needle = _needle(text)
+    if len(needle) < 2:
+        return Resolved(None, f"Wpisz co najmniej dwie litery nazwy {nouns[0]}.")
+    rows = await _territory_rows(needle, level)
+    exact = [row for row in rows if row["name_search"] == needle]
+    candidates = exact or rows
+    if len(candidates) == 1:
+        return Resolved(candidates[0]["code"])
+    region = get_settings().region_code
+    in_region = [row for row in candidates if row["code"].startswith(region)]
+    if exact and len(in_region) == 1:
+        return Resolved(in_region[0]["code"])
+    if not candidates:
+        return Resolved(None, f"Nie znaleziono {nouns[0]} o nazwie „{text}”. Sprawdź pisownię.")
+    shown = await _territories_labelled(candidates[:5])
+    more = f" i {len(candidates) - 5} innych" if len(candidates) > 5 else ""
+    return Resolved(
+        None,
+        f"Nazwa „{text}” pasuje do kilku {nouns[1]}: "
+        + "; ".join(found.label for found in shown)
+        + f"{more}. Wybierz jedną z podpowiedzi albo dopisz kod TERYT w nawiasie.",
+    )
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+_ORG_COLUMNS = (
+    Organisation.id,
+    Organisation.name,
+    Organisation.name_search,
+    Organisation.nip,
+    Organisation.krs,
+    Organisation.kind,
+    Organisation.gmina_code,
+)
+_VISIBLE = Organisation.activity_state != "retired"
+
+
+def _format_nip(nip: str) -> str:
+    return f"{nip[:3]}-{nip[3:6]}-{nip[6:8]}-{nip[8:]}"
+
+
+async def _organisations_labelled(rows: list[dict[str, Any]]) -> list[Found]:
+    places = await Territory.select(Territory.code, Territory.name).where(
+        Territory.code.is_in(sorted({row["gmina_code"] for row in rows if row["gmina_code"]}) or [""])
+    )
+    names = {row["code"]: row["name"] for row in places}
+    out = []
+    for row in rows:
+        known = (
+            f"NIP {_format_nip(row['nip'])}" if row["nip"] else (f"KRS {row['krs']}" if row["krs"] else "")
+        )
+        value = f"{row['name']}{' — ' + known if known else ''} (id {row['id']})"
+        details = [_KIND_LABELS.get(row["kind"], row["kind"]), names.get(row["gmina_code"], "")]
+        label = f"{value} · {', '.join(d for d in details if d)}"
+        out.append(Found(key=str(row["id"]), value=value, label=label))
+    return out
+
+
+def _identifier(text: str) -> tuple[str, str] | None:
+    """("nip"|"krs", number) when the text is a NIP or KRS number as people write them."""
+    compact = _DIGITS.sub("", text).upper()
+    if compact.startswith("KRS"):
+        number = normalise_krs(compact[3:])
+        return ("krs", number) if krs_problem(number) is None else None
+    nip = normalise_nip(compact)
+    if nip.isdigit() and len(nip) == 10:
+        return ("nip", nip) if nip_problem(nip) is None else ("krs", nip)
+    return None
+
+
+async def _organisation_rows(text: str, limit: int) -> list[dict[str, Any]]:
+    identifier = _identifier(text)
+    if identifier is not None:
+        column = Organisation.nip if identifier[0] == "nip" else Organisation.krs
+        rows = await Organisation.select(*_ORG_COLUMNS).where(_VISIBLE, column == identifier[1]).limit(limit)
+        if rows or identifier[0] == "krs":
+            return list(rows)
+        rows = await Organisation.select(*_ORG_COLUMNS).where(_VISIBLE, Organisation.krs == identifier[1])
+        return list(rows)
+    words = search_words(_ID_AT_END.sub("", text).split(" — ")[0])
+    if not words or sum(len(word) for word in words) < 2:
+        return []
+    rows = await (
+        Organisation.select(*_ORG_COLUMNS)
+        .where(_VISIBLE, *name_conditions(words, sqlite=is_sqlite()))
+        .order_by(Organisation.name_search)
+        .limit(200)
+    )
+    needle = " ".join(words)
+
+    def rank(row: dict[str, Any]) -> tuple[Any, ...]:
+        name = row["name_search"]
+        return (0 if name == needle else 1 if name.startswith(needle) else 2, name, row["id"])
+
+    return sorted(rows, key=rank)[:limit]
+
+
+async def find_organisations(text: str, limit: int = LIMIT) -> list[Found]:
+    """Register organisations (not retired) by a word of their name, a NIP or a KRS number."""
+    return await _organisations_labelled(await _organisation_rows(_clean(text), limit))
+
+
+async def organisation_labels(ids: Iterable[int]) -> dict[str, str]:
+    """Id (as text) → the text the form shows for it, retired ones included (a report may name one
+    that has since been retired)."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return {}
+    rows = await Organisation.select(*_ORG_COLUMNS).where(Organisation.id.is_in(wanted))
+    return {found.key: found.value for found in await _organisations_labelled(list(rows))}
+
+
+async def resolve_organisation(text: str) -> Resolved:
+    """The one organisation a typed text names: "(id 17)" at the end, an id, a NIP or KRS, or a
+    name that fits only one organisation of the register."""
+    text = _clean(text)
+    by_id = _ID_AT_END.search(text)
+    if by_id or (text.isdigit() and len(text) < 10):
+        number = int(by_id.group(1) if by_id else text)
+        row = await Organisation.select(Organisation.id).where(Organisation.id == number).first()
+        if row is None:
+            return Resolved(None, f"Nie ma w rejestrze organizacji o id {number}.")
+        return Resolved(str(number))
+    identifier = _identifier(text)
+    rows = await _organisation_rows(text, 50)
+    if identifier is not None and not rows:
+        kind = "NIP" if identifier[0] == "nip" else "KRS"
+        return Resolved(None, f"W rejestrze nie ma organizacji o numerze {kind} {identifier[1]}.")
+    needle = " ".join(search_words(text))
+    exact = [row for row in rows if row["name_search"] == needle]
+    candidates = exact or rows
+    if len(candidates) == 1:
+        return Resolved(str(candidates[0]["id"]))
+    if not candidates:
+        if len(needle) < 2:
+            return Resolved(None, "Wpisz co najmniej dwie litery nazwy, NIP albo numer KRS.")
+        return Resolved(
+            None,
+            f"W rejestrze nie znaleziono organizacji „{text}”. Wpisz inne słowo z nazwy, NIP albo KRS.",
+        )
+    shown = await _organisations_labelled(candidates[:5])
+    more = f" i inne ({len(candidates)} pasujących)" if len(candidates) > 5 else ""
+    return Resolved(
+        None,
+        f"„{text}” pasuje do kilku organizacji: "
+        + "; ".join(found.value for found in shown)
+        + f"{more}. Wybierz jedną z podpowiedzi albo wpisz jej NIP.",
+    )
