@@ -3,7 +3,7 @@ a person types, label stored codes and ids for the form, and resolve a typed tex
 
 A person types "lodz" or "Łódź" (names are matched folded, `ses.text.fold`), a NIP or a KRS
 number, or picks a suggestion; a suggestion's text ends with its code or id in brackets ("Łódź —
-gmina miejska, powiat Łódź (1061011)", "Fundacja Razem — NIP 956-… (id 17)"), so the form works
+gmina miejska (1061011)", "Fundacja Razem (id 17)"), so the form works
 the same with or without the page's script: the server resolves whatever text arrives, and a text
 that names nothing, or more than one thing, is a field error in Polish listing the candidates.
 
@@ -77,7 +77,8 @@ def _powiat_words(row: dict[str, Any]) -> str:
     return f"{row['name']} — {row['type_label']}"
 
 
-async def _parents(codes: Iterable[str]) -> dict[str, dict[str, Any]]:
+async def _parents(given: Iterable[str]) -> dict[str, dict[str, Any]]:
+    codes = list(given)
     wanted = sorted({code[:4] for code in codes if len(code) == 7} | {code[:2] for code in codes})
     if not wanted:
         return {}
@@ -128,8 +129,9 @@ async def _territories_labelled(rows: list[dict[str, Any]]) -> list[Found]:
     parents = await _parents(row["code"] for row in rows)
     out = []
     for row in rows:
-        label = _territory_label(row, parents)
-        out.append(Found(key=row["code"], value=label, label=label))
+        short = _powiat_words(row) if row["level"] == "powiat" else f"{row['name']} — {row['type_label']}"
+        value = f"{short} ({row['code']})"
+        out.append(Found(key=row["code"], value=value, label=_territory_label(row, parents)))
     return out
 
 
@@ -228,9 +230,9 @@ async def _organisations_labelled(rows: list[dict[str, Any]]) -> list[Found]:
         known = (
             f"NIP {_format_nip(row['nip'])}" if row["nip"] else (f"KRS {row['krs']}" if row["krs"] else "")
         )
-        value = f"{row['name']}{' — ' + known if known else ''} (id {row['id']})"
-        details = [_KIND_LABELS.get(row["kind"], row["kind"]), names.get(row["gmina_code"], "")]
-        label = f"{value} · {', '.join(d for d in details if d)}"
+        value = f"{row['name']} (id {row['id']})"
+        details = [known, _KIND_LABELS.get(row["kind"], row["kind"]), names.get(row["gmina_code"], "")]
+        label = f"{row['name']} — {', '.join(d for d in details if d)}"
         out.append(Found(key=str(row["id"]), value=value, label=label))
     return out
 

@@ -88,3 +88,37 @@ async def resolved(definition: Definition, values: FormValues) -> tuple[FormValu
         else:
             holder[key] = answer.key
     return out, problems
+
+
+async def shown_names(
+    definition: Definition, data: dict[str, object] | None
+) -> dict[tuple[str | None, str], dict[str, str]]:
+    """For a report page: (table or None, column) → {stored code or id: its name}."""
+    values = FormValues(
+        fields={
+            n.name: str((data or {}).get(n.name) or "") for n in named_inputs(definition) if n.table is None
+        },
+        tables={
+            table.name: [
+                {c.name: str(row.get(c.name) or "") for c in table.columns}
+                for row in (data or {}).get(table.name) or []  # type: ignore[attr-defined]
+                if isinstance(row, dict)
+            ]
+            for table in definition.tables
+        },
+    )
+    before = copy.deepcopy(values)
+    await labelled(definition, values)
+    out: dict[tuple[str | None, str], dict[str, str]] = {}
+    for named in named_inputs(definition):
+        if named.table is None:
+            pairs = [(before.fields.get(named.name, ""), values.fields.get(named.name, ""))]
+        else:
+            pairs = [
+                (old.get(named.name, ""), new.get(named.name, ""))
+                for old, new in zip(
+                    before.tables.get(named.table, []), values.tables.get(named.table, []), strict=True
+                )
+            ]
+        out[(named.table, named.name)] = {old: new for old, new in pairs if old}
+    return out

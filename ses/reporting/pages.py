@@ -505,7 +505,10 @@ async def _report_page(
         "needs_comment": {a for a, t in TRANSITIONS.items() if t.needs_comment},
         "state_labels": _state_labels(),
         "choice_label": form.choice_label,
+        "column_label": form.column_label,
         "text_of": form.text_of,
+        "names": await named_inputs.shown_names(definition, report["data"]),
+        "unit_of": _units(definition),
         **problems,
     }
     return page(request, "reporting/report.html.j2", status_code, **{**base, **context})

@@ -34,7 +34,8 @@ async def test_lodz_is_found_without_polish_letters(client, owes):
     assert answer.status_code == 200, answer.text
     first = answer.json()[0]
     assert first["key"] == "1061011"
-    assert first["value"].startswith("Łódź — gmina miejska") and first["value"].endswith("(1061011)")
+    assert first["value"] == "Łódź — gmina miejska (1061011)"
+    assert first["label"] == "Łódź — gmina miejska, miasto na prawach powiatu, woj. łódzkie (1061011)"
     powiats = await client.get(
         f"{URL}/territories", params={"q": "torunski", "level": "powiat"}, headers=owes.headers
     )
@@ -48,7 +49,11 @@ async def test_organisations_are_found_by_a_word_a_nip_or_a_krs(client, staff, o
         await client.get(f"{URL}/organisations", params={"q": "chleb lodzki"}, headers=owes.headers)
     ).json()
     assert [row["key"] for row in by_word] == [str(chleb["id"])]
-    assert by_word[0]["value"] == f"Spółdzielnia Socjalna Chleb Łódzki — NIP 526-025-02-74 (id {chleb['id']})"
+    assert by_word[0]["value"] == f"Spółdzielnia Socjalna Chleb Łódzki (id {chleb['id']})"
+    assert by_word[0]["label"].startswith(
+        "Spółdzielnia Socjalna Chleb Łódzki — NIP 526-025-02-74, spółdzielnia"
+    )
+    assert by_word[0]["label"].endswith("Toruń")
     by_nip = (
         await client.get(f"{URL}/organisations", params={"q": "526-025-02-74"}, headers=owes.headers)
     ).json()

@@ -471,3 +471,50 @@ async def test_a_period_still_running_is_kept_as_a_draft_when_submitted(people):
     assert "Zapisano wersję roboczą, ale sprawozdania nie złożono" in submit.text
     view = await a.get(f"/raporty/{draft}")
     assert "Nowa uwaga" in view.text and re.search(r'id="report-state">wersja robocza<', view.text)
+
+
+async def test_names_are_resolved_without_scripts_and_a_wrong_name_stores_nothing(people):
+    """Without JavaScript a person types names; the server finds the gmina, the powiat and the
+    organisation, and a name that fits several is refused next to the field, the text kept."""
+    a, ps = people["a"], people["ps"]
+    named = {
+        "t.supported_pes.0.powiat_code": "torunski",
+        "t.jobs.0.ps_organisation_id": "spoldzielnia socjalna formularz",
+        "t.grants.0.recipient_organisation_id": ps["name"],
+        "n.new_entities": "1",
+        "t.new_entities.0.entity": "pes",
+        "t.new_entities.0.name": "Fundacja Nowa",
+        "t.new_entities.0.kind": "foundation",
+        "t.new_entities.0.gmina_code": "Kłodzko",  # two gminas of that name
+        "t.new_entities.0.nip": "5260250274",
+        "t.new_entities.0.created_on": (PERIOD.start + timedelta(days=3)).isoformat(),
+        "f.new_pes_created": "1",
+    }
+    before = await stored_reports()
+    bad = await a.post("/raporty/nowy", filled(ps["id"], **named, action="save"))
+    assert bad.status_code == 422
+    problem = field_error(bad.text, "t.new_entities.0.gmina_code")
+    assert "kilku gmin" in problem and "0208021" in problem and "0208072" in problem
+    assert "Nowe PES i PS utworzone przy wsparciu OWES, wiersz 1: Gmina siedziby:" in bad.text
+    assert input_value(bad.text, "t.new_entities.0.gmina_code") == "Kłodzko"
+    assert input_value(bad.text, "t.supported_pes.0.powiat_code") == "torunski"
+    assert await stored_reports() == before
+
+    good = await a.post(
+        "/raporty/nowy", filled(ps["id"], **{**named, "t.new_entities.0.gmina_code": "lodz"}, action="save")
+    )
+    report_id = report_id_of(good)
+    stored = await a.http.get(f"/api/v1/reports/{report_id}", headers={"Accept": "application/json"})
+    data = stored.json()["data"]
+    assert data["supported_pes"][0]["powiat_code"] == "0415"
+    assert data["new_entities"][0]["gmina_code"] == "1061011"
+    assert data["jobs"][0]["ps_organisation_id"] == ps["id"]
+    assert data["grants"][0]["recipient_organisation_id"] == ps["id"]
+
+    # The form of the stored report and the report page show names, not codes and ids.
+    edit = await a.get(f"/raporty/{report_id}/edycja")
+    assert input_value(edit.text, "t.new_entities.0.gmina_code") == "Łódź — gmina miejska (1061011)"
+    assert input_value(edit.text, "t.jobs.0.ps_organisation_id") == f"{ps['name']} (id {ps['id']})"
+    view = await a.get(f"/raporty/{report_id}")
+    assert "powiat toruński (0415)" in view.text and f"{ps['name']} (id {ps['id']})" in view.text
+    assert "3 podmioty" in view.text and "1 podmiot<" in view.text

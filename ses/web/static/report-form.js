@@ -47,9 +47,13 @@
   function place() {
     if (!owner) { return; }
     var box = owner.getBoundingClientRect();
-    list.style.left = Math.max(4, Math.min(box.left, window.innerWidth - list.offsetWidth - 4)) + "px";
-    list.style.top = box.bottom + 2 + "px";
+    var below = window.innerHeight - box.bottom - 6;
+    var above = box.top - 6;
+    var room = below >= 160 || below >= above ? below : above;
+    list.style.maxHeight = Math.max(96, Math.min(room, 256)) + "px";
     list.style.minWidth = Math.min(box.width, window.innerWidth - 8) + "px";
+    list.style.left = Math.max(4, Math.min(box.left, window.innerWidth - list.offsetWidth - 4)) + "px";
+    list.style.top = (room === below ? box.bottom + 2 : Math.max(4, box.top - list.offsetHeight - 2)) + "px";
   }
   function close() {
     list.hidden = true;
