@@ -51,7 +51,7 @@ async def test_organisations_are_found_by_a_word_a_nip_or_a_krs(client, staff, o
     assert [row["key"] for row in by_word] == [str(chleb["id"])]
     assert by_word[0]["value"] == f"Spółdzielnia Socjalna Chleb Łódzki (id {chleb['id']})"
     assert by_word[0]["label"].startswith(
-        "Spółdzielnia Socjalna Chleb Łódzki — NIP 526-025-02-74, spółdzielnia"
+        "Spółdzielnia Socjalna Chleb Łódzki — NIP 526-025-02-74, stowarzyszenie"
     )
     assert by_word[0]["label"].endswith("Toruń")
     by_nip = (
