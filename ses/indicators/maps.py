@@ -2,10 +2,12 @@
 
 Only what a map needs travels: each feature keeps its TERYT code and name, coordinates are rounded
 to 4 decimals (about 10 m, far below what a screen shows) — a voivodeship's gminas are a few
-hundred kilobytes. Answers are kept per (level, prefix) for the life of the process."""
+hundred kilobytes, and gzipped for clients that accept it (the country's 2,477 gminas: 0.85 MB, about
+a quarter of that gzipped). Answers are kept per (level, prefix) for the life of the process."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from functools import lru_cache
 from typing import Any
@@ -59,3 +61,8 @@ def map_geojson(level: str, within: str) -> bytes:
             }
         )
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":")).encode()
+
+
+@lru_cache(maxsize=64)
+def map_geojson_gzipped(level: str, within: str) -> bytes:
+    return gzip.compress(map_geojson(level, within), compresslevel=6)

@@ -25,7 +25,7 @@ from ses.errors import DomainError
 from ses.extensions import installed
 from ses.indicators import cache, downloads, meeting_report, services
 from ses.indicators.display import formatted, name, no_data, number, progress, verdict
-from ses.indicators.maps import map_geojson
+from ses.indicators.maps import map_geojson, map_geojson_gzipped
 from ses.indicators.model import (
     CODE_LENGTH,
     LEVEL_LABELS,
@@ -338,16 +338,18 @@ async def values_xlsx(
 
 
 @get("/panel/granice/{level:str}", guards=[allow(*READERS)], include_in_schema=False)
-async def boundaries(level: FromPath[str], teryt: FromQuery[str] = "") -> Response[bytes]:
+async def boundaries(
+    request: Request[Any, Any, Any], level: FromPath[str], teryt: FromQuery[str] = ""
+) -> Response[bytes]:
     if level not in {lv.value for lv in Level} or not teryt.isdigit() and teryt:
         return Response(
             b'{"type":"FeatureCollection","features":[]}', media_type="application/geo+json", status_code=404
         )
-    return Response(
-        map_geojson(level, teryt),
-        media_type="application/geo+json",
-        headers={"Cache-Control": "private, max-age=3600"},
-    )
+    headers = {"Cache-Control": "private, max-age=3600", "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(map_geojson_gzipped(level, teryt), media_type="application/geo+json", headers=headers)
+    return Response(map_geojson(level, teryt), media_type="application/geo+json", headers=headers)
 
 
 @get("/panel/lista", guards=[allow(*READERS)], include_in_schema=False)

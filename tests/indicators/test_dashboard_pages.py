@@ -102,6 +102,16 @@ async def test_map_assets_are_served_locally_and_small(client, committee):
     assert script.status_code == 200 and "plotly" in script.text[:2000].lower()
 
 
+async def test_the_countrys_gmina_map_travels_gzipped_to_clients_that_accept_it(client, committee):
+    url = "/panel/granice/gmina"
+    plain = await client.get(url, headers={**committee.headers, "Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    zipped = await client.get(url, headers={**committee.headers, "Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and zipped.headers["Vary"] == "Accept-Encoding"
+    assert zipped.num_bytes_downloaded < len(plain.content) / 2 and len(plain.content) < 1_500_000
+    assert zipped.json() == plain.json()  # the client unzipped it
+
+
 async def test_bad_input_reads_as_a_polish_message(client, committee):
     response = await client.get(
         "/panel/wskazniki/pes.total", params={"teryt": "9999"}, headers=committee.headers
