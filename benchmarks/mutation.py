@@ -2,6 +2,8 @@
 
     .venv/bin/python -m benchmarks.mutation network/metrics.py tests/network/test_network_metrics.py
 
+One mutant runs at a time unless `--max-children N` says otherwise (the machine is shared).
+
 mutmut reads its settings from pyproject.toml and writes a `mutants/` tree beside it; to leave
 the project's own file and tree alone, the module's package and the test file are copied into a
 temporary directory with a pyproject.toml of their own, mutmut runs there, and the tally is
@@ -33,8 +35,9 @@ def scratch(module: Path, tests: list[Path], where: Path) -> None:
     test_list = ", ".join(f'"{t}"' for t in tests)
     (where / "pyproject.toml").write_text(
         "[tool.mutmut]\n"
-        f'paths_to_mutate = ["{module}"]\n'
-        f"tests_dir = [{test_list}]\n"
+        f'source_paths = ["{package}"]\n'
+        f'only_mutate = ["{module}"]\n'
+        f"pytest_add_cli_args_test_selection = [{test_list}]\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n',
         encoding="utf-8",
     )
@@ -45,6 +48,7 @@ def main() -> int:
     parser.add_argument("module", type=Path)
     parser.add_argument("tests", type=Path, nargs="+")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    parser.add_argument("--max-children", type=int, default=1, help="mutants run at once (default 1)")
     parser.add_argument("--show", type=int, default=200, help="print the diff of at most this many survivors")
     args = parser.parse_args()
     mutmut = str(Path(sys.executable).with_name("mutmut"))
@@ -52,7 +56,13 @@ def main() -> int:
     try:
         scratch(args.module, args.tests, where)
         env = {**os.environ, "PYTHONPATH": str(where)}
-        subprocess.run([mutmut, "run"], cwd=where, env=env, check=False)
+        subprocess.run(
+            [mutmut, "run", "--max-children", str(args.max_children)],
+            cwd=where,
+            env=env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
         listing = subprocess.run(
             [mutmut, "results", "--all", "true"], cwd=where, env=env, capture_output=True, text=True
         ).stdout

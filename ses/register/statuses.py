@@ -114,6 +114,11 @@ def label(state: str) -> str:
     return STATE_LABELS.get(state, state)
 
 
+def _sentence(text: str) -> str:
+    """`text` opening a sentence: only its first letter raised ("Status CIS", not "Status cis")."""
+    return text[:1].upper() + text[1:]
+
+
 def status_problem(status_type: StatusType, kind: str) -> str | None:
     """Why an organisation of this kind cannot hold this status, or None when it can."""
     if status_type is StatusType.PS:
@@ -130,8 +135,7 @@ def status_problem(status_type: StatusType, kind: str) -> str | None:
     expected = UNIT_STATUS_KIND[status_type]
     if Kind(kind) is not expected:
         return (
-            f"{MACHINES[status_type].label.capitalize()} "
-            f"dotyczy tylko jednostek typu {expected.value.upper()}."
+            f"{_sentence(MACHINES[status_type].label)} dotyczy tylko jednostek typu {expected.value.upper()}."
         )
     return None
 
@@ -152,7 +156,7 @@ def check_transition(status_type: StatusType, current: str, target: str) -> Fiel
     if not allowed:
         return FieldError(
             "to_state",
-            f"{machine.label.capitalize()} w stanie „{label(current)}” jest zamknięty: nie można go zmienić.",
+            f"{_sentence(machine.label)} w stanie „{label(current)}” jest zamknięty: nie można go zmienić.",
         )
     options = ", ".join(f"„{label(s)}” ({s})" for s in sorted(allowed))
     return FieldError(
@@ -222,11 +226,11 @@ def check_extension(
     """An extension of a status with a term: decided while the status was still in force."""
     machine = MACHINES[status_type]
     if not machine.valid_years:
-        problems.add("status_type", f"{machine.label.capitalize()} nie ma terminu: nie przedłuża się go.")
+        problems.add("status_type", f"{_sentence(machine.label)} nie ma terminu: nie przedłuża się go.")
         return
     if state in machine.terminal and state != EXPIRED:
         problems.add(
-            "state", f"{machine.label.capitalize()} w stanie „{label(state)}” nie może być przedłużony."
+            "state", f"{_sentence(machine.label)} w stanie „{label(state)}” nie może być przedłużony."
         )
         return
     if state not in machine.terminal and EXPIRED not in machine.targets(state):
