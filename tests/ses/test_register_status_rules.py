@@ -152,7 +152,10 @@ def test_why_an_organisation_cannot_hold_a_status_is_said():
     assert status_problem(PS, "business") == (
         "Status przedsiębiorstwa społecznego może mieć tylko podmiot ekonomii społecznej."
     )
-    assert "lit. c" in (status_problem(PS, "kis") or "")
+    assert status_problem(PS, "kis") == (
+        "Status przedsiębiorstwa społecznego nie przysługuje podmiotowi z art. 2 pkt 5 lit. c "
+        "(WTZ, ZAZ, CIS, KIS): o status występuje jednostka, która go prowadzi."
+    )
     assert "o status występuje jednostka, która go prowadzi" in (status_problem(PS, "zaz") or "")
     assert status_problem(ZAZ, "wtz") == "Status ZAZ dotyczy tylko jednostek typu ZAZ."
 
@@ -324,3 +327,14 @@ def test_every_wrong_date_is_reported_at_once_with_its_message():
     final = ErrorCollector()
     check_dates(final, today=TODAY, decision_date=None, final_date=date(2027, 1, 1))
     assert final.errors[0].message == "Data uprawomocnienia nie może być z przyszłości."
+
+
+def test_every_change_of_a_ps_status_must_say_why_and_only_a_cis_has_a_term():
+    assert [t for t in StatusType if MACHINES[t].reason_required] == [PS]
+    assert {t: MACHINES[t].valid_years for t in StatusType} == {
+        PS: None,
+        CIS: 5,
+        KIS: None,
+        ZAZ: None,
+        WTZ: None,
+    }
