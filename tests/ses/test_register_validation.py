@@ -81,6 +81,11 @@ def test_a_name_has_at_least_two_characters(name):
     assert problems == {"name": "Nazwa jest wymagana (co najmniej 2 znaki)."}
 
 
+def test_a_two_letter_name_is_enough():
+    out, problems = check(association(name=" Ja "))
+    assert problems == {} and out["name"] == "Ja"
+
+
 def test_spaces_in_a_name_are_collapsed():
     out, problems = check(association(name="  Fundacja   Dobrej\tRoboty "))
     assert problems == {}
@@ -157,6 +162,28 @@ def test_a_name_that_only_contains_such_words_is_an_ordinary_association():
     assert problems == {}
     _, problems = check(association(name="Partia Szachowa Klub Sportowy", kind="business"))
     assert problems == {}  # not a PES of letter e at all: nothing to refuse
+
+
+def test_the_refusal_of_an_excluded_body_says_how_to_enter_it():
+    _, problems = check(association(name="NSZZ"))
+    assert problems == {
+        "name": "Związek zawodowy nie jest podmiotem ekonomii społecznej (art. 2 pkt 5 lit. e ustawy o "
+        "ekonomii społecznej wyłącza związki zawodowe, organizacje pracodawców, partie polityczne, "
+        "samorządy zawodowe i fundacje partii): można go wpisać jako inny podmiot (other), nie jako "
+        "organizację pozarządową."
+    }
+
+
+def test_an_excluded_body_is_recognised_on_an_update_by_its_stored_legal_form():
+    current = {
+        "name": "Ogólnopolskie Porozumienie Pracowników",
+        "kind": "business",
+        "legal_form": "zwiazek_zawodowy",
+    }
+    _, problems = check({"kind": "association"}, current=current)
+    assert set(problems) == {"legal_form"}
+    _, problems = check({"kind": "association", "legal_form": "stowarzyszenie"}, current=current)
+    assert problems == {}
 
 
 def test_an_excluded_body_is_recognised_on_an_update_by_its_stored_name():
