@@ -222,6 +222,36 @@ def label_of(definition: Definition, input_name: str, labels: Mapping[str, str] 
     return (labels or {}).get(input_name, input_name)
 
 
+def _code_words(definition: Definition) -> dict[str, str]:
+    """Codes a definition's messages may name (tables, columns, choices) → words for a person."""
+    words: dict[str, str] = {}
+    for table in definition.tables:
+        words[table.name] = f"„{table.label}”"
+        for column in table.columns:
+            if "_" in column.name or column.name == "entity":
+                words.setdefault(column.name, f"„{column_label(table, column)}”")
+            for choice in column.choices or ():
+                code = str(choice)
+                if code in CHOICE_LABELS and not code.isdigit():
+                    words.setdefault(
+                        code, CHOICE_LABELS[code].upper() if len(code) <= 3 else CHOICE_LABELS[code]
+                    )
+    for spec in definition.fields:
+        if "_" in spec.name:
+            words.setdefault(spec.name, f"„{spec.label}”")
+    return words
+
+
+def in_words(definition: Definition, message: str) -> str:
+    """A rule's message with the codes it names (`tabeli jobs`, `at_risk`, `organisation_id`) put
+    as the form shows them: no English code reaches a person."""
+    words = _code_words(definition)
+    pattern = re.compile(
+        r"(?<![\w„])(" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + r")(?![\w”])"
+    )
+    return pattern.sub(lambda match: words[match.group(1)], message)
+
+
 def problems(
     definition: Definition, errors: Iterable[FieldError], labels: Mapping[str, str] | None = None
 ) -> tuple[list[Problem], dict[str, list[str]]]:
@@ -230,7 +260,8 @@ def problems(
     by_input: dict[str, list[str]] = {}
     for error in errors:
         name = input_of(error.field, definition)
-        message = error.message if error.row is None else f"{error.message} (wiersz pliku {error.row})"
+        text = in_words(definition, error.message)
+        message = text if error.row is None else f"{text} (wiersz pliku {error.row})"
         summary.append(Problem(name, label_of(definition, name, labels), message))
         by_input.setdefault(name, []).append(message)
     return summary, by_input

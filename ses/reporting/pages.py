@@ -612,7 +612,7 @@ async def upload_table(
             form.Problem(
                 e.field,
                 labels.get(e.field, LABELS.get(e.field, e.field)),
-                e.message if e.row is None else f"{e.message} (wiersz pliku {e.row})",
+                form.in_words(definition, e.message) + ("" if e.row is None else f" (wiersz pliku {e.row})"),
             )
             for e in exc.errors
         ]

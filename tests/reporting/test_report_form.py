@@ -121,3 +121,25 @@ def test_choices_have_polish_labels():
     assert form.choice_label(12) == "12 miesięcy"
     assert form.choice_label("unknown_code") == "unknown_code"
     assert form.choice_label(True) == "true"
+
+
+def test_rule_messages_name_no_english_code():
+    """The definition's messages name tables, columns and choices by code; the form words them."""
+    errors = [
+        FieldError("data.new_jobs_total", DEFINITION.rules[1]["message"]),
+        FieldError("data.new_jobs_at_risk", DEFINITION.rules[2]["message"]),
+        FieldError("data.new_pes_created", DEFINITION.rules[4]["message"]),
+        FieldError("data.new_entities.0", DEFINITION.table("new_entities").row_rules[0]["message"]),
+    ]
+    summary, _ = form.problems(DEFINITION, errors)
+    words = [problem.message for problem in summary]
+    assert (
+        words[0]
+        == "Liczba nowych miejsc pracy musi odpowiadać liczbie wierszy w tabeli „Nowe miejsca pracy w PS”."
+    )
+    assert "osoba zagrożona wykluczeniem społecznym lub osoba z niepełnosprawnością" in words[1]
+    assert "„PES czy PS” = PES" in words[2]
+    assert "(„Podmiot z rejestru (jeśli już w nim jest)”)" in words[3]
+    for text in words:
+        for code in ("jobs", "at_risk", "disabled", "new_entities", "entity", "organisation_id", " pes"):
+            assert code not in text, (code, text)
