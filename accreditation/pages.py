@@ -261,7 +261,12 @@ async def _verification_page(
     )
 
 
-@get("/akredytacja/weryfikacje/{verification_id:int}", guards=[allow(*PEOPLE)], include_in_schema=False)
+@get(
+    "/akredytacja/weryfikacje/{verification_id:int}",
+    guards=[allow(*PEOPLE)],
+    include_in_schema=False,
+    query=("ok",),
+)
 async def verification_page(request: Request[Any, Any, Any], verification_id: FromPath[int]) -> Template:
     return await _verification_page(request, _id(verification_id, "weryfikacji"))
 
@@ -625,7 +630,7 @@ async def _opinion_page(
     )
 
 
-@get("/akredytacja/opinie/{opinion_id:int}", guards=[allow(*READERS)], include_in_schema=False)
+@get("/akredytacja/opinie/{opinion_id:int}", guards=[allow(*READERS)], include_in_schema=False, query=("ok",))
 async def opinion_page(request: Request[Any, Any, Any], opinion_id: FromPath[int]) -> Template:
     return await _opinion_page(request, _id(opinion_id, "opinii"))
 

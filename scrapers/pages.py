@@ -74,7 +74,7 @@ async def runs_page(
     )
 
 
-@get("/synchronizacja/{run_id:int}", guards=[allow(Role.STAFF)], include_in_schema=False)
+@get("/synchronizacja/{run_id:int}", guards=[allow(Role.STAFF)], include_in_schema=False, query=("odmowa",))
 async def run_page(
     request: Request[Any, Any, Any],
     run_id: FromPath[int],

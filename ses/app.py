@@ -29,6 +29,7 @@ from ses.web.input_guard import (
     refuse_out_of_range_path_ids,
 )
 from ses.web.problems import EXCEPTION_HANDLERS, record_refusal
+from ses.web.query_guard import refuse_unknown_query
 from ses.web.security import CSRFMiddleware, add_security_headers
 
 WEB = Path(__file__).parent / "web"
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=route_handlers(installed),
         lifespan=[db_lifespan, scheduler_lifespan, *lifespans(installed), heap_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
+        guards=[refuse_unknown_query],
         middleware=[
             DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/schema"]),
             CSRFMiddleware,

@@ -106,7 +106,7 @@ async def _list_page(
     )
 
 
-@get("/dzialania", guards=[allow(*STAFF)], include_in_schema=False)
+@get("/dzialania", guards=[allow(*STAFF)], include_in_schema=False, query=("zapisano",))
 async def activity_list(
     request: Request[Any, Any, Any],
     rok: FromQuery[str] = "",
@@ -136,7 +136,7 @@ async def _activity_page(
     return page(request, "activities/activity.html.j2", status, activity=activity, people=people, **context)
 
 
-@get("/dzialania/{activity_id:int}", guards=[allow(*STAFF)], include_in_schema=False)
+@get("/dzialania/{activity_id:int}", guards=[allow(*STAFF)], include_in_schema=False, query=("zapisano",))
 async def activity_page(request: Request[Any, Any, Any], activity_id: FromPath[int]) -> Template:
     return await _activity_page(request, activity_id)
 
@@ -221,7 +221,7 @@ async def _indicator_page(request: Request[Any, Any, Any], status: int = 200, **
     )
 
 
-@get("/dzialania/wskazniki", guards=[allow(*INDICATOR_READERS)], include_in_schema=False)
+@get("/dzialania/wskazniki", guards=[allow(*INDICATOR_READERS)], include_in_schema=False, query=("zapisano",))
 async def indicator_page(request: Request[Any, Any, Any]) -> Template:
     return await _indicator_page(request)
 
@@ -252,7 +252,7 @@ async def _needs_page(
     return page(request, "activities/needs.html.j2", status, rows=rows, year=year, **context)
 
 
-@get("/dzialania/potrzeby", guards=[allow(*STAFF)], include_in_schema=False)
+@get("/dzialania/potrzeby", guards=[allow(*STAFF)], include_in_schema=False, query=("zapisano",))
 async def needs_page(request: Request[Any, Any, Any], rok: FromQuery[str] = "") -> Template:
     return await _needs_page(request, _year(rok) or date.today().year)
 

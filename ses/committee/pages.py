@@ -141,7 +141,9 @@ async def committee_home(request: Request[Any, Any, Any]) -> Template:
     return await _term_page(request, None)
 
 
-@get("/komitet/kadencje/{term_id:int}", guards=[allow(*READERS)], include_in_schema=False)
+@get(
+    "/komitet/kadencje/{term_id:int}", guards=[allow(*READERS)], include_in_schema=False, query=("zapisano",)
+)
 async def term_page(request: Request[Any, Any, Any], term_id: FromPath[int]) -> Template:
     return await _term_page(request, term_id)
 
@@ -239,7 +241,12 @@ async def _meeting_page(
     return page(request, "committee/meeting.html.j2", status, **{**context, **extra})
 
 
-@get("/komitet/posiedzenia/{meeting_id:int}", guards=[allow(*READERS)], include_in_schema=False)
+@get(
+    "/komitet/posiedzenia/{meeting_id:int}",
+    guards=[allow(*READERS)],
+    include_in_schema=False,
+    query=("zapisano",),
+)
 async def meeting_page(request: Request[Any, Any, Any], meeting_id: FromPath[int]) -> Template:
     return await _meeting_page(request, meeting_id)
 

@@ -53,7 +53,6 @@ from ses.web.context import (
     expected_version,
     page_window,
     principal,
-    refuse_unknown_params,
     split_values,
 )
 
@@ -67,8 +66,8 @@ LIST_PARAMS = frozenset(
 """The query parameters `search` reads (kept next to it; a test checks the two agree)."""
 CACHE_BUSTER = "_"
 """`_=<anything>`: ignored, and the answer is not kept in the page cache (tools that want a fresh
-answer every time; the benchmark's cold shapes). Any other unknown parameter answers 422."""
-EXPORT_PARAMS = LIST_PARAMS - {"sort", "page", "page_size", "facets"}
+answer every time; the benchmark's cold shapes). Any other unknown parameter answers 422
+(ses/web/query_guard.py)."""
 
 
 def _filters(
@@ -145,7 +144,6 @@ class OrganisationController(Controller):
         page_size: FromQuery[int] = 50,
         facets: FromQuery[list[str] | None] = None,
     ) -> OrganisationPage:
-        refuse_unknown_params(request.query_params.keys(), LIST_PARAMS | {CACHE_BUSTER})
         page, page_size = page_window(page, page_size, get_settings().max_page_size)
         filters = _filters(
             kind, pes_letter, legal_form, activity_state, ps_state, unit_state, role,
@@ -185,7 +183,6 @@ class OrganisationController(Controller):
     ) -> Stream:
         """Semicolons and UTF-8 with BOM by default, as a Polish-locale Excel opens them;
         `separator=comma` for tools that expect commas."""
-        refuse_unknown_params(request.query_params.keys(), EXPORT_PARAMS | {"separator"})
         filters = _filters(
             kind, pes_letter, legal_form, activity_state, ps_state, unit_state, role,
             territory, q, krs, nip, regon, modified_after, include_retired,
@@ -221,7 +218,6 @@ class OrganisationController(Controller):
             kind, pes_letter, legal_form, activity_state, ps_state, unit_state, role,
             territory, q, krs, nip, regon, modified_after, include_retired,
         )  # fmt: skip
-        refuse_unknown_params(request.query_params.keys(), EXPORT_PARAMS)
         filters.conditions()
         await queries.check_territories(filters)
         target = await xlsx_file(filters)

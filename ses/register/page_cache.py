@@ -69,6 +69,11 @@ def _db() -> Any:
     return Organisation._meta.db
 
 
+def in_transaction() -> bool:
+    """Whether this task reads inside a database transaction (its own rows: never cached for others)."""
+    return _db().current_transaction.get() is not None
+
+
 def is_sqlite() -> bool:
     return isinstance(_db(), SQLiteEngine)
 

@@ -32,7 +32,7 @@ from ses.register.export import csv_chunks, xlsx_file
 from ses.register.tabular import read_table
 from ses.register.vocab import Channel
 from ses.settings import get_settings
-from ses.web.context import actor_of, principal, refuse_unknown_params
+from ses.web.context import actor_of, principal
 from ses.web.i18n import gettext
 from ses.web.pages import page
 from ses.web.register_list import MULTI, identifier_filters
@@ -209,11 +209,11 @@ async def import_confirm(
     )
 
 
-EXPORT_KNOWN = frozenset((*MULTI, "q", "include_retired", "separator", "lang"))
+EXPORT_QUERY = (*MULTI, "q", "include_retired", "separator")
+"""What the export pages read (ses/web/query_guard.py refuses any other parameter)."""
 
 
 def _export_filters(request: Request[Any, Any, Any]) -> queries.RegisterFilter:
-    refuse_unknown_params(request.query_params.keys(), EXPORT_KNOWN)
     chosen = {
         name: [p.strip() for v in request.query_params.getall(name, []) for p in v.split(",") if p.strip()]
         for name in MULTI
@@ -232,7 +232,7 @@ def _export_filters(request: Request[Any, Any, Any]) -> queries.RegisterFilter:
     return filters
 
 
-@get("/rejestr/eksport.csv", guards=[allow(*READERS)], include_in_schema=False)
+@get("/rejestr/eksport.csv", guards=[allow(*READERS)], include_in_schema=False, query=EXPORT_QUERY)
 async def export_csv_page(request: Request[Any, Any, Any]) -> Stream:
     filters = _export_filters(request)
     await queries.check_territories(filters)
@@ -244,7 +244,7 @@ async def export_csv_page(request: Request[Any, Any, Any]) -> Stream:
     )
 
 
-@get("/rejestr/eksport.xlsx", guards=[allow(*READERS)], include_in_schema=False)
+@get("/rejestr/eksport.xlsx", guards=[allow(*READERS)], include_in_schema=False, query=EXPORT_QUERY)
 async def export_xlsx_page(request: Request[Any, Any, Any]) -> Stream:
     filters = _export_filters(request)
     await queries.check_territories(filters)

@@ -142,7 +142,7 @@ def _login_form(
     return response
 
 
-@get("/login", guards=[allow(Role.PUBLIC)], include_in_schema=False)
+@get("/login", guards=[allow(Role.PUBLIC)], include_in_schema=False, query=("next",))
 async def login_page(request: Request[Any, Any, Any]) -> Template:
     return _login_form(request, request.query_params.get("next", "/"), username="")
 

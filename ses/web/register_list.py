@@ -3,22 +3,25 @@ facets as a form (facet counts with labels and territory names, never codes), so
 
 One search box finds names (Polish letters optional) and identifiers: a NIP, REGON or KRS typed
 there (with or without separators, "PL" or "KRS" prefixes) matches the identifier columns. Unknown
-query parameters answer 422 naming the parameter, as every list does.
+query parameters answer 422 naming the parameter (ses/web/query_guard.py), as on every route.
 """
 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, get
 from litestar.response import Template
+from markupsafe import Markup, escape
 
 from ses.auth.policy import Role, allow
 from ses.errors import FieldError, ValidationFailed
-from ses.register import queries
+from ses.register import page_cache, queries
 from ses.register.statuses import STATE_LABELS
+from ses.register.tables import Organisation
 from ses.register.vocab import (
     ACTIVITY_STATE_LABELS,
     KIND_LABELS,
@@ -27,14 +30,12 @@ from ses.register.vocab import (
 )
 from ses.settings import get_settings
 from ses.territories.services import territory_names
-from ses.web.context import refuse_unknown_params
-from ses.web.i18n import N_, gettext
+from ses.web.i18n import N_, current_language, gettext
 from ses.web.pages import page
 
 READERS = (Role.REVIEWER, Role.STAFF)
 MULTI = ("kind", "pes_letter", "legal_form", "activity_state", "ps_state", "unit_state", "role", "territory")
 SINGLE = ("q", "sort", "page", "page_size", "include_retired")
-KNOWN = frozenset((*MULTI, *SINGLE, "lang", "_"))
 FACETS = ("kind", "activity_state", "ps_state", "unit_state", "pes_letter", "powiat")
 SORT_LABELS = {
     "name": N_("nazwa A–Ż"),
@@ -59,6 +60,24 @@ def labels() -> dict[str, dict[str, str]]:
         "role": ROLE_LABELS,
     }
 
+
+LABELS = labels()
+ROW_COLUMNS = tuple(
+    Organisation._meta.get_column_by_name(name)
+    for name in (
+        "id",
+        "name",
+        "is_owes",
+        "kind",
+        "locality",
+        "gmina_code",
+        "nip",
+        "krs",
+        "ps_state",
+        "activity_state",
+    )
+)
+"""What a row of the list shows (the API's rows carry every column)."""
 
 FILTER_TITLES = {
     "kind": N_("Rodzaj"),
@@ -127,30 +146,14 @@ async def _search(filters: queries.RegisterFilter, q: str, **kwargs: Any) -> dic
     return results[1] if results[0]["total"] == 0 else results[0]
 
 
-@get("/rejestr", guards=[allow(*READERS)], include_in_schema=False)
-async def register_list(request: Request[Any, Any, Any]) -> Template:
-    refuse_unknown_params(request.query_params.keys(), KNOWN)
-    problems: list[FieldError] = []
-    chosen = {name: _values(request, name) for name in MULTI}
-    q = request.query_params.get("q", "").strip()
-    sort = request.query_params.get("sort", "name")
-    if sort not in queries.SORTS:
-        problems.append(FieldError("sort", gettext("Nieznany porządek sortowania.")))
-        sort = "name"
-    page_number = _int(request, "page", 1, problems)
-    page_size = _int(request, "page_size", 50, problems)
-    include_retired = request.query_params.get("include_retired", "") in ("1", "true", "on")
-    if problems:
-        raise ValidationFailed(gettext("Niepoprawne parametry wyszukiwania."), problems)
-    page_size = max(1, min(page_size, get_settings().max_page_size))
-    page_number = max(1, page_number)
-    filters = queries.RegisterFilter(**chosen, include_retired=include_retired)
-    result = await _search(filters, q, sort=sort, page=page_number, page_size=page_size, facets=list(FACETS))
-    names = await territory_names()
-    known = labels()
+def _facet_boxes(
+    counted: dict[str, dict[str, int]], names: dict[str, str], chosen: dict[str, list[str]]
+) -> list[dict[str, Any]]:
+    """The filter boxes: each facet's values with their Polish labels (territory names for powiaty)."""
+    known = LABELS
     facets = []
     for name in FACETS:
-        counts = result["facets"].get(name, {})
+        counts = counted.get(name, {})
         if not counts:
             continue
         param = "territory" if name == "powiat" else name
@@ -168,6 +171,100 @@ async def register_list(request: Request[Any, Any, Any]) -> Template:
             continue
         options.sort(key=lambda o: (-o["count"], o["label"]) if name != "powiat" else (o["label"],))
         facets.append({"name": param, "title": FILTER_TITLES[name], "options": options})
+    return facets
+
+
+def _rows_html(items: list[dict[str, Any]], names: dict[str, str]) -> Markup:
+    """The table's rows. Built here rather than in the template: 50 rows of eight cells through
+    Jinja cost more than the rest of the page's rendering together."""
+    kinds, states = LABELS["kind"], LABELS["activity_state"]
+    out = []
+    for row in items:
+        locality = row["locality"] or ""
+        place = names.get(row["gmina_code"] or "", locality)
+        out.append(
+            f'<tr><td><a href="/rejestr/{int(row["id"])}">{escape(row["name"])}</a>'
+            + (' <span class="tag">OWES</span>' if row["is_owes"] else "")
+            + f"</td><td>{escape(kinds.get(row['kind'], row['kind']))}</td><td>{escape(locality)}"
+            + (f" ({escape(place)})" if place and place != locality else "")
+            + f"</td><td>{escape(row['nip'] or '—')}</td><td>{escape(row['krs'] or '—')}</td>"
+            + f"<td>{escape(STATE_LABELS.get(row['ps_state'] or '', '') or '—')}</td>"
+            + f"<td>{escape(states.get(row['activity_state'], row['activity_state']))}</td></tr>\n"
+        )
+    return Markup("".join(out))
+
+
+def _render_facets(request: Request[Any, Any, Any], facets: list[dict[str, Any]]) -> Markup:
+    template = request.app.template_engine.engine.get_template("register/_facets.html.j2")  # type: ignore[union-attr]
+    return Markup(template.render(facets=facets))
+
+
+class FacetBoxes:
+    """Rendered filter boxes by (register stamp, language, filters), least recently used dropped.
+
+    The boxes of one filter are the same on every page, sort and page size of it; counting their six
+    facets and rendering ~100 options was most of a page's cost. The stamp (the one the list-page
+    cache reads: ses/register/page_cache.py) moves with every committed register write, whichever
+    process made it, so boxes never outlive the counts they show.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[Any, ...], Markup] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...]) -> Markup | None:
+        found = self.entries.get(key)
+        if found is not None:
+            self.entries.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[Any, ...], html: Markup) -> None:
+        self.entries[key] = html
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+FACET_BOXES = FacetBoxes()
+
+
+async def _facet_boxes_key(
+    q: str, chosen: dict[str, list[str]], include_retired: bool
+) -> tuple[Any, ...] | None:
+    """None inside a database transaction: its uncommitted rows are never shown to anyone else."""
+    if page_cache.in_transaction():
+        return None
+    stamp = await page_cache.STAMP.current()
+    return (stamp, current_language(), q, include_retired, tuple(tuple(chosen[name]) for name in MULTI))
+
+
+@get("/rejestr", guards=[allow(*READERS)], include_in_schema=False, query=(*MULTI, *SINGLE))
+async def register_list(request: Request[Any, Any, Any]) -> Template:
+    problems: list[FieldError] = []
+    chosen = {name: _values(request, name) for name in MULTI}
+    q = request.query_params.get("q", "").strip()
+    sort = request.query_params.get("sort", "name")
+    if sort not in queries.SORTS:
+        problems.append(FieldError("sort", gettext("Nieznany porządek sortowania.")))
+        sort = "name"
+    page_number = _int(request, "page", 1, problems)
+    page_size = _int(request, "page_size", 50, problems)
+    include_retired = request.query_params.get("include_retired", "") in ("1", "true", "on")
+    if problems:
+        raise ValidationFailed(gettext("Niepoprawne parametry wyszukiwania."), problems)
+    page_size = max(1, min(page_size, get_settings().max_page_size))
+    page_number = max(1, page_number)
+    filters = queries.RegisterFilter(**chosen, include_retired=include_retired)
+    boxes_key = await _facet_boxes_key(q, chosen, include_retired)
+    facets_html = FACET_BOXES.get(boxes_key) if boxes_key is not None else None
+    result = await _search(
+        filters, q, sort=sort, page=page_number, page_size=page_size,
+        facets=[] if facets_html is not None else list(FACETS), columns=ROW_COLUMNS,
+    )  # fmt: skip
+    names = await territory_names()
+    if facets_html is None:
+        facets_html = _render_facets(request, _facet_boxes(result["facets"], names, chosen))
+        if boxes_key is not None:
+            FACET_BOXES.put(boxes_key, facets_html)
     total = result["total"]
     pages = max(1, -(-total // page_size))
     base = [(k, v) for k in MULTI for v in chosen[k]] + ([("q", q)] if q else [])
@@ -182,25 +279,16 @@ async def register_list(request: Request[Any, Any, Any]) -> Template:
             params.append(("page_size", str(page_size)))
         return "/rejestr?" + urlencode(params)
 
-    rows = [
-        {
-            **row,
-            "kind_label": known["kind"].get(row["kind"], row["kind"]),
-            "state_label": known["activity_state"].get(row["activity_state"], row["activity_state"]),
-            "ps_label": STATE_LABELS.get(row.get("ps_state") or "", ""),
-            "place": names.get(row.get("gmina_code") or "", row.get("locality") or ""),
-        }
-        for row in result["items"]
-    ]
+    rows = _rows_html(result["items"], names)
     export_query = urlencode(base)
     return page(
         request,
         "register/list.html.j2",
         breadcrumbs=[("/rejestr", gettext("Rejestr"))],
         q=q,
-        rows=rows,
+        rows_html=rows,
         total=total,
-        facets=facets,
+        facets_html=facets_html,
         sort=sort,
         sorts=SORT_LABELS,
         page_number=page_number,

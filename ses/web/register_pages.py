@@ -473,7 +473,7 @@ async def _compliance(org_id: int) -> dict[str, Any]:
     return compliance
 
 
-@get("/rejestr/{org_id:int}", guards=[allow(*READERS)], include_in_schema=False)
+@get("/rejestr/{org_id:int}", guards=[allow(*READERS)], include_in_schema=False, query=("komunikat",))
 async def record_page(request: Request[Any, Any, Any], org_id: FromPath[int]) -> Template:
     return await render_record(request, org_id)
 
