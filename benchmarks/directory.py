@@ -238,7 +238,7 @@ def run(engine: str, total: int, seconds: int) -> list[str]:
                 ("hsds gmina, saturated", hsds, False),
             )
             for name, paths, paced in shapes:
-                script = wrk_paths_script(paths, unique_param="n")
+                script = wrk_paths_script(paths, unique_param="_")  # `_`: accepted by every route
                 if paced:
                     # wrk takes one script: the paced variant adds a delay() to the paths script.
                     script.write_text(script.read_text() + wrk_paced_script(1000).read_text())
