@@ -34,6 +34,7 @@ async def index_page(
     poziom: FromQuery[str] = "",
     teryt: FromQuery[str] = "",
     okres: FromQuery[str] = "",
+    zapisano: FromQuery[str] = "",
 ) -> Template:
     region = await region_code()
     level = poziom if poziom in LEVELS else "powiat"
@@ -101,6 +102,7 @@ async def index_page(
         years=_years(period),
         method_label=composite.METHODS.get(table.weighting.method, table.weighting.method),
         breadcrumbs=_crumbs(),
+        notices=[gettext("Zapisano wagi indeksu.")] if zapisano else [],
         **_texts(),
     )
 

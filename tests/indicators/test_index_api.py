@@ -122,3 +122,5 @@ async def test_index_page_and_staff_weights_form(client, staff, committee):
     saved = await client.post("/panel/indeks/wagi", data={**bad, "weight_1": "0,5"}, headers=staff.headers)
     assert saved.status_code == 303, saved.text
     assert await IndexWeighting.count() == 1
+    after = await client.get(saved.headers["location"], headers=staff.headers)
+    assert after.status_code == 200 and "Zapisano wagi indeksu." in after.text
