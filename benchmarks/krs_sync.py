@@ -135,8 +135,10 @@ def main() -> None:
         env = {**os.environ, "SES_KRS_URL": f"http://127.0.0.1:{port}/api/krs", "SES_KRS_RATE": "0"}
         numbers = ",".join(str(o["krs"]) for o in chosen)
         started = time.perf_counter()
+        cpu_before = _children_cpu()
         out = _ses_env(url, env, "sync", "krs", "--numbers", numbers)
         sync_s = time.perf_counter() - started
+        sync_cpu = _children_cpu() - cpu_before  # the command's own CPU (the stand-in is not reaped yet)
         counts = [line.strip() for line in out.splitlines() if line.startswith("  ")][:8]
         # the nightly sync on a fresh run window; requests counted from the stand-in's log size
         before = _request_log_size(port)
@@ -155,6 +157,9 @@ def main() -> None:
         print(f"| end to end, `ses sync krs --numbers` ({len(chosen):,} numbers, local stand-in, "
               "no rate limit) "
               f"| {sync_s:.1f} s = {len(chosen) / sync_s:,.0f} records/s |")  # fmt: skip
+        print("| CPU time of the `ses sync krs` process (user + system; start-up included) "
+              f"| {sync_cpu:.1f} s "
+              f"= {len(chosen) / sync_cpu:,.0f} records per CPU-second |")  # fmt: skip
         print(f"| nightly: bulletin with {len(changed)} register numbers (×2, no leading zeros) + "
               f"{len(outsiders)} others, register of {naive:,} with KRS | {nightly_requests} requests "
               f"(limit {len(changed)} + 24 = {len(changed) + 24}) |")  # fmt: skip
@@ -171,6 +176,13 @@ def main() -> None:
 
 
 _RUNS: list[str] = []
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _ses_env(url: str, env: dict[str, str], *args: str) -> str:

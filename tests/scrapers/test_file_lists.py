@@ -176,10 +176,45 @@ async def test_staff_read_and_change_a_mapping_through_the_api(client, staff, co
     assert report.status == "failed" and "„Nazwa podmiotu”" in report.errors[0]
 
 
-async def test_staff_edit_a_mapping_on_the_page(client, staff):
-    page = await client.get("/synchronizacja/listy/cis-kp", headers=staff.headers)
-    assert page.status_code == 200 and 'value="Nazwa jednostki"' in page.text
-    assert (await client.get("/synchronizacja/listy", headers=staff.headers)).status_code == 200
+async def test_staff_edit_a_mapping_on_the_page(app_tx):
+    import httpx
+
+    from scrapers.file_sources import source
+    from ses.audit.services import Actor
+    from ses.auth.policy import Role
+    from ses.auth.services import create_account
+    from tests.scrapers.test_sync_review import HTML, PASSWORD, _hidden
+
+    await create_account(
+        username="rops.listy", role=Role.STAFF, password=PASSWORD, organisation_id=None,
+        actor=Actor.system("tests"),
+    )  # fmt: skip
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app_tx), base_url="http://testserver"
+    ) as http:
+        form = await http.get("/login", headers=HTML)
+        signed = await http.post(
+            "/login",
+            data={"username": "rops.listy", "password": PASSWORD, "_csrf": _hidden(form.text), "next": "/"},
+            headers=HTML,
+        )
+        assert signed.status_code == 303
+        listing = await http.get("/synchronizacja/listy", headers=HTML)
+        assert "Rejestr CIS, KIS i ZAZ Wojewody Kujawsko-Pomorskiego" in listing.text
+        page = await http.get("/synchronizacja/listy/cis-kp", headers=HTML)
+        assert page.status_code == 200 and 'value="Nazwa jednostki"' in page.text
+        fields = {
+            "_csrf": _hidden(page.text), "version": "0", "name": "Rejestr CIS wojewody", "kind": "cis",
+            "col_name": "Nazwa CIS", "col_gmina": "Gmina", "const_voivodeship": "kujawsko-pomorskie",
+        }  # fmt: skip
+        saved = await http.post("/synchronizacja/listy/cis-kp", data=fields, headers=HTML)
+        assert saved.status_code == 303 and "zapisano" in saved.headers["location"]
+        assert (await source("cis-kp"))["columns"] == {"name": "Nazwa CIS", "gmina": "Gmina"}
+        refused = await http.post(
+            "/synchronizacja/listy/cis-kp", data={**fields, "version": "1", "col_name": ""}, headers=HTML
+        )
+        assert refused.status_code == 422 and "Lista musi wskazywać kolumnę z nazwą" in refused.text
+        assert (await source("cis-kp"))["version"] == 1  # nothing stored
 
 
 def args(*argv: str) -> argparse.Namespace:
