@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from litestar.static_files import create_static_files_router
@@ -9,10 +10,18 @@ from litestar.static_files import create_static_files_router
 from ses import auth_cli, commands
 from ses.auth.api import ROUTES as AUTH_API
 from ses.auth.policy import Role, allow
-from ses.extensions import Extension, NavLink, ScheduledJob
+from ses.extensions import DemoContext, Extension, NavLink, ScheduledJob
 from ses.indicators import api as indicators_api
 from ses.indicators import cli as indicators_cli
-from ses.indicators import index_api, index_pages, programme_api, snapshots, sroi_api, sroi_pages
+from ses.indicators import (
+    index_api,
+    index_pages,
+    programme_api,
+    programme_pages,
+    snapshots,
+    sroi_api,
+    sroi_pages,
+)
 from ses.indicators import pages as indicator_pages
 from ses.indicators.builtin import INDICATORS, PANELS
 from ses.indicators.static_assets import plotly_js, plotly_stylesheet
@@ -28,6 +37,13 @@ from ses.web.i18n import N_
 from ses.web.meta import health, vocab
 
 WEB = Path(__file__).parent / "web"
+
+
+async def _sroi_proxies_demo(_context: DemoContext) -> Sequence[str]:
+    from ses.indicators.demo import load_sroi_proxies
+
+    return await load_sroi_proxies()
+
 
 EXTENSION = Extension(
     name="ses",
@@ -51,6 +67,7 @@ EXTENSION = Extension(
         *indicator_pages.ROUTES,
         *index_pages.ROUTES,
         *sroi_pages.ROUTES,
+        *programme_pages.ROUTES,
         plotly_js,
         plotly_stylesheet,
         create_static_files_router(
@@ -89,6 +106,7 @@ EXTENSION = Extension(
             frozenset({Role.COMMITTEE, Role.STAFF, Role.REVIEWER}),
             order=6,
         ),
+        NavLink("/panel/program", N_("Program regionalny: wskaźniki"), frozenset({Role.STAFF}), order=8),
         NavLink(
             "/panel/sroi",
             N_("Wpływ społeczny (SROI)"),
@@ -99,4 +117,5 @@ EXTENSION = Extension(
     home_sections=(home.recent_register_changes,),
     indicators=INDICATORS,
     dashboard_panels=PANELS,
+    demo=(_sroi_proxies_demo,),
 )

@@ -132,6 +132,11 @@ async def _load_activity() -> list[str]:
     for extension in installed():
         for step in extension.demo:
             lines += await step(context)
+    # Last, over everything the packages brought: the programme's targets and the time series.
+    from ses.indicators.demo import load_indicator_demo
+    from ses.indicators.pages import region_code
+
+    lines += await load_indicator_demo(await region_code())
     return lines
 
 

@@ -14,7 +14,6 @@ from ses.audit.channel import Channel
 from ses.auth.policy import Role, allow
 from ses.errors import DomainError
 from ses.indicators import sroi, sroi_service
-from ses.indicators.display import number
 from ses.indicators.pages import READERS
 from ses.text import pl_number
 from ses.web.context import actor_of
@@ -54,7 +53,8 @@ def pln(value: Any) -> str:
 
 
 def ratio(value: float | None) -> str:
-    return number(value, 2) if value is not None else "—"
+    """Always two decimals (1,50), so ratios line up and compare at a glance."""
+    return f"{value:.2f}".replace(".", ",") if value is not None else "—"
 
 
 def _crumbs(*more: tuple[str, str]) -> list[tuple[str, str]]:
@@ -95,6 +95,7 @@ async def sroi_page(request: Request[Any, Any, Any], analysis_id: FromPath[int])
         pln=pln,
         ratio=ratio,
         pct=lambda v: pl_number(v) + "\u00a0%",
+        num=pl_number,
         method=sroi.METHOD_TEXT,
         sensitivity=sroi.SENSITIVITY_TEXT,
         separation=sroi.SEPARATION_TEXT,

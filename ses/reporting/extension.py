@@ -14,12 +14,15 @@ READERS = frozenset({Role.STAFF, Role.REVIEWER})
 
 async def _demo(context: DemoContext) -> Sequence[str]:
     from ses.reporting.demo import load_reporting_demo
+    from ses.reporting.sroi_demo import load_sroi_demo
 
     reports = await load_reporting_demo(list(context.owes_ids))
+    sroi_lines = await load_sroi_demo(list(context.owes_ids))
     return [
         "Sprawozdania OWES z ośmiu kwartałów: "
         + ", ".join(f"{name} {count}" for name, count in reports.items())
-        + "."
+        + ".",
+        *sroi_lines,
     ]
 
 
