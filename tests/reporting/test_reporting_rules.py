@@ -707,3 +707,150 @@ def test_a_diff_keys_rows_by_every_key_column():
             "after": {"kind": "association", "powiat_code": "0415", "count": 1},
         }
     ]
+
+
+def test_a_decimal_in_scientific_notation_is_stored_written_out():
+    outcome = rules.validate(DEFINITION, quiet_quarter(grants_total_pln="2.5E+3"), CTX)
+    assert outcome.data["grants_total_pln"] == "2500"
+
+
+def test_a_count_or_sum_filters_on_numbers_too_and_names_the_table_before_the_first_dot():
+    followups = {"job_followups": [{"months": 12}, {"months": 6}, {"months": 12}]}
+    assert rules.evaluate({"count": "job_followups", "where": {"months": 12}}, followups) == 2
+    assert rules.evaluate({"sum": "grants.kwota.brutto"}, {"grants": [{"kwota.brutto": "5"}]}) == 5
+
+
+def test_a_draft_with_an_unfinished_follow_up_row_shows_no_rule_problem():
+    row = {"created_period": "2025-Q2", "months": 6, "jobs_kept": 2}
+    assert problems_of({"job_followups": [row]}, draft_ctx()) == {}
+
+
+def small_table(*row_rules: dict, **spec_fields) -> rules.TableSpec:
+    columns = (
+        rules.FieldSpec(name="a", type="integer", required=True),
+        rules.FieldSpec(name="b", type="integer"),
+        rules.FieldSpec(name="c", type="integer"),
+    )
+    return rules.TableSpec(name="t", label="t", columns=columns, row_rules=row_rules, **spec_fields)
+
+
+def file_problems(table: rules.TableSpec, rows: list, **options) -> list[tuple[int | None, str, str]]:
+    problems: list = []
+    rules.validate_table(
+        table,
+        rows,
+        CTX,
+        "quarter",
+        lambda i, c: (f"t.{i}.{c}", i + 2),
+        problems=problems,
+        references=[],
+        **options,
+    )
+    return [(p.row, p.field, p.message) for p in problems]
+
+
+def test_row_rules_without_their_own_message_say_what_is_missing():
+    table = small_table(
+        {"type": "require_any", "columns": ["b", "c"]},
+        {"type": "required_unless", "column": "b", "columns": ["c"]},
+        {"type": "compare", "left": {"add": ["a", 0]}, "op": "<=", "right": 5},
+    )
+    assert file_problems(table, [{"a": 7}]) == [
+        (2, "t.0.b", "Podaj co najmniej jedno z: b, c."),
+        (2, "t.0.c", "Pole jest wymagane."),
+        (2, "t.0.row", "Warunek {'add': ['a', 0]} ≤ 5 nie jest spełniony."),
+    ]
+
+
+def test_problems_of_an_uploaded_table_carry_the_file_line():
+    assert file_problems(small_table(), ["x", {"a": 1, "z": 2}, {"a": "y"}], from_text=True) == [
+        (2, "t.0", "Wiersz tabeli musi być obiektem JSON."),
+        (3, "t.1.z", "Nieznana kolumna."),
+        (4, "t.2.a", "Oczekiwano liczby całkowitej, jest „y”."),
+    ]
+    assert file_problems(small_table(max_rows=1), [{"a": 1}, {"a": 2}]) == [
+        (3, "t.1", "Tabela może mieć najwyżej 1 wierszy.")
+    ]
+
+
+def test_json_table_cells_are_typed_values_not_text():
+    assert file_problems(small_table(), [{"a": "12"}]) == [(2, "t.0.a", "Oczekiwano liczby całkowitej.")]
+
+
+def test_a_row_with_a_wrong_cell_is_not_also_called_a_repeat():
+    services = DEFINITION.table("services")
+    good = {"standard": "reintegration", "sessions": 2, "hours": 4, "participants": 9}
+    assert file_problems(services, [good, {**good, "hours": None}]) == [
+        (3, "t.1.hours", "Pole jest wymagane.")
+    ]
+    assert file_problems(services, [good, {**good, "hours": "dużo"}]) == [
+        (3, "t.1.hours", "Oczekiwano liczby (np. 12.50), jest „dużo”.")
+    ]
+    supported = DEFINITION.table("supported_pes")
+    row = {"kind": "association", "powiat_code": "0463", "count": 4}
+    assert file_problems(supported, [row, row]) == [
+        (3, "t.1.kind", "Powtórzony wiersz dla association, 0463 (jak wiersz 2).")
+    ]
+
+
+def test_every_wrong_field_and_table_of_a_report_is_reported_at_once():
+    data = quiet_quarter(
+        initiative_groups=-1,
+        new_pes_created="dwa",
+        jobs={"ps_organisation_id": 1},
+        grants=[{"recipient_organisation_id": 0, "amount_pln": "100", "purpose": "new_jobs"}],
+    )
+    assert problems_of(data) == {
+        "data.initiative_groups": "Wartość nie może być mniejsza niż 0.",
+        "data.new_pes_created": "Oczekiwano liczby całkowitej.",
+        "data.jobs": "Oczekiwano listy wierszy.",
+        "data.grants.0.recipient_organisation_id": "Id organizacji w rejestrze to dodatnia liczba całkowita.",
+    }
+    outcome = rules.validate(DEFINITION, "treść", CTX)
+    assert outcome.data == {} and outcome.references == []
+
+
+def test_problems_are_named_under_the_prefix_the_caller_gives():
+    problems = rules.validate(DEFINITION, quiet_quarter(new_jobs_total=1), CTX, prefix="report").problems
+    assert [p.field for p in problems] == ["report.new_jobs_total"]
+
+
+def test_rules_of_a_definition_without_messages_or_field_names_still_say_what_is_wrong():
+    definition = parse_definition(
+        {
+            "code": "t",
+            "version": 1,
+            "title": "t",
+            "period_type": "quarter",
+            "fields": [{"name": "a", "type": "integer"}, {"name": "since", "type": "period"}],
+            "tables": {
+                "followups": {
+                    "columns": [
+                        {"name": "created_period", "type": "period"},
+                        {"name": "jobs_created", "type": "integer"},
+                    ]
+                }
+            },
+            "rules": [
+                {"id": "sum", "type": "compare", "left": {"add": ["a", 1]}, "op": "<", "right": 3},
+                {
+                    "id": "prior",
+                    "type": "prior_le",
+                    "table": "followups",
+                    "period_column": "created_period",
+                    "value_column": "jobs_created",
+                },
+            ],
+        }
+    )
+    ctx = rules.Context(period=Q3, today=CTX.today, prior={"prior": {"2024-Q4": Decimal(1)}})
+    outcome = rules.validate(
+        definition,
+        {"a": 2, "since": "2024-q4", "followups": [{"created_period": "2024-Q4", "jobs_created": 3}]},
+        ctx,
+    )
+    assert outcome.data["since"] == "2024-Q4"
+    assert [(p.field, p.message) for p in outcome.problems] == [
+        ("data.", "Reguła niespełniona. (3 < 3 nie jest prawdą)"),
+        ("data.followups.0.jobs_created", "Reguła niespełniona. (wykazano wtedy 1)."),
+    ]
