@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
 from ses.audit.channel import Channel
@@ -29,9 +29,10 @@ def _crumbs() -> list[tuple[str, str]]:
     return [("/panel", gettext("Panel RKRES")), ("", gettext("Program regionalny: wczytanie wskaźników"))]
 
 
-async def _programme_page(request: Request[Any, Any, Any], status: int = 200, **extra: Any) -> Template:
+async def _programme_page(
+    request: Request[Any, Any, Any], status: int = 200, loaded: str = "", **extra: Any
+) -> Template:
     current = await programme_store.programme_indicators(services.catalogue())
-    loaded = request.query_params.get("wczytano", "")
     return page(
         request,
         "panel/programme.html.j2",
@@ -50,7 +51,9 @@ async def _programme_page(request: Request[Any, Any, Any], status: int = 200, **
             for ind in current.values()
         ],
         columns=sorted(programme.COLUMNS),
-        notices=[gettext("Wczytano program: %(n)s wskaźników.", n=loaded)] if loaded.isdigit() else [],
+        notices=[gettext("Wczytano program regionalny (wskaźników: %(n)s).", n=loaded)]
+        if loaded.isdigit()
+        else [],
         breadcrumbs=_crumbs(),
         **extra,
     )
@@ -61,8 +64,8 @@ def _error_rows(exc: DomainError) -> list[dict[str, Any]]:
 
 
 @get("/panel/program", guards=[allow(Role.STAFF)], include_in_schema=False)
-async def programme_page(request: Request[Any, Any, Any]) -> Template:
-    return await _programme_page(request)
+async def programme_page(request: Request[Any, Any, Any], wczytano: FromQuery[str] = "") -> Template:
+    return await _programme_page(request, loaded=wczytano)
 
 
 @post(

@@ -41,5 +41,9 @@ async def test_preview_confirm_and_bad_files(client, staff, committee):
     done = await client.post("/panel/program/potwierdz", data={"token": token}, headers=staff.headers)
     assert done.status_code == 303 and done.headers["location"] == "/panel/program?wczytano=1"
     assert await ProgrammeIndicator.count() == 1
-    page = await client.get("/panel/program", headers=staff.headers)
-    assert "Aktywne PS" in page.text
+    page = await client.get(done.headers["location"], headers=staff.headers)
+    assert (
+        page.status_code == 200
+        and "Wczytano program regionalny (wskaźników: 1)." in page.text
+        and "Aktywne PS" in page.text
+    )
