@@ -3,8 +3,8 @@
 "1 podmiot, 2 podmioty, 5 podmiotów": the forms come from the gettext catalogs (Polish has three;
 `ses/web/locale/pl/…/messages.po`), asked for 1, 2 and 5 — the three Polish forms, and in English
 the singular and twice the plural — so the page's script picks the form as the number changes
-with the same rule as gettext's Polish `Plural-Forms`. A fraction ("3,5 godziny") takes the
-genitive singular, which for the units here is the 2–4 form.
+with the same rule as gettext's Polish `Plural-Forms`. A fraction takes the genitive singular:
+the 2–4 form for most units here ("3,5 godziny"), its own word where it differs ("0,5 etatu").
 
 The units of a field come from its definition (`unit: podmioty`); published definitions never
 change, so numbers the first definition left without a unit get theirs from `FIELD_UNITS`.
@@ -29,9 +29,12 @@ UNITS: dict[str, Callable[[int], str]] = {
     "wnioski": lambda n: ngettext("wniosek", "wniosków", n),
     "przypadki": lambda n: ngettext("przypadek", "przypadków", n),
     "PLN": lambda n: gettext("zł"),
-    "etat": lambda n: gettext("etatu (1 = pełny etat)"),
+    "etat": lambda n: ngettext("etat", "etatów", n),
 }
 """Unit (as a definition names it) → its word for a count."""
+
+FRACTIONS: dict[str, Callable[[], str]] = {"etat": lambda: gettext("etatu")}
+"""Units whose word for a fraction ("0,5 etatu") is not their 2–4 form."""
 
 FIELD_UNITS = {
     "ps_applications_supported": "wnioski",
@@ -49,18 +52,19 @@ FIELD_UNITS = {
 
 @dataclass(frozen=True)
 class UnitForms:
-    """The unit's words for 1, 2 and 5, and the one for the number typed (`shown`)."""
+    """The unit's words for 1, 2, 5 and a fraction, and the one for the number typed (`shown`)."""
 
     one: str
     few: str
     many: str
+    fraction: str
     shown: str
 
 
 def form_index(number: Decimal) -> int:
-    """gettext's Polish rule (0: one, 1: few, 2: many); fractions take the few form."""
+    """gettext's Polish rule (0: one, 1: few, 2: many), and 3 for a fraction."""
     if number != number.to_integral_value():
-        return 1
+        return 3
     n = abs(int(number))
     if n == 1:
         return 0
@@ -85,8 +89,9 @@ def unit_of(spec: FieldSpec, table: str | None, value: str) -> UnitForms | None:
     key = FIELD_UNITS.get(f"{table}.{spec.name}" if table else spec.name) or spec.unit
     word = UNITS.get(key or "")
     if word is None:
-        return None if key is None else UnitForms(key, key, key, key)
-    forms = (word(1), word(2), word(5))
+        return None if key is None else UnitForms(key, key, key, key, key)
+    fraction = FRACTIONS.get(key or "")
+    forms = (word(1), word(2), word(5), fraction() if fraction else word(2))
     number = number_of(value) if value else None
     shown = forms[2] if number is None else forms[form_index(number)]
     return UnitForms(*forms, shown=shown)

@@ -143,3 +143,22 @@ def test_rule_messages_name_no_english_code():
     for text in words:
         for code in ("jobs", "at_risk", "disabled", "new_entities", "entity", "organisation_id", " pes"):
             assert code not in text, (code, text)
+
+
+def test_units_take_the_polish_form_of_their_number():
+    from ses.reporting import units
+    from ses.reporting.model import FieldSpec
+
+    count = FieldSpec(name="count", type="integer", unit="podmioty")
+    shown = [units.unit_of(count, None, typed).shown for typed in ("1", "2", "5", "12", "22", "104", "")]
+    assert shown == ["podmiot", "podmioty", "podmiotów", "podmiotów", "podmioty", "podmioty", "podmiotów"]
+    fte = DEFINITION.table("jobs").column("fte")
+    assert [units.unit_of(fte, "jobs", typed).shown for typed in ("1", "0,5")] == ["etat", "etatu"]
+    hours = DEFINITION.table("services").column("hours")
+    assert [units.unit_of(hours, "services", typed).shown for typed in ("1", "3,5", "5")] == [
+        "godzina",
+        "godziny",
+        "godzin",
+    ]
+    assert units.unit_of(DEFINITION.field("grants_total_pln"), None, "12,50").shown == "zł"
+    assert units.unit_of(DEFINITION.table("job_followups").column("months"), "job_followups", "6") is None

@@ -127,7 +127,10 @@ def test_owes_names_a_gmina_and_an_organisation_and_sends_the_report(live_server
     pick(page, "#in-t-jobs-0-ps_organisation_id", f"lodzki chleb {word}", f"Łódzki Chleb {word}")
     assert page.input_value("#in-t-jobs-0-ps_organisation_id").endswith(f"(id {ids['ps']})")
     page.select_option("#in-t-jobs-0-person_category", "at_risk")
+    page.fill("#in-t-jobs-0-fte", "0,5")
+    assert page.inner_text("#in-t-jobs-0-fte-unit") == "etatu"
     page.fill("#in-t-jobs-0-fte", "1")
+    assert page.inner_text("#in-t-jobs-0-fte-unit") == "etat"
     page.select_option("#in-t-jobs-0-contract_type", "employment")
     page.fill("#in-t-jobs-0-started_on", day)
 

@@ -15,7 +15,7 @@
     var compact = text.replace(/[\s\u00a0]/g, "").replace(",", ".");
     if (!/^[-+]?\d+(\.\d+)?$/.test(compact)) { return 2; }
     var number = Number(compact);
-    if (number !== Math.floor(number)) { return 1; }  // a fraction: "3,5 godziny"
+    if (number !== Math.floor(number)) { return 3; }  // a fraction: "3,5 godziny", "0,5 etatu"
     var n = Math.abs(number);
     if (n === 1) { return 0; }
     if (n % 10 >= 2 && n % 10 <= 4 && !(n % 100 >= 12 && n % 100 <= 14)) { return 1; }
@@ -24,7 +24,8 @@
   function showUnit(input) {
     var unit = document.getElementById(input.getAttribute("data-unit"));
     if (!unit) { return; }
-    var forms = [unit.getAttribute("data-one"), unit.getAttribute("data-few"), unit.getAttribute("data-many")];
+    var forms = [unit.getAttribute("data-one"), unit.getAttribute("data-few"), unit.getAttribute("data-many"),
+      unit.getAttribute("data-fraction")];
     unit.textContent = forms[formIndex(input.value.trim())];
   }
   form.addEventListener("input", function (event) {
