@@ -326,7 +326,7 @@ def main() -> int:
             encoding = answer.headers.get("content-encoding", "uncompressed")
             print(
                 f"| gmina map data, {label}, over the wire | {answer.num_bytes_downloaded / 1e6:.2f} MB "
-                f"({len(answer.content) / 1e6:.2f} MB {encoding}) |"
+                f"({len(answer.content) / 1e6:.2f} MB unzipped; sent {encoding}) |"
             )
         print(f"| meeting report (DOCX), first request / again | {report_cold:.2f} / {report_warm:.2f} s |")
         print(f"\nload average (1, 5, 15 min) before: {load_before}, after: {load_after}")
