@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, patch, post, put
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import ValidationException
 from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
@@ -36,6 +35,7 @@ from ses.audit.services import history
 from ses.auth.policy import Principal, Role, allow
 from ses.errors import FieldError, NotFound, ValidationFailed
 from ses.settings import get_settings
+from ses.uploads import file_from
 from ses.web.context import actor_of, expected_version, page_window, principal
 from ses.web.problems import validation_error_handler
 
@@ -330,11 +330,7 @@ class AccreditationController(Controller):
         code: FromPath[str],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[dict[str, Any]]:
-        upload = data.get("file") if isinstance(data, dict) else None
-        if not isinstance(upload, UploadFile):
-            raise ValidationFailed(
-                "Brak pliku.", [FieldError("file", "Wyślij plik w polu formularza „file”.")]
-            )
+        upload = file_from(data, ("file",))
         content = await upload.read()
         viewer = _viewer(request)
         filename = upload.filename or "plik"

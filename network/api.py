@@ -7,7 +7,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery, JSONBody, Parameter
@@ -30,11 +29,11 @@ from network.schemas import (
     SurveyCreate,
     SurveyScores,
 )
+from ses import uploads
 from ses.audit.channel import Channel
 from ses.auth.policy import Role, allow
 from ses.idempotency import make_key
 from ses.register.schemas import ImportReport
-from ses.register.tabular import read_table
 from ses.settings import get_settings
 from ses.web.context import actor_of, expected_version, page_window, principal, split_values
 
@@ -135,16 +134,17 @@ class RelationController(Controller):
         "/import",
         guards=[allow(Role.STAFF)],
         summary="Import relations from CSV or XLSX (all rows or none)",
-        request_max_body_size=64 * 1024 * 1024,
+        request_max_body_size=uploads.body_limit(),
     )
     async def import_file(
         self,
         request: Request[Any, Any, Any],
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
         dry_run: FromQuery[bool] = False,
         encoding: FromQuery[str | None] = None,
     ) -> ImportReport:
-        table = read_table(await data.read(), data.filename or "", encoding)
+        upload = await uploads.read_upload(data)
+        table = await uploads.parse_table(upload.content, upload.filename, encoding)
         result = await relations.import_relations(
             table.rows, table.header, actor_of(request, Channel.IMPORT), dry_run=dry_run
         )

@@ -77,13 +77,13 @@ async def _import(args: argparse.Namespace) -> int:
     from network.relations import import_relations
     from ses.audit.channel import Channel
     from ses.audit.services import Actor
-    from ses.register.tabular import read_table
+    from ses.uploads import operator_limits, read_table
 
     path = Path(args.file)
     if not path.is_file():
         print(f"Nie ma pliku {path}.", file=sys.stderr)
         return 2
-    table = read_table(path.read_bytes(), path.name, args.encoding)
+    table = read_table(path.read_bytes(), path.name, args.encoding, operator_limits())
     actor = Actor(label=f"cli:{os.environ.get('USER', 'operator')}", channel=Channel.IMPORT)
     result = await import_relations(table.rows, table.header, actor, dry_run=args.dry_run)
     if result["dry_run"]:

@@ -75,7 +75,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ses.audit.services import Actor
     from ses.errors import ValidationFailed
     from ses.register import import_plan
-    from ses.register.tabular import read_table
+    from ses.uploads import operator_limits, read_table
 
     path = Path(args.file)
     if not path.is_file():
@@ -85,7 +85,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     async def run() -> int:
         await migrate(territories=True)
         try:
-            table = read_table(path.read_bytes(), path.name, args.encoding)
+            table = read_table(path.read_bytes(), path.name, args.encoding, operator_limits())
             started = time.monotonic()
             actor = Actor(label=f"cli:{os.environ.get('USER', 'operator')}", channel=Channel.IMPORT)
             if args.dry_run:

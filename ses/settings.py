@@ -28,6 +28,15 @@ class Settings:
     default_page_size: int = 50
     max_request_bytes: int = 2 * 1024 * 1024
     max_upload_bytes: int = 25 * 1024 * 1024
+    upload_max_rows: int = 250_000
+    """Rows of an uploaded table, empty rows of a sheet included."""
+    upload_max_columns: int = 200
+    upload_max_unpacked_bytes: int = 512 * 1024 * 1024
+    """An uploaded XLSX unpacked: all its parts together, and any one worksheet."""
+    upload_max_part_bytes: int = 16 * 1024 * 1024
+    """Any other part of an uploaded XLSX unpacked (document properties, styles)."""
+    upload_max_seconds: float = 120.0
+    """Time to read one uploaded file."""
     scheduler_enabled: bool = False
     external_jobs: bool = True
     """Schedule the jobs that call public registers' APIs (`ScheduledJob.reaches_outside`)."""
@@ -79,6 +88,13 @@ class Settings:
             max_page_size=int(env.get("SES_MAX_PAGE_SIZE", "200")),
             max_request_bytes=int(env.get("SES_MAX_REQUEST_BYTES", str(2 * 1024 * 1024))),
             max_upload_bytes=int(env.get("SES_MAX_UPLOAD_BYTES", str(25 * 1024 * 1024))),
+            upload_max_rows=int(env.get("SES_UPLOAD_MAX_ROWS", str(cls.upload_max_rows))),
+            upload_max_columns=int(env.get("SES_UPLOAD_MAX_COLUMNS", str(cls.upload_max_columns))),
+            upload_max_unpacked_bytes=int(
+                env.get("SES_UPLOAD_MAX_UNPACKED_BYTES", str(cls.upload_max_unpacked_bytes))
+            ),
+            upload_max_part_bytes=int(env.get("SES_UPLOAD_MAX_PART_BYTES", str(cls.upload_max_part_bytes))),
+            upload_max_seconds=float(env.get("SES_UPLOAD_MAX_SECONDS", str(cls.upload_max_seconds))),
             scheduler_enabled=_flag("SES_SCHEDULER", False),
             external_jobs=_flag("SES_EXTERNAL_JOBS", True),
             secure_cookies=_flag("SES_SECURE_COOKIES", False),

@@ -8,14 +8,13 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 
 from ses.auth.policy import Role, allow
 from ses.committee import minutes, services
 from ses.committee.schemas import AttendanceIn, MeetingIn, MemberIn, MemberLeave, ResolutionIn, TermIn
-from ses.errors import FieldError, ValidationFailed
+from ses.uploads import file_from
 from ses.web.context import actor_of, expected_version, principal
 
 READERS = (Role.COMMITTEE, Role.STAFF)
@@ -154,9 +153,7 @@ class CommitteeController(Controller):
         meeting_id: FromPath[int],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[Any]:
-        upload = data.get("file")
-        if not isinstance(upload, UploadFile):
-            raise ValidationFailed("Dołącz plik dokumentu.", [FieldError("file", "Brak pliku w formularzu.")])
+        upload = file_from(data, ("file",))
         content = await upload.read()
         row = await services.add_document(
             meeting_id,

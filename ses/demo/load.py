@@ -22,7 +22,7 @@ from ses.extensions import DemoContext, installed
 from ses.register import obligation_services, status_services
 from ses.register.importer import import_table
 from ses.register.tables import Organisation
-from ses.register.tabular import Table
+from ses.uploads import Table
 
 DEMO_TOTAL = 1150  # PES; with gmina offices, OPS, PCPR, PUP and LGD about 1,500 records
 DEMO_SEED = 2026

@@ -60,7 +60,7 @@ def rows_from_yaml(data: bytes) -> list[tuple[int, dict[str, str]]]:
 def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
     if filename.lower().endswith((".yaml", ".yml")):
         return rows_from_yaml(data)
-    from ses.register.tabular import read_table
+    from ses.uploads import read_table
 
     return read_table(data, filename).rows
 

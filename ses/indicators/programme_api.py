@@ -8,13 +8,13 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, put
 from litestar import post as post_route
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, JSONBody
 from pydantic import BaseModel, Field
 
 from ses.auth.policy import Role, allow
 from ses.indicators import programme_store, services
+from ses.uploads import read_upload
 from ses.web.context import actor_of
 
 PROGRAMME_BYTES = 4 * 1024 * 1024
@@ -51,11 +51,11 @@ class ProgrammeController(Controller):
     async def load(
         self,
         request: Request[Any, Any, Any],
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> ProgrammeLoaded:
-        content = await data.read()
+        upload = await read_upload(data)
         loaded = await programme_store.load(
-            data.filename or "", content, services.catalogue(), actor_of(request)
+            upload.filename, upload.content, services.catalogue(), actor_of(request)
         )
         return ProgrammeLoaded(loaded=loaded)
 

@@ -34,6 +34,7 @@ from ses.indicators.model import (
 )
 from ses.indicators.tables import ManualValue, ProgrammeIndicator
 from ses.territories.services import territory_codes
+from ses.uploads import off_loop
 
 GROUP = "Wskaźniki programu regionalnego"
 
@@ -110,7 +111,9 @@ async def programme_indicators(computed: Mapping[str, Indicator]) -> dict[str, I
 
 async def load(filename: str, data: bytes, computed: Mapping[str, Indicator], actor: Actor) -> int:
     """Replace the programme with the file's indicators (all or nothing); the number loaded."""
-    rows = programme.validate(programme.read_rows(filename, data), known=computed, taken=computed)
+    rows = programme.validate(
+        await off_loop(programme.read_rows, filename, data), known=computed, taken=computed
+    )
     stamp = datetime.now(UTC)
     async with write_transaction():
         manual_codes = {row.code for row in rows if row.computed_from is None}

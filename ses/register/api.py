@@ -6,14 +6,13 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-import anyio
 from litestar import Controller, Request, Response, get, patch, post, put
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.middleware.base import DefineMiddleware
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.response import Stream
 
+from ses import uploads
 from ses.audit.channel import Channel
 from ses.audit.services import history
 from ses.auth.policy import Role, allow
@@ -46,7 +45,6 @@ from ses.register.schemas import (
     YearFiguresIn,
     YearFiguresOut,
 )
-from ses.register.tabular import read_table
 from ses.settings import get_settings
 from ses.web.context import (
     actor_of,
@@ -244,17 +242,17 @@ class OrganisationController(Controller):
         "/import",
         guards=[allow(Role.STAFF)],
         summary="Import organisations from CSV or XLSX (all rows or none)",
-        request_max_body_size=64 * 1024 * 1024,
+        request_max_body_size=uploads.body_limit(),
     )
     async def import_file(
         self,
         request: Request[Any, Any, Any],
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
         dry_run: FromQuery[bool] = False,
         encoding: FromQuery[str | None] = None,
     ) -> ImportReport:
-        content = await data.read()
-        table = await anyio.to_thread.run_sync(read_table, content, data.filename or "", encoding)
+        upload = await uploads.read_upload(data)
+        table = await uploads.parse_table(upload.content, upload.filename, encoding)
         if dry_run:
             result = await import_plan.plan(table)
         else:

@@ -30,9 +30,9 @@ from ses.register.columns import (
 )
 from ses.register.identifiers import IDENTIFIERS
 from ses.register.tables import Organisation
-from ses.register.tabular import Table
 from ses.register.validation import clean_organisation
 from ses.territories.services import gmina_exists_checker
+from ses.uploads import Table
 
 PREVIEW_ROWS = 200
 IDENTIFIER_NAMES = ("krs", "nip", "regon")

@@ -23,10 +23,10 @@ from ses.errors import FieldError, ValidationFailed
 from ses.register.changes import announce_write
 from ses.register.name_search import bulk_filled_index
 from ses.register.tables import Organisation
-from ses.register.tabular import Table
 from ses.register.validation import clean_organisation
 from ses.register.vocab import REINTEGRATION_UNIT_KINDS, Kind
 from ses.territories.services import gmina_exists_checker
+from ses.uploads import Table
 
 COLUMNS = (
     "name", "kind", "legal_form", "activity_state", "gmina_code", "locality", "street", "postal_code",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 
+from ses import uploads as received
 from ses.auth.policy import Principal, Role, allow
 from ses.errors import FieldError, NotAuthenticated, ValidationFailed
 from ses.idempotency import Answer, Key, key_of
@@ -202,18 +202,18 @@ class ReportController(Controller):
         guards=[allow(*SENDERS)],
         status_code=200,
         summary="Upload a tabular part from CSV/XLSX (all rows or none; dry_run only checks)",
-        request_max_body_size=64 * 1024 * 1024,
+        request_max_body_size=received.body_limit(),
     )
     async def upload(
         self,
         request: Request[Any, Any, Any],
         report_id: FromPath[int],
         table: FromPath[str],
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
         dry_run: FromQuery[bool] = False,
     ) -> Response[UploadResult]:
-        content = await data.read()
-        filename = data.filename or ""
+        upload = await received.read_upload(data)
+        content, filename = upload.content, upload.filename
         key = _key(request, content, filename, str(dry_run))
         answer = await services.upload_table(
             report_id,

@@ -28,6 +28,7 @@ from ses.reporting import catalogue, followup, form, lookups, named_inputs, peri
 from ses.reporting.checks import checked_period, owes_id_of
 from ses.reporting.model import Definition
 from ses.reporting.workflow import ACTION_LABELS, EDITABLE, OWES_SIDE, STATE_LABELS, TRANSITIONS, State
+from ses.uploads import body_limit, read_upload
 from ses.web.context import actor_of, split_values
 from ses.web.pages import FIELD_LABELS, Form, field, page, signed_in
 
@@ -35,7 +36,6 @@ READERS = (Role.OWES, Role.REVIEWER, Role.STAFF)
 SENDERS = (Role.OWES, Role.STAFF)
 FOLLOWERS = (Role.REVIEWER, Role.STAFF)
 FORM_BYTES = 1024 * 1024
-UPLOAD_BYTES = 64 * 1024 * 1024
 PAGE_SIZE = 50
 PERIODS_OFFERED = 8
 
@@ -570,7 +570,7 @@ async def report_action(
     "/raporty/{report_id:int}/plik",
     guards=[allow(*SENDERS)],
     include_in_schema=False,
-    request_max_body_size=UPLOAD_BYTES,
+    request_max_body_size=body_limit(),
 )
 async def upload_table(
     request: Request[Any, Any, Any],
@@ -592,11 +592,12 @@ async def upload_table(
             raise ValidationFailed("Wybierz tabelę.", [FieldError("table", "Wybierz tabelę z listy.")])
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise ValidationFailed("Nie wybrano pliku.", [FieldError("file", "Wybierz plik CSV albo XLSX.")])
+        received = await read_upload(data, ("file",))
         answer = await services.upload_table(
             report_id,
             table_name,
-            await upload.read(),
-            upload.filename,
+            received.content,
+            received.filename,
             viewer,
             actor_of(request, Channel.WEB),
             expected=_int(str(data.get("row_version") or "")) or 0,

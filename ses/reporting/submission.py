@@ -27,6 +27,7 @@ from ses.reporting.submission_sql import (
 )
 from ses.reporting.tables import Report, ReportEvent, ReportVersion
 from ses.reporting.workflow import State, actions_for
+from ses.uploads import off_loop
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,7 @@ async def upload_table(
     table = definition.table(table_name)
     if table is None:
         raise NotFound(f"Definicja {definition.code} v{definition.version} nie ma tabeli {table_name}.")
-    parsed = uploads.read_upload(content, filename, definition, table)
+    parsed = await off_loop(uploads.read_upload, content, filename, definition, table)
     lines = [line for line, _ in parsed.rows]
     problems: list[FieldError] = []
     references: list[tuple[str, int | None, int]] = []

@@ -13,8 +13,8 @@ import re
 from typing import Any
 
 from ses.errors import FieldError, ValidationFailed
-from ses.register.tabular import XLSX_MAGIC, Table, read_table
 from ses.reporting.model import Definition, TableSpec
+from ses.uploads import XLSX_MAGIC, Table, check_xlsx_parts, read_table
 
 MARKER_LINE = re.compile(rb"^\s*(?:\xef\xbb\xbf)?#\s*szablon:\s*([^\r\n]+?)\s*(?:\r?\n|$)")
 TYPE_HINTS = {
@@ -84,6 +84,7 @@ def read_upload(data: bytes, filename: str, definition: Definition, table: Table
     marker: str | None = None
     is_xlsx = data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx")
     if is_xlsx:
+        check_xlsx_parts(data)  # before the document properties are read for the marker
         marker = _xlsx_marker(data)
     elif match := MARKER_LINE.match(data):
         marker = match.group(1).decode("utf-8", "replace")

@@ -17,21 +17,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
-import anyio
 from litestar import Request, get, post
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Stream, Template
 
+from ses import uploads
 from ses.auth.policy import Role, allow
 from ses.errors import DomainError, FieldError, ValidationFailed
 from ses.register import import_plan, page_cache, queries
 from ses.register.columns import BY_CODE, COLUMNS, IMPORT_ONLY
 from ses.register.export import csv_chunks, xlsx_file
-from ses.register.tabular import read_table
 from ses.register.vocab import Channel
-from ses.settings import get_settings
 from ses.web.context import actor_of, principal
 from ses.web.i18n import gettext
 from ses.web.pages import page
@@ -100,11 +97,6 @@ def _drop(token: str) -> None:
     (PENDING / f"{token}.bin").unlink(missing_ok=True)
 
 
-async def _table(content: bytes, filename: str) -> Any:
-    # Parsing a large XLSX takes seconds: never on the event loop.
-    return await anyio.to_thread.run_sync(read_table, content, filename)
-
-
 def _error_rows(exc: DomainError) -> list[dict[str, Any]]:
     return [{"row": e.row, "column": _column_label(e.field), "message": e.message} for e in exc.errors]
 
@@ -141,33 +133,19 @@ def _preview(result: import_plan.Plan) -> dict[str, Any]:
     "/rejestr/import",
     guards=[allow(*EDITORS)],
     include_in_schema=False,
-    request_max_body_size=get_settings().max_upload_bytes + 64 * 1024,
+    request_max_body_size=uploads.body_limit(),
 )
 async def import_preview(
     request: Request[Any, Any, Any],
     data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
 ) -> Template:
-    upload = data.get("file")
     user = principal(request)
     try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise ValidationFailed(
-                gettext("Nie wybrano pliku."), [FieldError("file", gettext("Wybierz plik CSV albo XLSX."))]
-            )
-        content = await upload.read()
-        if len(content) > get_settings().max_upload_bytes:
-            raise ValidationFailed(
-                gettext("Plik jest za duży."),
-                [
-                    FieldError(
-                        "file",
-                        gettext("Największy plik: %(mb)s MB.", mb=get_settings().max_upload_bytes // 2**20),
-                    )
-                ],
-            )
-        result = await import_plan.plan(await _table(content, upload.filename))
+        upload = await uploads.read_upload(data, ("file",))
+        content = upload.content
+        result = await import_plan.plan(await uploads.parse_table(content, upload.filename))
     except DomainError as exc:
-        return _import_page(request, 422, detail=exc.detail, errors=_error_rows(exc))
+        return _import_page(request, exc.status, detail=exc.detail, errors=_error_rows(exc))
     token = _store(content, upload.filename, user.account_id if user else None)
     return _import_page(request, plan=_preview(result), token=token, filename=upload.filename)
 
@@ -186,7 +164,9 @@ async def import_confirm(
     user = principal(request)
     try:
         content, filename = _load(token, user.account_id if user else None)
-        result = await import_plan.apply(await _table(content, filename), actor_of(request, Channel.IMPORT))
+        result = await import_plan.apply(
+            await uploads.parse_table(content, filename), actor_of(request, Channel.IMPORT)
+        )
     except DomainError as exc:
         return _import_page(
             request, 422 if exc.status == 422 else exc.status, detail=exc.detail, errors=_error_rows(exc)

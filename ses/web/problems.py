@@ -214,6 +214,14 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
             errors=[{"field": "body", "message": polish_message({"message": detail})}],
             instance=request.url.path,
         )
+    if exc.status_code == 413:
+        from ses.settings import get_settings
+
+        limit = get_settings().max_upload_bytes
+        detail = (
+            f"Żądanie jest za duże. Największy przesyłany plik: {limit / 2**20:.0f} MB "
+            "(SES_MAX_UPLOAD_BYTES)."
+        )
     if wants_page(request) and exc.status_code in (401, 403, 404, 405):
         return page_problem(request, exc.status_code, detail or HTTP_TITLES.get(exc.status_code, "Błąd"))
     headers = dict(exc.headers) if exc.headers else None

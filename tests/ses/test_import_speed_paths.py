@@ -15,7 +15,7 @@ from ses.errors import ValidationFailed
 from ses.register import importer, services
 from ses.register.importer import BATCH, _date, import_table
 from ses.register.tables import Organisation
-from ses.register.tabular import read_csv
+from ses.uploads import read_csv
 
 pytestmark = pytest.mark.anyio
 

@@ -15,7 +15,7 @@ from ses.register.importer import import_table
 from ses.register.name_search import FTS_TABLE, INSERT_TRIGGER, fts_query, search_words
 from ses.register.queries import RegisterFilter
 from ses.register.tables import Organisation
-from ses.register.tabular import read_csv
+from ses.uploads import read_csv
 from ses.text import _fold_by_string, fold
 
 pytestmark = pytest.mark.anyio

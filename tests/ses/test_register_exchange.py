@@ -13,8 +13,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from ses.audit.services import Actor
+from ses.errors import ValidationFailed
 from ses.register import import_plan
-from ses.register.tabular import read_table
+from ses.uploads import read_table
 
 pytestmark = pytest.mark.anyio
 ATTACKS = ['=HYPERLINK("http://zly.example","Kliknij")', "+48 600 100 200", "-2+3", "@SUM(A1:A2)"]
@@ -59,10 +60,12 @@ async def test_control_characters_are_refused_on_create_edit_and_import(client, 
         headers={**staff.headers, "If-Match": f'"org-{org["id"]}-v1"'},
     )
     assert edited.status_code in (400, 422)
-    table = read_table(b"name;kind;gmina_code\nStowarzyszenie\x1b Echo;association;0463011\n", "x.csv")
-    with pytest.raises(Exception) as caught:
-        await import_plan.plan(table)
-    assert "U+001B" in str(getattr(caught.value, "errors", caught.value))
+    with pytest.raises(ValidationFailed) as caught:  # refused by the reader, before any row is planned
+        await import_plan.plan(
+            read_table(b"name;kind;gmina_code\nStowarzyszenie\x1b Echo;association;0463011\n")
+        )
+    assert [(e.row, e.field) for e in caught.value.errors] == [(2, "name")]
+    assert "U+001B" in caught.value.errors[0].message
 
 
 async def test_an_old_record_with_a_control_character_does_not_break_the_xlsx_export(client, staff):
