@@ -359,7 +359,9 @@ def read_xlsx(data: bytes, within: Limits | None = None) -> Table:
         # Bounds for openpyxl, which would otherwise pad every row to the width and height the
         # sheet claims (16,384 columns, a million rows): one column and one row past the limits,
         # so a file that reaches them is seen and refused.
-        width = min(sheet.max_column or within.max_columns + 1, within.max_columns + 1)
+        width = sheet.max_column  # None when the sheet does not say: rows as long as their cells
+        if width is not None:
+            width = min(width, within.max_columns + 1)
         lines = sheet.iter_rows(values_only=True, max_col=width, max_row=within.max_rows + 2)
         try:
             header = [_cell_text(cell).lower() for cell in next(lines)]
@@ -374,6 +376,8 @@ def read_xlsx(data: bytes, within: Limits | None = None) -> Table:
         rows: list[tuple[int, dict[str, str]]] = []
         for number, values in enumerate(lines, start=2):
             budget.row()
+            if not any(values) and all(value is None or value == "" for value in values):
+                continue  # an empty row (a sheet's formatting reaches far below its data)
             cells = [_cell_text(cell) for cell in values[: len(header)]]
             if not any(cells):
                 continue

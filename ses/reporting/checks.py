@@ -12,7 +12,7 @@ from ses.auth.policy import Principal
 from ses.errors import FieldError, PermissionDenied, ValidationFailed
 from ses.register.tables import Organisation
 from ses.register.validation import clean_organisation
-from ses.reporting import periods, register_feed, rules
+from ses.reporting import followup, periods, register_feed, rules
 from ses.reporting.model import Definition
 from ses.reporting.reading import version_row
 from ses.reporting.tables import Report
@@ -120,6 +120,30 @@ def checked_period(definition: Definition, code: str, *, submit: bool, today: da
             [FieldError("period", f"Okres {period.code} kończy się {period.end.isoformat()}.")],
         )
     return period
+
+
+async def check_accredited(owes_id: int, period: periods.Period) -> None:
+    """A report only for a period that overlaps one of the OWES's accreditations (by at least a
+    day), as the follow-up expects them. The accredited ranges come from the installed packages'
+    `reporting_windows`; an OWES they know nothing about is not refused (the follow-up expects its
+    reports for every period too), one they know but never accredited is."""
+    windows = (await followup.accredited_windows([owes_id])).get(owes_id)
+    if windows is None:
+        return
+    if any(starts <= period.end and ends >= period.start for starts, ends in windows):
+        return
+    ranges = ", ".join(f"{starts.isoformat()} – {ends.isoformat()}" for starts, ends in sorted(windows))
+    raise ValidationFailed(
+        f"Okres {period.code} ({period.start.isoformat()} – {period.end.isoformat()}) nie przypada "
+        "na żadną akredytację tego OWES; sprawozdanie składa się tylko za okresy akredytacji.",
+        [
+            FieldError(
+                "period",
+                f"Okres {period.code} jest poza akredytacjami OWES"
+                + (f" ({ranges})." if ranges else " (OWES nie miał dotąd akredytacji)."),
+            )
+        ],
+    )
 
 
 def owes_id_of(viewer: Principal, owes_id: int | None) -> int:

@@ -19,7 +19,7 @@ from ses.errors import FieldError, InvalidTransition, PermissionDenied, Validati
 from ses.extensions import installed
 from ses.idempotency import Answer, Key
 from ses.reporting import catalogue, periods, register_feed
-from ses.reporting.checks import check_content, checked_period
+from ses.reporting.checks import check_accredited, check_content, checked_period
 from ses.reporting.contract import accepted_report
 from ses.reporting.reading import answer, with_content
 from ses.reporting.store import RACE, add_event, bump, check_version, now
@@ -53,6 +53,7 @@ async def transition(
             raise InvalidTransition(problem)
         definition = await catalogue.by_id(report["definition_id"])
         period = checked_period(definition, report["period"], submit=True, today=today)
+        await check_accredited(report["owes_id"], period)
         await check_content(definition, report["data"], period, report["owes_id"], partial=False)
 
     async def work() -> tuple[int, Any, int | None]:

@@ -14,7 +14,14 @@ from ses.errors import Conflict, FieldError, NotFound, ValidationFailed
 from ses.idempotency import Answer, Key
 from ses.register.tables import Organisation
 from ses.reporting import catalogue, rules, uploads
-from ses.reporting.checks import check_content, checked_owes, checked_period, owes_id_of, register_problems
+from ses.reporting.checks import (
+    check_accredited,
+    check_content,
+    checked_owes,
+    checked_period,
+    owes_id_of,
+    register_problems,
+)
 from ses.reporting.reading import get_report, report_row, version_row
 from ses.reporting.store import RACE, bump, content_context, editable, now
 from ses.reporting.submission_sql import (
@@ -67,6 +74,7 @@ async def _prepare_create(draft: Draft, viewer: Principal, actor: Actor) -> idem
         definition = await catalogue.cached(row, definition_id)
     new_report_id = row.get("new_report_id")
     period = checked_period(definition, draft.period, submit=draft.submit, today=today)
+    await check_accredited(owes_id, period)
     data = await check_content(definition, draft.data, period, owes_id, partial=not draft.submit)
     deadline = period.deadline(definition.deadline_days)
 

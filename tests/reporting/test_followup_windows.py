@@ -81,7 +81,7 @@ async def test_follow_up_expects_reports_only_within_accreditation(client, staff
         json={"period": "2025-Q1", "data": content(), "submit": True},
         headers=sender.headers,
     )
-    assert stray.status_code == 201, stray.text  # sending is not refused; it is just not owed
+    assert stray.status_code == 422, stray.text  # never accredited: no period is a reporting period
     response = await client.get(f"/api/v1/reports/follow-up?periods={PERIODS}", headers=staff.headers)
     assert response.status_code == 200, response.text
     body = response.json()
@@ -112,3 +112,38 @@ async def test_without_a_provider_every_owes_is_expected(client, staff, world, m
     monkeypatch.setattr(extensions, "_installed", bare)
     table = await followup.follow_up(None, PERIODS.split(","), world["A"])
     assert table["totals"]["expected"] == 4
+
+
+async def test_a_report_for_a_period_outside_every_accreditation_is_refused_naming_it(
+    client, staff, caller_for, world
+):
+    senders = {
+        key: await caller_for(Role.OWES, organisation_id=world[key], name=f"owes-{key}") for key in world
+    }
+
+    async def send(key: str, period: str, submit: bool = True) -> Any:
+        sender = senders[key]
+        return await client.post(
+            "/api/v1/reports",
+            json={"period": period, "data": content(), "submit": submit},
+            headers=sender.headers,
+        )
+
+    before = await send("A", "2024-Q4", submit=False)  # A is accredited from 1 Jan 2025
+    assert before.status_code == 422, before.text
+    problem = before.json()
+    assert "2024-Q4" in problem["detail"]
+    assert (
+        problem["errors"][0]["field"] == "period"
+        and "2025-01-01 – 2026-12-16" in problem["errors"][0]["message"]
+    )
+    assert (await send("A", "2025-Q1")).status_code == 201
+    after_withdrawal = await send("B", "2025-Q1")  # withdrawn on 15 Nov 2024
+    assert after_withdrawal.status_code == 422 and "2025-Q1" in after_withdrawal.json()["detail"]
+    assert (await send("B", "2024-Q4")).status_code == 201  # the quarter it was withdrawn in is owed
+    never = await send("C", "2025-Q1")
+    assert never.status_code == 422 and "nie miał dotąd akredytacji" in never.json()["errors"][0]["message"]
+    assert (await send("D", "2025-Q1")).status_code == 201  # no record at all: as the follow-up, not refused
+    reports = (await client.get("/api/v1/reports", headers=staff.headers)).json()
+    sent = {(r["owes_id"], r["period"]) for r in reports["items"]}
+    assert (world["A"], "2024-Q4") not in sent and (world["C"], "2025-Q1") not in sent

@@ -221,3 +221,36 @@ async def test_upload_with_a_stale_if_match_is_refused(client, draft, staff):
         headers={**staff.headers, "If-Match": f'"report-{report_id}-v9"'},
     )
     assert staff_upload.status_code == 412
+
+
+async def test_a_form_without_its_file_part_is_refused_with_422(client, draft):
+    url = f"/api/v1/reports/{draft['report']['id']}/tables/jobs"
+    response = await client.post(url, files={"other": ("x.txt", b"abc")}, headers=draft["caller"].headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "file"
+
+
+async def test_a_sheet_of_three_million_empty_rows_is_refused_naming_the_limit(client, draft):
+    import zipfile
+
+    header = "".join(
+        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{name}</t></is></c>' for i, name in enumerate(HEADER)
+    )
+    source = zipfile.ZipFile(io.BytesIO(xlsx([HEADER])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info, source.read(info.filename))
+                continue
+            with target.open(info.filename, "w", force_zip64=True) as part:
+                part.write(
+                    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    + f'<sheetData><row r="1">{header}</row>'.encode()
+                )
+                for _ in range(30):
+                    part.write(b"<row/>" * 100_000)
+                part.write(b"</sheetData></worksheet>")
+    response = await upload(client, draft, "jobs.xlsx", out.getvalue(), dry_run="true")
+    assert response.status_code == 422, response.text
+    assert "za dużo wierszy" in response.json()["detail"]

@@ -15,8 +15,8 @@ from ses.register.importer import import_table
 from ses.register.name_search import FTS_TABLE, INSERT_TRIGGER, fts_query, search_words
 from ses.register.queries import RegisterFilter
 from ses.register.tables import Organisation
-from ses.uploads import read_csv
 from ses.text import _fold_by_string, fold
+from ses.uploads import read_csv
 
 pytestmark = pytest.mark.anyio
 
