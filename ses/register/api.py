@@ -388,7 +388,7 @@ class OrganisationController(Controller):
     @get(
         "/{org_id:int}/figures",
         guards=[allow(*READERS, Role.OWES)],
-        summary="Per-year employment and revenue",
+        summary="Per-year employment and revenue, beside the jobs created (from accepted OWES reports)",
     )
     async def figures(self, request: Request[Any, Any, Any], org_id: FromPath[int]) -> list[YearFiguresOut]:
         _visible(request, org_id)

@@ -174,14 +174,20 @@ class YearFiguresIn(_In):
 
 
 class YearFiguresOut(BaseModel):
+    """People employed and revenue (the year figures: empty when none were entered for the year)
+    beside the jobs created that year as accepted OWES reports count them (a different measure)."""
+
     year: int
-    employees: int
-    employees_at_risk: int
-    employees_disabled: int
+    employees: int | None
+    employees_at_risk: int | None
+    employees_disabled: int | None
     revenue_pln: Decimal | None
     market_revenue_pln: Decimal | None
     market_share: Decimal | None
-    source: str
+    source: str | None
+    jobs_created: int = 0
+    jobs_created_at_risk: int = 0
+    jobs_created_disabled: int = 0
 
 
 class HistoryEntry(BaseModel):

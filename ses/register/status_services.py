@@ -13,7 +13,7 @@ from ses.errors import Conflict, ErrorCollector, FieldError, NotFound, Validatio
 from ses.register import statuses as machine
 from ses.register.services import now, touch
 from ses.register.statuses import MACHINES, StatusType
-from ses.register.tables import LegalStatus, Organisation, StatusEvent, YearFigures
+from ses.register.tables import JobsCreated, LegalStatus, Organisation, StatusEvent, YearFigures
 
 REASON_REQUIRED = "Podaj powód zmiany statusu przedsiębiorstwa społecznego (trafia do historii i wykazu)."
 
@@ -504,14 +504,65 @@ FIGURE_COLUMNS = (
 )
 
 
+JOBS_CREATED = ("jobs_created", "jobs_created_at_risk", "jobs_created_disabled")
+NO_FIGURES = {
+    "employees": None,
+    "employees_at_risk": None,
+    "employees_disabled": None,
+    "revenue_pln": None,
+    "market_revenue_pln": None,
+    "source": None,
+}
+
+
 async def list_figures(org_id: int) -> list[dict[str, Any]]:
+    """Per year: the people employed and the revenue (the year figures) beside the jobs created
+    that the accepted OWES reports count, two measures side by side; a year with only one of them
+    shows the other as empty (no figures) or zero (no jobs created)."""
     await _organisation(org_id)
     rows = await (
         YearFigures.select(*FIGURE_COLUMNS)
         .where(YearFigures.organisation == org_id)
         .order_by(YearFigures.year)
     )
-    return [{**row, "market_share": _share(row)} for row in rows]
+    created = {
+        row["year"]: row
+        for row in await JobsCreated.select(
+            JobsCreated.year, *(getattr(JobsCreated, n) for n in JOBS_CREATED)
+        ).where(JobsCreated.organisation == org_id)
+    }
+    by_year = {row["year"]: {**row, "market_share": _share(row)} for row in rows}
+    for year in created.keys() - by_year.keys():
+        by_year[year] = {"year": year, **NO_FIGURES, "market_share": None}
+    return [
+        {**by_year[year], **{name: (created.get(year) or {}).get(name, 0) for name in JOBS_CREATED}}
+        for year in sorted(by_year)
+    ]
+
+
+async def put_jobs_created(
+    org_id: int, year: int, counts: Mapping[str, int], actor: Actor, *, reason: str
+) -> dict[str, Any] | None:
+    """Write the jobs created in one organisation and year (all zero: the row goes), in the
+    caller's transaction, with one audit record naming why; the row as it is now."""
+    existing = (
+        await JobsCreated.select()
+        .where((JobsCreated.organisation == org_id) & (JobsCreated.year == year))
+        .first()
+    )
+    values = {name: int(counts.get(name, 0)) for name in JOBS_CREATED}
+    if existing is None and not any(values.values()):
+        return None
+    if not any(values.values()):
+        await JobsCreated.delete().where(JobsCreated.id == existing["id"])  # type: ignore[index]
+    elif existing:
+        await JobsCreated.update({**values, "updated_at": now()}).where(JobsCreated.id == existing["id"])
+    else:
+        await JobsCreated.insert(JobsCreated(organisation=org_id, year=year, updated_at=now(), **values))
+    changes = {f"{year}.{key}": pair for key, pair in diff(existing or {}, values).items()}
+    await record_event(actor, "jobs_created.put", "organisation", org_id, changes, reason=reason)
+    await touch(org_id, {})  # announces the write
+    return {"year": year, **values} if any(values.values()) else None
 
 
 def figures_problems(year: int, data: Mapping[str, Any], today: date) -> list[FieldError]:
@@ -589,4 +640,9 @@ async def put_figures(
         .where((YearFigures.organisation == org_id) & (YearFigures.year == year))
         .first()
     )
-    return {**row, "market_share": _share(row)}
+    created = (
+        await JobsCreated.select(*(getattr(JobsCreated, n) for n in JOBS_CREATED))
+        .where((JobsCreated.organisation == org_id) & (JobsCreated.year == year))
+        .first()
+    ) or dict.fromkeys(JOBS_CREATED, 0)
+    return {**row, "market_share": _share(row), **created}

@@ -109,6 +109,22 @@ class YearFigures(Table, tablename="year_figures"):
     updated_at = Timestamptz()
 
 
+class JobsCreated(Table, tablename="jobs_created"):
+    """Jobs created in an organisation (a PS) in a year, as the accepted OWES reports count them.
+
+    A different measure from the people it employs (`YearFigures.employees`): a PS of 23 employees
+    that took on 2 people with OWES support created 2 jobs and still employs 23. Only the
+    reporting feed writes here (the sum of the accepted reports, recomputed on every acceptance
+    and reopening); the year figures stay what ROPS and the PS's own annual report say."""
+
+    organisation = ForeignKey(Organisation, on_delete=OnDelete.restrict, index=True)
+    year = Integer()
+    jobs_created = Integer(default=0)
+    jobs_created_at_risk = Integer(default=0)
+    jobs_created_disabled = Integer(default=0)
+    updated_at = Timestamptz()
+
+
 class AnnualReport(Table, tablename="annual_report"):
     """An annual report of a PS, CIS or KIS (due by 31 March about the previous year), as received.
 

@@ -25,7 +25,7 @@ from ses.indicators.model import (
     Unit,
 )
 from ses.indicators.organisations import OrganisationSum, in_territory, organisation_page
-from ses.register.tables import Organisation, YearFigures
+from ses.register.tables import JobsCreated, Organisation, YearFigures
 from ses.reporting import followup
 from ses.web.i18n import N_
 
@@ -40,6 +40,27 @@ def _ps_year(period: Period) -> list[Any]:
         YearFigures.year == period.year,
         YearFigures.organisation.ps_state.is_in(PS_STATES),
     ]
+
+
+def _created_year(period: Period) -> list[Any]:
+    # Jobs created in a year count whatever became of the PS's status since.
+    return [JobsCreated.year == period.year, JobsCreated.organisation.ps_state.is_not_null()]
+
+
+def _created(column: Any, code: str, name_pl: str, name_en: str, definition: str, **extra: Any) -> Indicator:
+    return Indicator(
+        code=code,
+        name_pl=name_pl,
+        name_en=name_en,
+        definition=definition + " Brak przyjętych sprawozdań OWES o nowych miejscach pracy to „brak danych”.",
+        unit=Unit.COUNT,
+        computation=OrganisationSum(column, JobsCreated.organisation, _created_year),
+        nature=Nature.OUTPUT,
+        group=JOBS_GROUP,
+        per_10k=True,
+        source="nowe miejsca pracy z przyjętych sprawozdań OWES",
+        **extra,
+    )
 
 
 def _jobs(column: Any, code: str, name_pl: str, name_en: str, definition: str, **extra: Any) -> Indicator:
@@ -132,8 +153,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "Zatrudnieni w PS — osoby zagrożone wykluczeniem",
         "People at risk of exclusion employed in social enterprises",
         "Liczba osób zagrożonych wykluczeniem społecznym (w tym z niepełnosprawnościami) "
-        "zatrudnionych w aktywnych PS w roku (wskaźnik KPRES: miejsca pracy w PS dla osób zagrożonych).",
-        programme=Programme.KPRES,
+        "zatrudnionych w aktywnych PS w roku.",
     ),
     _jobs(
         YearFigures.employees_disabled,
@@ -141,6 +161,24 @@ INDICATORS: tuple[Indicator, ...] = (
         "Zatrudnieni w PS — osoby z niepełnosprawnościami",
         "People with disabilities employed in social enterprises",
         "Liczba osób z niepełnosprawnościami zatrudnionych w aktywnych PS w roku.",
+    ),
+    _created(
+        JobsCreated.jobs_created,
+        "jobs.ps.created",
+        "Nowe miejsca pracy w PS",
+        "New jobs in social enterprises",
+        "Liczba miejsc pracy (umowa o pracę, spółdzielcza umowa o pracę) utworzonych w PS w roku ze "
+        "wsparciem OWES, według przyjętych sprawozdań OWES; inna miara niż liczba zatrudnionych.",
+    ),
+    _created(
+        JobsCreated.jobs_created_at_risk,
+        "jobs.ps.created_at_risk",
+        "Nowe miejsca pracy w PS dla osób zagrożonych wykluczeniem",
+        "New jobs in social enterprises for people at risk of exclusion",
+        "Liczba miejsc pracy utworzonych w PS w roku dla osób zagrożonych wykluczeniem społecznym "
+        "(w tym z niepełnosprawnościami), według przyjętych sprawozdań OWES (wskaźnik KPRES: nowe "
+        "miejsca pracy w PS dla osób zagrożonych wykluczeniem).",
+        programme=Programme.KPRES,
     ),
     Indicator(
         code="reports.completeness",

@@ -1,36 +1,32 @@
-"""Employment figures that accepted OWES reports bring into the register.
+"""Jobs created that accepted OWES reports bring into the register.
 
 What a report contributes. Each row of the report's `jobs` table is one job created in a PS
 (`ps_organisation_id`) with a person category, an FTE and a contract type. Per PS and calendar
 year (of `started_on`, which the definition keeps inside the report's period) the report
-contributes to the register's year figures:
+contributes to the register's jobs created (`JobsCreated`):
 
-- `employees`: jobs on an employment relationship (`employment`, `cooperative_employment`);
+- `jobs_created`: jobs on an employment relationship (`employment`, `cooperative_employment`);
   civil-law contracts are not employment (a PS needs people on employment contracts, DOMAIN.md),
-  so they are shown in the contribution but never counted as employees;
-- `employees_at_risk`: of those, persons at risk of social exclusion (`at_risk` and `disabled`, as
-  the report's own rule `jobs-at-risk-matches-list` counts them);
-- `employees_disabled`: of those, `disabled`.
-The FTE sum is kept with the contribution for display only (the year figures have no FTE column).
-These are jobs created with OWES support, i.e. a floor of the PS's employment that year.
+  so they are shown in the contribution (`jobs`) but never counted as jobs created;
+- `jobs_created_at_risk`: of those, for persons at risk of social exclusion (`at_risk` and
+  `disabled`, as the report's own rule `jobs-at-risk-matches-list` counts them);
+- `jobs_created_disabled`: of those, for persons with disabilities.
+The FTE sum is kept with the contribution for display only.
 
-Idempotence. The contribution of a report is stored in its `register_links["figures"]`. The
-figures of a PS and year are recomputed as the sum of the contributions of every report that is
+Jobs created are not people employed. The year figures (`YearFigures.employees`) say how many
+people a PS employs, as ROPS or the PS's own annual report state it; an OWES report says how many
+jobs were created with its support. They are kept apart: reports never write the year figures
+(a PS of 23 employees once showed 2 after a report of 2 new jobs was accepted).
+
+Idempotence. The contribution of a report is stored in its `register_links["figures"]`. The jobs
+created of a PS and year are recomputed as the sum of the contributions of every report that is
 accepted *now*, so accepting a report again after a reopen and a correction replaces its own
-contribution instead of adding it twice; a reopen withdraws the contribution (the figures go back
+contribution instead of adding it twice; a reopen withdraws the contribution (the counts go back
 to what the other accepted reports say). Organisations a previous acceptance wrote to are
 recomputed too, so a correction that moves jobs from one PS to another leaves nothing behind.
 
-Whose figures win. The register keeps one row per organisation and year, with a `source`. A row
-written from reports has source `owes_report` and belongs to this feed: its three employment
-columns are recomputed (revenue columns are carried over untouched). A row from any other source
-(`manual` — a person entered it, the PS's own annual report —, `demo`, an import) is authoritative:
-reports never change it. The contribution is then recorded as `kept` with the register's own
-numbers next to the reports' total, so ROPS can see the difference on the report page. Once a
-person enters figures for a year by hand the row becomes `manual` and reports stop touching it.
-
-Every write goes through `status_services.put_figures` (validated, audited, in the caller's
-transaction); its one audit record names the report the figures came from.
+Every write goes through `status_services.put_jobs_created` (audited, in the caller's
+transaction); its audit record names the report the counts came from.
 All checks run before the first write, so a refused acceptance writes nothing.
 """
 
@@ -48,15 +44,15 @@ from ses.db import is_sqlite
 from ses.errors import FieldError, ValidationFailed
 from ses.register import services as register
 from ses.register import status_services
-from ses.register.tables import Organisation, YearFigures
+from ses.register.tables import JobsCreated, Organisation
 from ses.reporting.tables import Report
 from ses.reporting.workflow import State
 
-SOURCE = "owes_report"
 EMPLOYMENT_CONTRACTS = frozenset({"employment", "cooperative_employment"})
 AT_RISK = frozenset({"at_risk", "disabled"})
-COUNTS = ("employees", "employees_at_risk", "employees_disabled")
-REVENUE = ("revenue_pln", "market_revenue_pln")
+COUNTS = ("jobs_created", "jobs_created_at_risk", "jobs_created_disabled")
+EARLIER_NAMES = dict(zip(COUNTS, ("employees", "employees_at_risk", "employees_disabled"), strict=True))
+"""How contributions stored before jobs created were kept apart named the same counts."""
 
 
 @dataclass(frozen=True)
@@ -66,9 +62,9 @@ class Contribution:
     organisation_id: int
     year: int
     jobs: int = 0
-    employees: int = 0
-    employees_at_risk: int = 0
-    employees_disabled: int = 0
+    jobs_created: int = 0
+    jobs_created_at_risk: int = 0
+    jobs_created_disabled: int = 0
     fte: Decimal = Decimal(0)
 
     @property
@@ -97,9 +93,9 @@ def contributions(data: Mapping[str, Any]) -> list[Contribution]:
         total["jobs"] += 1
         total["fte"] += Decimal(str(row.get("fte") or 0))
         if row.get("contract_type") in EMPLOYMENT_CONTRACTS:
-            total["employees"] += 1
-            total["employees_at_risk"] += row.get("person_category") in AT_RISK
-            total["employees_disabled"] += row.get("person_category") == "disabled"
+            total["jobs_created"] += 1
+            total["jobs_created_at_risk"] += row.get("person_category") in AT_RISK
+            total["jobs_created_disabled"] += row.get("person_category") == "disabled"
     return [Contribution(org, year, **values) for (org, year), values in sorted(totals.items())]
 
 
@@ -112,7 +108,7 @@ def recorded(links: Mapping[str, Any] | None) -> list[Contribution]:
                 int(item["organisation_id"]),
                 int(item["year"]),
                 int(item.get("jobs", 0)),
-                *(int(item.get(name, 0)) for name in COUNTS),
+                *(int(item.get(name, item.get(EARLIER_NAMES[name], 0))) for name in COUNTS),
                 Decimal(str(item.get("fte", "0"))),
             )
         )
@@ -120,7 +116,7 @@ def recorded(links: Mapping[str, Any] | None) -> list[Contribution]:
 
 
 def add(items: Iterable[Contribution]) -> dict[tuple[int, int], dict[str, int]]:
-    """Employment counts summed per (organisation, year) (pure)."""
+    """Jobs created summed per (organisation, year) (pure)."""
     out: dict[tuple[int, int], dict[str, int]] = {}
     for item in items:
         total = out.setdefault(item.key, dict.fromkeys(COUNTS, 0))
@@ -214,38 +210,26 @@ async def recompute(
     }
     existing = {
         (row["organisation"], row["year"]): row
-        for row in await YearFigures.select(
-            YearFigures.organisation,
-            YearFigures.year,
-            YearFigures.source,
-            YearFigures.employees,
-            YearFigures.employees_at_risk,
-            YearFigures.employees_disabled,
-            YearFigures.revenue_pln,
-            YearFigures.market_revenue_pln,
-        ).where(YearFigures.organisation.is_in(org_ids) & YearFigures.year.is_in(sorted(years)))
+        for row in await JobsCreated.select(
+            JobsCreated.organisation, JobsCreated.year, *(getattr(JobsCreated, name) for name in COUNTS)
+        ).where(JobsCreated.organisation.is_in(org_ids) & JobsCreated.year.is_in(sorted(years)))
     }
     outcome: dict[tuple[int, int], tuple[str, dict[str, Any] | None]] = {}
     for key in keys:
         org_id, year = key
         total = totals.get(key, dict.fromkeys(COUNTS, 0))
         row = existing.get(key)
-        if row is not None and row["source"] != SOURCE:
-            outcome[key] = ("kept", row)
-            continue
         if row is None and not any(total.values()):
             outcome[key] = ("none", None)
             continue
         if row is not None and all(row[name] == total[name] for name in COUNTS):
             outcome[key] = ("unchanged", row)
             continue
-        values = {**total, **{name: (row or {}).get(name) for name in REVENUE}}
-        written = await status_services.put_figures(
+        written = await status_services.put_jobs_created(
             org_id,
             year,
-            values,
+            total,
             actor,
-            source=SOURCE,
             reason=f"{reason} (sprawozdanie id {report['id']}, {report.get('owes_name') or 'OWES'}, "
             f"okres {report['period']})",
         )
@@ -259,7 +243,7 @@ async def recompute(
             "outcome": state,
         }
         if row is not None:
-            entry["register"] = {"source": row["source"], **{name: row[name] for name in COUNTS}}
+            entry["register"] = {name: row[name] for name in COUNTS}
         entries.append(entry)
     return entries
 
@@ -268,10 +252,10 @@ async def accept(report: Mapping[str, Any], data: Mapping[str, Any], actor: Acto
     """On acceptance: what the report brings into the register, through its audited services.
 
     New PES and PS (`new_entities`) named by NIP/KRS are found in the register or added to it by
-    the register's own `create`; employment figures from `jobs` go into the PS's year figures
-    (this module's docstring says why that is idempotent and never overwrites figures a person
-    entered). Everything runs in the acceptance transaction and is checked before the first write,
-    so an error leaves the report unaccepted and the register untouched. Returns the report's
+    the register's own `create`; the jobs created that `jobs` lists go into the PS's jobs created,
+    never into its year figures (this module's docstring says why, and why that is idempotent).
+    Everything runs in the acceptance transaction and is checked before the first write, so an
+    error leaves the report unaccepted and the register untouched. Returns the report's
     register_links: {"new_entities": {row index: organisation id}, "new_ps": [ids],
     "figures": [per PS and year: the report's contribution and what the register holds now]}.
     """
@@ -316,12 +300,12 @@ def organisation_values(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def feed(report: Mapping[str, Any], data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
-    """On acceptance: this report's contribution into the year figures; the register_links part."""
+    """On acceptance: this report's contribution to the jobs created; the register_links part."""
     own = contributions(data)
-    entries = await recompute(report, own, actor, reason="Zatrudnienie z przyjętego sprawozdania OWES")
+    entries = await recompute(report, own, actor, reason="Miejsca pracy z przyjętego sprawozdania OWES")
     return {"figures": entries} if entries else {}
 
 
 async def withdraw(report: Mapping[str, Any], actor: Actor) -> None:
-    """On reopen: the report no longer counts; the figures it fed are recomputed without it."""
+    """On reopen: the report no longer counts; the jobs created it fed are recomputed without it."""
     await recompute(report, [], actor, reason="Ponowne otwarcie sprawozdania OWES")

@@ -78,7 +78,8 @@ async def figures(client: Any, staff: Any, org_id: int) -> dict[int, dict[str, A
 
 
 def counts(row: dict[str, Any]) -> tuple[int, int, int]:
-    return row["employees"], row["employees_at_risk"], row["employees_disabled"]
+    """The jobs created that year (what reports bring), not the people employed."""
+    return row["jobs_created"], row["jobs_created_at_risk"], row["jobs_created_disabled"]
 
 
 def test_contribution_counts_employment_contracts_per_ps_and_year():
@@ -105,16 +106,16 @@ async def test_acceptance_writes_figures_visible_in_register_and_history(client,
     accepted = await accept(client, staff, report_id)
     assert accepted.status_code == 200, accepted.text
     row = (await figures(client, staff, ps))[2025]
-    assert counts(row) == (3, 2, 1) and row["source"] == "owes_report" and row["revenue_pln"] is None
+    assert counts(row) == (3, 2, 1)
+    assert row["employees"] is None and row["source"] is None  # nobody said how many people it employs
     [entry] = accepted.json()["register_links"]["figures"]
     assert entry["organisation_id"] == ps and entry["organisation_name"] == "Spółdzielnia Socjalna Chleb"
-    assert entry["outcome"] == "written" and entry["register"]["employees"] == 3
+    assert entry["outcome"] == "written" and entry["register"]["jobs_created"] == 3
     history = (await client.get(f"/api/v1/organisations/{ps}/history", headers=staff.headers)).json()
     by_action = {h["action"]: h for h in history}
-    assert by_action["figures.put"]["channel"] == "api"
-    assert by_action["figures.put"]["changes"]["2025.employees"] == [None, 3]
-    source = by_action["figures.put"]  # one audit record: the figures, their source and why
-    assert source["channel"] == "api" and source["changes"]["2025.source"] == [None, "owes_report"]
+    assert "figures.put" not in by_action  # the year figures are not touched
+    source = by_action["jobs_created.put"]  # one audit record: the counts and why
+    assert source["channel"] == "api" and source["changes"]["2025.jobs_created"] == [None, 3]
     assert f"sprawozdanie id {report_id}" in source["reason"] and "2025-Q1" in source["reason"]
 
 
@@ -150,6 +151,42 @@ async def test_reopen_correct_accept_never_double_counts(client, world, staff):
     assert written == {(ps, "written"), (ps2, "written")}
 
 
+async def test_jobs_created_never_replace_the_people_employed(client, world, staff):
+    """A PS of 23 employees showed 2 after a report of 2 new jobs was accepted: two measures, apart."""
+    ps = world["ps"]
+    manual = await client.put(
+        f"/api/v1/organisations/{ps}/figures/2025",
+        json={"employees": 23, "employees_at_risk": 9, "revenue_pln": "100000.00"},
+        headers=staff.headers,
+    )
+    assert manual.status_code == 200, manual.text
+    report_id = await submit(client, world["a"], content([job(ps, "at_risk"), job(ps, "other")]))
+    accepted = await accept(client, staff, report_id)
+    assert accepted.status_code == 200, accepted.text
+    row = (await figures(client, staff, ps))[2025]
+    assert (row["employees"], row["employees_at_risk"], row["source"]) == (23, 9, "manual")
+    assert counts(row) == (2, 1, 0)
+    page = await client.get(f"/rejestr/{ps}", headers={**staff.headers, "Accept": "text/html"})
+    assert page.status_code == 200
+    assert "Nowe miejsca pracy (sprawozdania OWES)" in page.text and ">23<" in page.text
+    status = await client.post(
+        f"/api/v1/organisations/{ps}/statuses",
+        json={"status_type": "ps", "goal": "reintegration", "decision_number": "PS.1",
+              "decision_date": "2024-03-04", "granted_by": "Wojewoda Kujawsko-Pomorski"},
+        headers=staff.headers,
+    )  # fmt: skip
+    assert status.status_code == 201, status.text
+
+    async def value(code: str) -> Any:
+        params = {"level": "voivodeship", "period": "2025"}
+        answer = await client.get(f"/api/v1/indicators/{code}/values", params=params, headers=staff.headers)
+        assert answer.status_code == 200, answer.text
+        return {row["territory"]: row["value"] for row in answer.json()["values"]}.get("04")
+
+    assert await value("jobs.ps.created") == 2 and await value("jobs.ps.created_at_risk") == 1
+    assert await value("jobs.ps.total") == 23  # people employed: the year figures
+
+
 async def test_figures_entered_by_a_person_are_never_overwritten(client, world, staff):
     ps = world["ps"]
     manual = await client.put(
@@ -162,9 +199,14 @@ async def test_figures_entered_by_a_person_are_never_overwritten(client, world, 
     accepted = await accept(client, staff, report_id)
     assert accepted.status_code == 200, accepted.text
     row = (await figures(client, staff, ps))[2025]
-    assert counts(row) == (10, 4, 0) and row["source"] == "manual" and Decimal(row["revenue_pln"]) == 100000
+    assert (row["employees"], row["employees_at_risk"], row["source"]) == (10, 4, "manual")
+    assert Decimal(row["revenue_pln"]) == 100000 and counts(row) == (2, 1, 0)
     [entry] = accepted.json()["register_links"]["figures"]
-    assert entry["outcome"] == "kept" and entry["employees"] == 2 and entry["register"]["employees"] == 10
+    assert (
+        entry["outcome"] == "written"
+        and entry["jobs_created"] == 2
+        and entry["register"]["jobs_created"] == 2
+    )
 
 
 async def test_invalid_organisation_leaves_report_unaccepted_and_nothing_written(client, world, staff):
