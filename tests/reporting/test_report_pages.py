@@ -266,9 +266,10 @@ async def test_staff_accepts_and_returns_with_a_comment_that_the_owes_sees_and_c
     assert accepted.status_code == 303
     seen = (await a.get(f"/raporty/{first}")).text
     assert "zaakceptowane" in seen
-    # The job reported for the PS went into its year figures, and the page says so.
+    # The job reported for the PS went into its jobs created (not its employees); the page says so.
     assert "Co przyjęcie sprawozdania wpisało do rejestru" in seen
-    assert f"/rejestr/{ps_id}" in seen and "1 os. zatrudnionych (w tym 1 zagrożonych wykluczeniem" in seen
+    assert f"/rejestr/{ps_id}" in seen and "1 na umowę o pracę (w tym 1 dla zagrożonych wykluczeniem" in seen
+    assert "zatrudnienie PS bez zmian" in seen
 
     # Return needs a reason; the refusal is shown on the page, in Polish.
     page = await rops.get(f"/raporty/{first}")

@@ -43,7 +43,8 @@ async def test_demo_reports_have_late_returned_and_missing(client: Any, staff: A
     listing = (await client.get("/api/v1/reports?state=returned", headers=staff.headers)).json()
     assert listing["total"] == 1
 
-    # Accepted demo reports fed the PS's employment figures through the register service.
+    # Accepted demo reports fed the PS's jobs created through the register service (never the
+    # people it employs: the year figures stay empty here).
     ps_id = ps.json()["id"]
     accepted = (
         await client.get("/api/v1/reports?state=accepted&page_size=100", headers=staff.headers)
@@ -51,10 +52,10 @@ async def test_demo_reports_have_late_returned_and_missing(client: Any, staff: A
     by_year: dict[int, int] = {}
     for report in accepted["items"]:
         for item in report["register_links"].get("figures", []):
-            by_year[item["year"]] = by_year.get(item["year"], 0) + item["employees"]
+            by_year[item["year"]] = by_year.get(item["year"], 0) + item["jobs_created"]
     figures = (await client.get(f"/api/v1/organisations/{ps_id}/figures", headers=staff.headers)).json()
-    assert by_year and {row["year"]: row["employees"] for row in figures} == by_year
-    assert {row["source"] for row in figures} == {"owes_report"}
+    assert by_year and {row["year"]: row["jobs_created"] for row in figures} == by_year
+    assert {row["employees"] for row in figures} == {None}
 
     # A second run adds nothing and counts nothing twice.
     again = await load_reporting_demo(ids, ps_id)
