@@ -24,9 +24,9 @@ from typing import Any
 from scrapers.krs import LEGAL_FORMS, _kind
 from scrapers.places import TerritoryIndex
 from ses.register.identifiers import IDENTIFIERS
-from ses.register.tabular import XLSX_MAGIC, decode
 from ses.register.vocab import Kind, LegalForm
 from ses.text import fold
+from ses.uploads import XLSX_MAGIC, decode
 
 TARGETS: dict[str, str] = {
     "name": "Nazwa",
