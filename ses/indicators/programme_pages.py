@@ -17,6 +17,7 @@ from ses.auth.policy import Role, allow
 from ses.errors import DomainError, FieldError, ValidationFailed
 from ses.indicators import programme, programme_store, services
 from ses.indicators.display import formatted
+from ses.uploads import off_loop
 from ses.web.context import actor_of, principal
 from ses.web.i18n import gettext
 from ses.web.import_pages import _drop, _load, _store
@@ -93,7 +94,7 @@ async def programme_preview(
             )
         computed = services.catalogue()
         rows = programme.validate(
-            programme.read_rows(upload.filename, content), known=computed, taken=computed
+            await off_loop(programme.read_rows, upload.filename, content), known=computed, taken=computed
         )
     except DomainError as exc:
         return await _programme_page(request, 422, detail=exc.detail, file_errors=_error_rows(exc))
