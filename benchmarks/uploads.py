@@ -72,10 +72,11 @@ def main() -> int:
     sys.path.insert(0, str(ROOT / "tests" / "ses"))
     from test_uploads import empty_rows_xlsx, huge_properties_xlsx  # type: ignore[import-not-found]
 
-    from benchmarks.register import national_csv
+    from benchmarks.register import WORK, national_csv
     from benchmarks.reporting import jobs_xlsx
     from ses import uploads
 
+    WORK.mkdir(parents=True, exist_ok=True)
     csv_path, _ = national_csv(args.rows)
     csv_bytes = csv_path.read_bytes()
     xlsx_bytes = jobs_xlsx(args.xlsx_rows, 1)
