@@ -44,6 +44,7 @@ def old_reader(commit: str) -> Any:
         text=True,
     ).stdout
     module = types.ModuleType("old_tabular")
+    sys.modules["old_tabular"] = module  # dataclasses look their module up there
     exec(compile(source, "old_tabular.py", "exec"), module.__dict__)  # noqa: S102 - our own file at a commit
     return module.read_table
 
