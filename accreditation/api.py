@@ -15,7 +15,7 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody, QueryParameter
 from accreditation import checklist_services as checklists_svc
 from accreditation import criterion_services as criteria
 from accreditation import deadlines as deadline_queries
-from accreditation import opinions, services
+from accreditation import evidence, opinions, services
 from accreditation import verification_services as verifications
 from accreditation.schemas import (
     AccreditationCreate,
@@ -140,6 +140,7 @@ class AccreditationController(Controller):
         "/templates/{template_id:int}/export",
         guards=[allow(*READERS)],
         summary="The template as a YAML or JSON file",
+        opt={"media_types": ("application/yaml; charset=utf-8", "application/json; charset=utf-8")},
     )
     async def export_template(
         self, template_id: FromPath[int], format: FromQuery[str] = "yaml"
@@ -350,6 +351,7 @@ class AccreditationController(Controller):
         guards=[allow(*READERS, Role.OWES)],
         summary="Download an evidence file",
         media_type="application/octet-stream",
+        opt={"media_types": tuple(dict.fromkeys(media for media, _ in evidence.ALLOWED_TYPES.values()))},
     )
     async def download_evidence(
         self, request: Request[Any, Any, Any], evidence_id: FromPath[int]
@@ -483,6 +485,7 @@ class AccreditationController(Controller):
         guards=[allow(*READERS)],
         summary="The opinion as a printable HTML page",
         media_type=HTML,
+        include_in_schema=False,  # a page for the browser's print dialogue, not an API answer
     )
     async def opinion_print(self, opinion_id: FromPath[int]) -> Response[str]:
         return Response(await opinions.opinion_html(opinion_id), media_type=HTML)

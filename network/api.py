@@ -16,6 +16,7 @@ from network.metrics import Scope
 from network.schemas import (
     MAX_ID,
     CommunityPage,
+    GraphExport,
     Invitations,
     Metrics,
     NodeMetricsPage,
@@ -389,9 +390,10 @@ class AnalysisController(Controller):
         return await analysis.status()
 
     @get("/export.json", guards=[allow(*ANALYSTS, Role.OWES)], summary="Nodes and links for the dashboard")
-    async def export_json(self, network_scope: NetworkScope) -> Response[str]:
+    async def export_json(self, network_scope: NetworkScope) -> Response[GraphExport]:
         data = await analysis.export(network_scope, "json")
-        return Response(json.dumps(data, ensure_ascii=False, default=str), media_type="application/json")
+        body = json.dumps(data, ensure_ascii=False, default=str).encode()
+        return Response(body, media_type="application/json")  # type: ignore[arg-type]
 
 
 def _download(text: str, media_type: str, filename: str) -> Response[str]:

@@ -178,3 +178,34 @@ class CommunityPage(BaseModel):
     page: int
     page_size: int
     total: int
+
+
+class GraphNode(BaseModel):
+    """An organisation of the network (further attributes of the graph may follow)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: int
+    name: str | None = None
+    kind: str | None = None
+    sector: str | None = None
+    gmina: str | None = None
+    owes: bool | None = None
+
+
+class GraphLink(BaseModel):
+    """A tie between two organisations, with the number and types of relations behind it."""
+
+    model_config = ConfigDict(extra="allow")
+    source: int
+    target: int
+    ties: int | None = None
+    types: str | None = None
+    weight: float | None = None
+
+
+class GraphExport(BaseModel):
+    """The network as nodes and links (the node-link form networkx and D3 read)."""
+
+    directed: bool
+    nodes: list[GraphNode]
+    links: list[GraphLink]

@@ -19,6 +19,7 @@ from ses.packages import install
 from ses.register.expiry import sweep_once_a_day
 from ses.scheduler import scheduler_lifespan
 from ses.settings import Settings, get_settings
+from ses.web import openapi
 from ses.web.auth import AuthenticationMiddleware
 from ses.web.docs import openapi_config
 from ses.web.i18n import LanguageMiddleware, install_jinja
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     installed = install()
-    return Litestar(
+    app = Litestar(
         route_handlers=route_handlers(installed),
         lifespan=[db_lifespan, scheduler_lifespan, *lifespans(installed), heap_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -91,3 +92,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=settings.debug,
         logging_config=None,
     )
+    openapi.install(app)
+    return app

@@ -8,12 +8,13 @@ through httpx's ASGI transport in the test's own event loop (see stack notes §1
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -180,8 +181,8 @@ class LiveServer:
         return result.stdout
 
 
-@pytest.fixture(scope="session")
-def live_server() -> Any:
+@contextlib.contextmanager
+def running_server(label: str = "live") -> Iterator[LiveServer]:
     """A real uvicorn server of SES on its own fresh database (same engine as the suite)."""
     import socket
     import time
@@ -189,11 +190,11 @@ def live_server() -> Any:
     import httpx
 
     if ENGINE == "postgres":
-        name = f"ses_live_{_run_id}"
+        name = f"ses_{label}_{_run_id}"
         _on_postgres(f'CREATE DATABASE "{name}"')
         url = _admin_dsn.rsplit("/", 1)[0] + f"/{name}"
     else:
-        url = str(Path(tempfile.mkdtemp(prefix="ses-live-")) / "live.sqlite")
+        url = str(Path(tempfile.mkdtemp(prefix=f"ses-{label}-")) / f"{label}.sqlite")
     env = {**os.environ, "SES_DATABASE_URL": url, "PYTHONPATH": str(ROOT), "SES_LOG_LEVEL": "WARNING"}
     env["SES_EVIDENCE_DIR"] = tempfile.mkdtemp(prefix="ses-live-evidence-")  # uploads never land in the repo
     with socket.socket() as sock:
@@ -232,3 +233,10 @@ def live_server() -> Any:
         process.wait(timeout=20)
         if ENGINE == "postgres":
             _on_postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Any:
+    """A real uvicorn server of SES on its own fresh database (same engine as the suite)."""
+    with running_server("live") as server:
+        yield server

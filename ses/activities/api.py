@@ -15,6 +15,7 @@ from ses.activities.schemas import ActivityIn, EraseIn, ParticipantIn, PlanIn, T
 from ses.auth.policy import Role, allow
 from ses.settings import get_settings
 from ses.web.context import actor_of, expected_version, page_window
+from ses.web.params import OptionalYear, Year
 
 STAFF = (Role.STAFF,)
 INDICATOR_READERS = (Role.STAFF, Role.COMMITTEE)
@@ -59,7 +60,7 @@ class ActivityController(Controller):
     @get("/", guards=[allow(*STAFF)], summary="Support activities, newest first")
     async def activities(
         self,
-        year: FromQuery[int | None] = None,
+        year: OptionalYear = None,
         kind: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
@@ -165,7 +166,7 @@ class ProjectController(Controller):
         )
 
     @get("/training-needs", guards=[allow(*STAFF)], summary="Training needs of a year, summed by topic")
-    async def training_needs(self, year: FromQuery[int]) -> list[dict[str, Any]]:
+    async def training_needs(self, year: Year) -> list[dict[str, Any]]:
         return await services.training_needs(year)
 
     @post("/training-needs", guards=[allow(*STAFF)], summary="Record a survey answer")

@@ -71,7 +71,9 @@ def allow(*roles: Role) -> GuardFn:
 
     # Async on purpose: Litestar runs a sync guard in a worker thread, a needless hop per request.
     async def guard(connection: Any, _handler: Any) -> None:
-        if Role.PUBLIC in admitted:
+        if Role.PUBLIC in admitted or connection.scope.get("method") == "OPTIONS":
+            # OPTIONS only names the methods of a path (Litestar's own handler, no data); it is
+            # never authenticated, so a controller-wide policy would answer it 401 for everyone.
             return
         user = connection.scope.get("user")
         if not isinstance(user, Principal):

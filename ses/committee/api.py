@@ -165,7 +165,13 @@ class CommitteeController(Controller):
         )
         return Response(row, status_code=201)
 
-    @get("/documents/{document_id:int}", guards=[allow(*READERS)], summary="Download a meeting document")
+    @get(
+        "/documents/{document_id:int}",
+        guards=[allow(*READERS)],
+        summary="Download a meeting document (in the media type it was uploaded with)",
+        media_type="application/octet-stream",
+        opt={"media_types": ("*/*",)},
+    )
     async def document(self, document_id: FromPath[int]) -> Response[bytes]:
         row = await services.document(document_id)
         return Response(

@@ -134,7 +134,11 @@ class HsdsController(Controller):
         query = PublicQuery(search=search, taxonomy_id=taxonomy_id, page=page, per_page=per_page)
         return await publishing.list_terms(query, _max())
 
-    @get("/export.ndjson", summary="Every service, fully nested, one JSON object per line (streamed)")
+    @get(
+        "/export.ndjson",
+        summary="Every service, fully nested, one JSON object per line (streamed)",
+        media_type="application/x-ndjson",
+    )
     async def export_ndjson(self) -> Stream:
         return Stream(
             export.ndjson_chunks(),
@@ -142,7 +146,11 @@ class HsdsController(Controller):
             headers={"Content-Disposition": 'attachment; filename="ses-uslugi-hsds.ndjson"'},
         )
 
-    @get("/datapackage.zip", summary="The whole directory as a tabular data package (CSV, streamed)")
+    @get(
+        "/datapackage.zip",
+        summary="The whole directory as a tabular data package (CSV, streamed)",
+        media_type="application/zip",
+    )
     async def datapackage(self, request: Request[Any, Any, Any]) -> Stream:
         return Stream(
             export.datapackage_chunks(_base(request)),

@@ -159,7 +159,12 @@ class OrganisationController(Controller):
             known_params=LIST_PARAMS,
         )
 
-    @get("/export.csv", guards=[allow(*READERS)], summary="The same query as CSV, streamed")
+    @get(
+        "/export.csv",
+        guards=[allow(*READERS)],
+        summary="The same query as CSV, streamed",
+        media_type="text/csv; charset=utf-8",
+    )
     async def export_csv(
         self,
         request: Request[Any, Any, Any],
@@ -193,7 +198,7 @@ class OrganisationController(Controller):
             headers={"Content-Disposition": 'attachment; filename="rejestr.csv"'},
         )
 
-    @get("/export.xlsx", guards=[allow(*READERS)], summary="The same query as XLSX")
+    @get("/export.xlsx", guards=[allow(*READERS)], summary="The same query as XLSX", media_type=XLSX)
     async def export_xlsx(
         self,
         request: Request[Any, Any, Any],

@@ -89,6 +89,7 @@ class DefinitionController(Controller):
         "/{code:str}/versions/{version:int}/templates/{table:str}",
         guards=[allow(*READERS)],
         summary="CSV or XLSX template of a tabular part (format=xlsx|csv)",
+        opt={"media_types": (XLSX, "text/csv; charset=utf-8")},
     )
     async def template(
         self,

@@ -153,6 +153,8 @@ LITESTAR_MESSAGES = (
     ("Input should be less than or equal to", "Wartość jest za duża."),
     ("Input should be less than", "Wartość jest za duża."),
     ("Input should be", "Niedozwolona wartość."),
+    ("Expected `int` >=", "Wartość jest za mała."),
+    ("Expected `int` <=", "Wartość jest za duża."),
     ("Expected `int`", "Oczekiwano liczby całkowitej."),
     ("Expected `float`", "Oczekiwano liczby."),
     ("Expected `bool`", "Oczekiwano wartości logicznej (true/false)."),

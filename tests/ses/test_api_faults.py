@@ -1,0 +1,46 @@
+"""Reproducers of the faults the API fuzzer (test_api_fuzz.py) found, one each, through the real app."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.mark.parametrize("path", ["/api/v1/activities?year=0", "/api/v1/training-needs?year=0"])
+async def test_a_year_out_of_range_is_refused_naming_it(client, staff, path):
+    # Was a 500: `date(0, 1, 1)` raised inside the query.
+    response = await client.get(path, headers=staff.headers)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert [error["field"] for error in response.json()["errors"]] == ["year"]
+
+
+async def test_a_year_in_range_still_answers(client, staff):
+    response = await client.get("/api/v1/training-needs?year=2025", headers=staff.headers)
+    assert response.status_code == 200 and response.json() == []
+
+
+async def test_the_network_json_export_is_documented_as_the_object_it_is(client, staff):
+    # The OpenAPI said "a string"; the answer is an object of nodes and links.
+    schema = (await client.get("/schema/openapi.json")).json()
+    answer = schema["paths"]["/api/v1/network/export.json"]["get"]["responses"]["200"]
+    ref = answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert set(schema["components"]["schemas"][ref]["properties"]) == {"directed", "nodes", "links"}
+    body = (await client.get("/api/v1/network/export.json", headers=staff.headers)).json()
+    assert set(body) == {"directed", "nodes", "links"}
+
+
+async def test_a_token_for_an_unknown_account_is_a_documented_404(client, admin):
+    # The answer was right, the OpenAPI did not list it: a body naming a record may answer 404.
+    response = await client.post(
+        "/api/v1/tokens", json={"account_id": 999_999, "name": "x", "valid_days": 30}, headers=admin.headers
+    )
+    assert response.status_code == 404
+    schema = (await client.get("/schema/openapi.json")).json()
+    assert "404" in schema["paths"]["/api/v1/tokens"]["post"]["responses"]
+
+
+async def test_the_year_refusal_says_the_range_in_polish(client, staff):
+    response = await client.get("/api/v1/training-needs?year=1999", headers=staff.headers)
+    assert response.json()["errors"][0]["message"] == "Wartość jest za mała."
