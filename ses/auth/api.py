@@ -51,6 +51,11 @@ class TokenOut(BaseModel):
     revoked_at: datetime | None
 
 
+class TokenRevoked(BaseModel):
+    id: int
+    revoked: bool
+
+
 class TokenPage(BaseModel):
     items: list[TokenOut]
     total: int
@@ -103,11 +108,11 @@ class TokenController(Controller):
         return TokenCreated(id=token_id, token=secret)
 
     @post("/{token_id:int}/revoke", summary="Revoke a token at once", status_code=200)
-    async def revoke(self, request: Request[Any, Any, Any], token_id: FromPath[int]) -> dict[str, Any]:
+    async def revoke(self, request: Request[Any, Any, Any], token_id: FromPath[int]) -> TokenRevoked:
         user = principal(request)
         assert user is not None
         await services.withdraw_token(issuer=user, token_id=token_id, actor=actor_of(request))
-        return {"id": token_id, "revoked": True}
+        return TokenRevoked(id=token_id, revoked=True)
 
 
 ROUTES = [me, TokenController]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from litestar import Controller, get
 from litestar.params import FromPath, FromQuery
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from ses.auth.policy import Role, allow
 from ses.errors import FieldError, ValidationFailed
@@ -24,6 +24,31 @@ class Territory(BaseModel):
     gmina_type: str | None
     parent_code: str | None
     population: int | None
+
+
+class TerritoryRef(BaseModel):
+    code: str
+    name: str
+    level: str
+
+
+class TerritoryDetail(Territory):
+    parents: list[TerritoryRef] = Field(description="From the voivodeship down to the direct parent")
+    children: int
+
+
+class Feature(BaseModel):
+    """A GeoJSON feature (RFC 7946): the boundary of one unit."""
+
+    model_config = ConfigDict(extra="allow")
+    type: Literal["Feature"]
+    geometry: dict[str, Any] | None
+    properties: dict[str, Any] | None
+
+
+class FeatureCollection(BaseModel):
+    type: Literal["FeatureCollection"]
+    features: list[Feature]
 
 
 class TerritoryPage(BaseModel):
@@ -64,13 +89,13 @@ class TerritoryController(Controller):
     @get("/geojson", summary="Boundaries of one level as GeoJSON, optionally within a code")
     async def geojson(
         self, level: FromQuery[str] = "voivodeship", within: FromQuery[str | None] = None
-    ) -> dict[str, Any]:
-        return services.feature_collection(_level(level) or "voivodeship", within)
+    ) -> FeatureCollection:
+        return services.feature_collection(_level(level) or "voivodeship", within)  # type: ignore[return-value]
 
     @get("/{code:str}", summary="One unit with its parents")
-    async def read(self, code: FromPath[str]) -> dict[str, Any]:
-        return await services.get_territory(code)
+    async def read(self, code: FromPath[str]) -> TerritoryDetail:
+        return await services.get_territory(code)  # type: ignore[return-value]
 
     @get("/{code:str}/geojson", summary="The boundary of one unit as a GeoJSON feature")
-    async def boundary(self, code: FromPath[str]) -> dict[str, Any]:
-        return services.feature_of(code)
+    async def boundary(self, code: FromPath[str]) -> Feature:
+        return services.feature_of(code)  # type: ignore[return-value]

@@ -21,7 +21,7 @@ import pytest
 
 from tests.conftest import running_server
 
-SECONDS_PER_ROLE = int(os.environ.get("SES_FUZZ_SECONDS", "60"))
+SECONDS_PER_ROLE = int(os.environ.get("SES_FUZZ_SECONDS", "50"))
 EXAMPLES = int(os.environ.get("SES_FUZZ_EXAMPLES", "8"))
 CHECKS = (
     "not_a_server_error",
