@@ -19,6 +19,7 @@ from network.schemas import (
     GraphExport,
     Invitations,
     Metrics,
+    NetworkStatus,
     NodeMetricsPage,
     Relation,
     RelationCreate,
@@ -386,8 +387,8 @@ class AnalysisController(Controller):
         description="`index.current` is true when the region index holds the current data (it is built"
         " in the background after every change of a network larger than `index.min_ties` ties).",
     )
-    async def status(self) -> dict[str, Any]:
-        return await analysis.status()
+    async def status(self) -> NetworkStatus:
+        return await analysis.status()  # type: ignore[return-value]
 
     @get("/export.json", guards=[allow(*ANALYSTS, Role.OWES)], summary="Nodes and links for the dashboard")
     async def export_json(self, network_scope: NetworkScope) -> Response[GraphExport]:

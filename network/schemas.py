@@ -209,3 +209,18 @@ class GraphExport(BaseModel):
     directed: bool
     nodes: list[GraphNode]
     links: list[GraphLink]
+
+
+class RegionIndexState(BaseModel):
+    enabled: bool
+    current: bool = Field(description="Whether the in-memory region index holds the current data")
+    building: bool
+    ties: int | None
+    min_ties: int
+
+
+class NetworkStatus(BaseModel):
+    """The network's data version and the state of its region index (operators and benchmarks)."""
+
+    version: int
+    index: RegionIndexState

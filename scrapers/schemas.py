@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class RunError(BaseModel):
@@ -81,9 +81,25 @@ class FileListIn(BaseModel):
     """A list's column mapping: register field → the column's heading as the list publishes it."""
 
     name: str = Field(max_length=200)
-    columns: dict[str, str] = Field(max_length=40)
-    constants: dict[str, str] = Field(default_factory=dict, max_length=20)
+    # The bounds are checked by validators: `Field(max_length=…)` on a dict made Litestar describe
+    # it as an array of strings, and the OpenAPI contradicted every answer.
+    columns: dict[str, str] = Field(description="Register field → column heading (at most 40).")
+    constants: dict[str, str] = Field(default_factory=dict, description="Register field → value (≤ 20).")
     kind: str | None = None
+
+    @field_validator("columns")
+    @classmethod
+    def _at_most_40_columns(cls, value: dict[str, str]) -> dict[str, str]:
+        if len(value) > 40:
+            raise ValueError("Najwyżej 40 kolumn.")
+        return value
+
+    @field_validator("constants")
+    @classmethod
+    def _at_most_20_constants(cls, value: dict[str, str]) -> dict[str, str]:
+        if len(value) > 20:
+            raise ValueError("Najwyżej 20 stałych.")
+        return value
 
 
 class FileListOut(FileListIn):

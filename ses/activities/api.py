@@ -11,7 +11,16 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from ses.activities import indicators, monitoring, services
-from ses.activities.schemas import ActivityIn, EraseIn, ParticipantIn, PlanIn, TargetIn, TrainingNeedIn
+from ses.activities.schemas import (
+    ActivityIn,
+    EraseIn,
+    ParticipantIn,
+    PlanIn,
+    PlanOut,
+    TargetIn,
+    TrainingNeedIn,
+    TrainingNeedTotal,
+)
 from ses.auth.policy import Role, allow
 from ses.settings import get_settings
 from ses.web.context import actor_of, expected_version, page_window
@@ -166,8 +175,8 @@ class ProjectController(Controller):
         )
 
     @get("/training-needs", guards=[allow(*STAFF)], summary="Training needs of a year, summed by topic")
-    async def training_needs(self, year: Year) -> list[dict[str, Any]]:
-        return await services.training_needs(year)
+    async def training_needs(self, year: Year) -> list[TrainingNeedTotal]:
+        return await services.training_needs(year)  # type: ignore[return-value]
 
     @post("/training-needs", guards=[allow(*STAFF)], summary="Record a survey answer")
     async def add_training_need(
@@ -180,8 +189,8 @@ class ProjectController(Controller):
         guards=[allow(*INDICATOR_READERS)],
         summary="Deinstitutionalisation plans of local governments",
     )
-    async def plans(self) -> list[dict[str, Any]]:
-        return await services.list_plans()
+    async def plans(self) -> list[PlanOut]:
+        return await services.list_plans()  # type: ignore[return-value]
 
     @post("/di-plans", guards=[allow(*STAFF)], summary="Record a local government's plan")
     async def add_plan(self, request: Request[Any, Any, Any], data: JSONBody[PlanIn]) -> Response[Any]:

@@ -77,3 +77,24 @@ class TargetIn(BaseModel):
 class EraseIn(BaseModel):
     model_config = Strict
     reason: str = Field(min_length=3, max_length=500)
+
+
+class TrainingNeedTotal(BaseModel):
+    """The survey's answers for one topic in a year, and the activities planned on it."""
+
+    topic: str
+    topic_label: str
+    people: int
+    institutions: int
+    top_priority: int | None
+    activities: int
+
+
+class PlanOut(BaseModel):
+    """A local government's deinstitutionalisation plan."""
+
+    id: int
+    territory_code: str
+    territory_name: str | None
+    title: str
+    adopted_on: date

@@ -13,7 +13,16 @@ from litestar.params import Body, FromPath, FromQuery, JSONBody
 
 from ses.auth.policy import Role, allow
 from ses.committee import minutes, services
-from ses.committee.schemas import AttendanceIn, MeetingIn, MemberIn, MemberLeave, ResolutionIn, TermIn
+from ses.committee.schemas import (
+    AttendanceIn,
+    MeetingIn,
+    MeetingSummary,
+    MemberIn,
+    MemberLeave,
+    ResolutionIn,
+    TermIn,
+    TermOut,
+)
 from ses.uploads import file_from
 from ses.web.context import actor_of, expected_version, principal
 
@@ -49,8 +58,8 @@ class CommitteeController(Controller):
     tags = ["Regionalny Komitet Rozwoju Ekonomii Społecznej"]
 
     @get("/terms", guards=[allow(*READERS)], summary="Terms of the committee, newest first")
-    async def terms(self) -> list[dict[str, Any]]:
-        return await services.list_terms()
+    async def terms(self) -> list[TermOut]:
+        return await services.list_terms()  # type: ignore[return-value]
 
     @post("/terms", guards=[allow(*KEEPERS)], summary="Record a new three-year term")
     async def create_term(self, request: Request[Any, Any, Any], data: JSONBody[TermIn]) -> Response[Any]:
@@ -103,8 +112,8 @@ class CommitteeController(Controller):
         return Response(row, status_code=200, headers={"ETag": member_etag(row)})
 
     @get("/meetings", guards=[allow(*READERS)], summary="Meetings, newest first")
-    async def meetings(self, term: FromQuery[int | None] = None) -> list[dict[str, Any]]:
-        return await services.list_meetings(term)
+    async def meetings(self, term: FromQuery[int | None] = None) -> list[MeetingSummary]:
+        return await services.list_meetings(term)  # type: ignore[return-value]
 
     @post("/meetings", guards=[allow(*KEEPERS)], summary="Plan (or record) a meeting")
     async def create_meeting(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -69,3 +69,26 @@ class ResolutionIn(BaseModel):
     votes_for: int = Field(ge=0, le=1000)
     votes_against: int = Field(ge=0, le=1000)
     abstained: int = Field(ge=0, le=1000)
+
+
+class TermOut(BaseModel):
+    """One three-year term of the committee."""
+
+    id: int
+    number: int
+    starts_on: date
+    ends_on: date
+    appointing_act: str
+    created_at: datetime
+    version: int
+    current: bool
+
+
+class MeetingSummary(BaseModel):
+    id: int
+    term_id: int
+    number: int
+    held_on: date
+    place: str
+    state: str
+    state_label: str

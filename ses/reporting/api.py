@@ -19,6 +19,7 @@ from ses.reporting.schemas import (
     CorrectionIn,
     DefinitionSummary,
     EventOut,
+    OverduePage,
     ReasonIn,
     Report,
     ReportCreate,
@@ -178,9 +179,9 @@ class ReportController(Controller):
         periods: FromQuery[list[str] | None] = None,
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
-    ) -> dict[str, Any]:
+    ) -> OverduePage:
         page, page_size = page_window(page, page_size, get_settings().max_page_size)
-        return await followup.overdue(definition_code, split_values(periods), page, page_size)
+        return await followup.overdue(definition_code, split_values(periods), page, page_size)  # type: ignore[return-value]
 
     @get("/{report_id:int}", guards=[allow(*READERS)], summary="One report with its current content (ETag)")
     async def read(self, request: Request[Any, Any, Any], report_id: FromPath[int]) -> Response[Report]:

@@ -119,3 +119,22 @@ class Suggestion(BaseModel):
     key: str = Field(description="TERC code of the gmina or powiat, or the organisation's id")
     value: str
     label: str
+
+
+class OverdueReport(BaseModel):
+    """A report past its deadline and not received (its draft, if any, still open)."""
+
+    owes_id: int
+    owes_name: str
+    period: str
+    report_id: int | None
+    state: str | None
+    deadline: date
+    days_overdue: int
+
+
+class OverduePage(BaseModel):
+    items: list[OverdueReport]
+    page: int
+    page_size: int
+    total: int

@@ -44,3 +44,15 @@ async def test_a_token_for_an_unknown_account_is_a_documented_404(client, admin)
 async def test_the_year_refusal_says_the_range_in_polish(client, staff):
     response = await client.get("/api/v1/training-needs?year=1999", headers=staff.headers)
     assert response.json()["errors"][0]["message"] == "Wartość jest za mała."
+
+
+async def test_a_list_mapping_is_documented_as_the_object_it_is(client, staff):
+    # `Field(max_length=40)` on a dict was described as an array: every /api/v1/sync/lists answer
+    # contradicted the OpenAPI.
+    schema = (await client.get("/schema/openapi.json")).json()
+    columns = schema["components"]["schemas"]["FileListOut"]["properties"]["columns"]
+    assert columns["type"] == "object"
+    too_many = {"name": "Lista", "columns": {f"field{i}": f"Kolumna {i}" for i in range(41)}}
+    response = await client.put("/api/v1/sync/lists/fuzz-test", json=too_many, headers=staff.headers)
+    assert response.status_code == 422, response.text
+    assert [error["field"] for error in response.json()["errors"]] == ["columns"]
