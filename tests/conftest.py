@@ -236,6 +236,13 @@ def running_server(label: str = "live") -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
+def start_server() -> Any:
+    """`with start_server("label") as server:` a further real server on its own fresh database (test
+    modules must not import this module: a second import would point the suite at a new database)."""
+    return running_server
+
+
+@pytest.fixture(scope="session")
 def live_server() -> Any:
     """A real uvicorn server of SES on its own fresh database (same engine as the suite)."""
     with running_server("live") as server:

@@ -19,8 +19,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import running_server
-
 SECONDS_PER_ROLE = int(os.environ.get("SES_FUZZ_SECONDS", "50"))
 EXAMPLES = int(os.environ.get("SES_FUZZ_EXAMPLES", "8"))
 CHECKS = (
@@ -61,8 +59,8 @@ def _seed(server: Any, staff: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def fuzzed_server() -> Any:
-    with running_server("fuzz") as server:
+def fuzzed_server(start_server: Any) -> Any:
+    with start_server("fuzz") as server:
         staff = _token(server, "fuzz.staff", "staff")
         owes_id = _seed(server, staff)
         owes = _token(server, "fuzz.owes", "owes", owes_id)
