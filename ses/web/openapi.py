@@ -145,8 +145,12 @@ def describe_operation(operation: Operation, method: str, path: str, handler: An
     codes = ["422"]
     if not public:
         codes += ["401", "403"]
-    if "{" in path or (method in WRITES and operation.request_body is not None):
-        codes.append("404")  # the record the path names, or one the body refers to
+    names_a_record = any(
+        isinstance(p, Parameter) and p.param_in == "query" and (p.name == "ego" or p.name.endswith("_id"))
+        for p in operation.parameters or []
+    )
+    if "{" in path or names_a_record or (method in WRITES and operation.request_body is not None):
+        codes.append("404")  # the record the path or a query names, or one the body refers to
     headers: list[Parameter] = []
     if method in WRITES:
         codes.append("409")

@@ -56,3 +56,13 @@ async def test_a_list_mapping_is_documented_as_the_object_it_is(client, staff):
     response = await client.put("/api/v1/sync/lists/fuzz-test", json=too_many, headers=staff.headers)
     assert response.status_code == 422, response.text
     assert [error["field"] for error in response.json()["errors"]] == ["columns"]
+
+
+async def test_a_query_naming_a_record_documents_404(client, staff):
+    # An OWES asking for the network around an organisation it may not see (`ego=`) answers 404;
+    # the OpenAPI did not list it.
+    schema = (await client.get("/schema/openapi.json")).json()
+    for path in ("/api/v1/network/metrics", "/api/v1/network/export.json", "/api/v1/network/metrics/nodes"):
+        assert "404" in schema["paths"][path]["get"]["responses"], path
+    response = await client.get("/api/v1/network/metrics?ego=2147483646", headers=staff.headers)
+    assert response.status_code == 404, response.text
