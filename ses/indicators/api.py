@@ -18,6 +18,7 @@ from ses.indicators.schemas import (
     indicator_out,
     values_out,
 )
+from ses.web.params import OptionalYear
 
 READERS = (Role.COMMITTEE, Role.STAFF, Role.REVIEWER)
 
@@ -95,8 +96,8 @@ class IndicatorController(Controller):
         self,
         code: FromPath[str],
         territory: FromQuery[str],
-        start: FromQuery[int | None] = None,
-        end: FromQuery[int | None] = None,
+        start: OptionalYear = None,
+        end: OptionalYear = None,
     ) -> SeriesOut:
         ind, points = await services.series(code, territory, start, end)
         previous: float | None = None

@@ -123,10 +123,11 @@ class Period:
         return self.start <= day <= self.end
 
     def previous(self) -> Period:
+        """The period before (never refused: the year before 2000 is a real, if empty, period)."""
         if self.is_year:
-            return parse_period(str(self.year - 1))
+            return _period(self.year - 1)
         quarter = int(self.code[-1])
-        return parse_period(f"{self.year}-Q{quarter - 1}" if quarter > 1 else f"{self.year - 1}-Q4")
+        return _period(self.year, quarter - 1) if quarter > 1 else _period(self.year - 1, 4)
 
 
 _PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
@@ -140,10 +141,12 @@ def parse_period(text: str) -> Period:
     match = _PERIOD.match(text.strip())
     if match is None or not 2000 <= int(match.group(1)) <= 2100:
         raise PeriodError(f"Okres „{text}” nie jest rokiem (np. 2025) ani kwartałem (np. 2025-Q3).")
-    year = int(match.group(1))
-    if match.group(2) is None:
+    return _period(int(match.group(1)), int(match.group(2)) if match.group(2) else None)
+
+
+def _period(year: int, quarter: int | None = None) -> Period:
+    if quarter is None:
         return Period(code=str(year), start=date(year, 1, 1), end=date(year, 12, 31))
-    quarter = int(match.group(2))
     start = date(year, 3 * quarter - 2, 1)
     end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
     return Period(code=f"{year}-Q{quarter}", start=start, end=date.fromordinal(end.toordinal() - 1))

@@ -34,6 +34,7 @@ from ses.indicators.model import (
 from ses.indicators.tables import IndicatorSnapshot
 from ses.territories.services import territory_codes
 from ses.territories.tables import Territory
+from ses.web.params import FIRST_YEAR
 
 MAX_BEHIND_PAGE = 200
 
@@ -356,7 +357,7 @@ async def series(
     ind = await find(code)
     this_year = (today or date.today()).year
     last = end or this_year
-    first = start or last - 4
+    first = start or max(FIRST_YEAR, last - 4)
     problems = []
     if territory not in await territory_codes():
         problems.append(

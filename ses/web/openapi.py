@@ -5,8 +5,9 @@ once, from what every route already declares, so no handler repeats it:
 
 - the security schemes (a bearer token for machine clients, the session cookie for people) and each
   operation's requirement, derived from its access policy (`allow(...)`): a public operation has none;
-- the error answers, as `application/problem+json` with the `ProblemDetails` schema: 401 and 403
-  wherever a policy admits fewer than everyone, 404 wherever a path names a record (or a body refers
+- the error answers, as `application/problem+json` with the `ProblemDetails` schema: 401 everywhere
+  (a token that is sent must be valid, even on a public operation), 403 wherever a policy admits
+  fewer than everyone, 404 wherever a path names a record (or a body refers
   to one), 409 on writes, 412 and 428 where the handler reads `If-Match`, 422 everywhere (every
   request can carry bad input: a NUL character, a number out of range);
 - the `If-Match` and `Idempotency-Key` request headers where the handler reads them;
@@ -142,9 +143,9 @@ def describe_operation(operation: Operation, method: str, path: str, handler: An
     responses.pop("400", None)  # Litestar's own shape; SES answers bad input with 422 problem details
     if not path.startswith("/api/"):
         responses["400"] = _problem("400")
-    codes = ["422"]
+    codes = ["401", "422"]  # even a public operation refuses a token that is sent and is not valid
     if not public:
-        codes += ["401", "403"]
+        codes.append("403")
     names_a_record = any(
         isinstance(p, Parameter) and p.param_in == "query" and (p.name == "ego" or p.name.endswith("_id"))
         for p in operation.parameters or []

@@ -16,6 +16,19 @@ async def test_a_year_out_of_range_is_refused_naming_it(client, staff, path):
     assert [error["field"] for error in response.json()["errors"]] == ["year"]
 
 
+async def test_a_series_ending_in_year_147_is_refused_naming_it(client, staff):
+    # Was a 500 (found by the fuzzer in CI): the series computed a period of the year 147.
+    url = "/api/v1/indicators/pes.active/series?end=147&territory=0402"
+    response = await client.get(url, headers=staff.headers)
+    assert response.status_code == 422, response.text
+    assert [error["field"] for error in response.json()["errors"]] == ["end"]
+    # Was a 500 too: a series ending in 2001 began in 1997, a year no period is parsed for.
+    url = "/api/v1/indicators/network.cross_sector_ties/series?end=2001&territory=0404"
+    response = await client.get(url, headers=staff.headers)
+    assert response.status_code == 200, response.text
+    assert [point["period"] for point in response.json()["points"]] == ["2000", "2001"]
+
+
 async def test_a_year_in_range_still_answers(client, staff):
     response = await client.get("/api/v1/training-needs?year=2025", headers=staff.headers)
     assert response.status_code == 200 and response.json() == []
