@@ -25,7 +25,7 @@ from ses.auth.policy import Role
 if TYPE_CHECKING:  # types only: this module is imported before any table or service
     from ses.audit.services import Actor
     from ses.auth.policy import Principal
-    from ses.indicators.model import DashboardPanel, Indicator
+    from ses.indicators.model import Benchmark, DashboardPanel, Indicator
     from ses.reporting.contract import AcceptedReport
 
 
@@ -117,6 +117,19 @@ ReportWithdrawn = Callable[[int, "Actor"], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
+class CurrentTarget:
+    """The baseline and target of a contributed indicator as they are set now (e.g. by staff on a
+    page of the package), replacing the ones declared with the indicator."""
+
+    baseline: Benchmark | None
+    target: Benchmark | None
+
+
+TargetSource = Callable[[], Awaitable[Mapping[str, CurrentTarget]]]
+"""`await source()`: indicator code → its current baseline and target (codes not named keep theirs)."""
+
+
+@dataclass(frozen=True)
 class EventMeeting:
     """Organisations of the register that met at a networking event of the ROPS (a networking
     meeting, a study visit): a cooperation fact. Sent again whenever the participants change; an
@@ -169,6 +182,9 @@ class Extension:
     indicators: Sequence[Indicator] = ()
     """Indicator definitions (`ses.indicators.model.Indicator`) computed from this package's data;
     codes are unique across packages."""
+    indicator_targets: Sequence[TargetSource] = ()
+    """Read whenever the catalogue is (`ses.indicators.services.full_catalogue()`), so a target
+    changed in the package's own data shows at once in the API and on the dashboards."""
     dashboard_panels: Sequence[DashboardPanel] = ()
     """Sections of the committee's overview (`ses.indicators.model.DashboardPanel`)."""
     lifespans: Sequence[Lifespan] = ()

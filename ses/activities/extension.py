@@ -28,5 +28,6 @@ EXTENSION = Extension(
     templates=Path(__file__).parent / "templates",
     demo=(_demo,),
     indicators=framework.INDICATORS,
+    indicator_targets=(framework.current_targets,),
     dashboard_panels=framework.PANELS,
 )

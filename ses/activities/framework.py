@@ -6,6 +6,11 @@ that year, by the same SQL as the project's own table (`ses.activities.indicator
 once across activities, qualifications raised, institutions supported, coverage of gminas and
 powiats in the social-economy strand, local governments with a deinstitutionalisation plan. The
 list behind a value names the register organisations whose people took part — never a person.
+
+The six share one computation: the project's table (every year at once) is computed once while the
+data is unchanged and each indicator and period is read from it (`ses.indicators.cache`). Their
+baselines and targets are the ones staff keep on `/dzialania/wskazniki` (`current_targets`, read by
+the catalogue each time), not the defaults declared here.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from datetime import date
 from typing import Any
 
 from ses.activities.indicators import DEFINITIONS, project_indicators
-from ses.activities.tables import Activity, Participation
+from ses.activities.tables import Activity, Participation, ProjectTarget
+from ses.extensions import CurrentTarget
+from ses.indicators import cache
 from ses.indicators.model import (
     Basis,
     BehindPage,
@@ -66,7 +73,7 @@ class ProjectValue:
         region = get_settings().region_code
         if level is not Level.VOIVODESHIP or (within and not region.startswith(within)):
             return {}
-        table = await project_indicators(min(period.end, date.today()))
+        table = await _table()
         found = next(item for item in table["indicators"] if item["code"] == self.code)
         point = next((p for p in found["periods"] if p["period"] == period.code), None)
         if point is None:
@@ -86,6 +93,29 @@ class ProjectValue:
         return await organisation_page(where, page, size)
 
 
+BASELINE_YEAR = 2024
+
+
+async def _table() -> dict[str, Any]:
+    """The project's table for every year to today: one computation for all six indicators and
+    all periods asked for while the data stays the same (a year's cumulative value does not depend
+    on the day it is read)."""
+    today = date.today()
+    return await cache.computed_once(("activities.project_table", today), lambda: project_indicators(today))
+
+
+async def current_targets() -> Mapping[str, CurrentTarget]:
+    """The baselines and targets staff set on `/dzialania/wskazniki` (table activity_project_target)."""
+    out: dict[str, CurrentTarget] = {}
+    for row in await ProjectTarget.select().where(ProjectTarget.code.is_in(list(DEFINITIONS))):
+        target_year = int(row["target_year"])
+        out[PREFIX + row["code"]] = CurrentTarget(
+            baseline=Benchmark(float(row["baseline"]), BASELINE_YEAR),
+            target=Benchmark(float(row["target"]), target_year),
+        )
+    return out
+
+
 def _indicator(code: str) -> Indicator:
     definition = DEFINITIONS[code]
     unit = Unit.PERCENT if code in SHARES else Unit.PEOPLE if definition.unit == "osoby" else Unit.COUNT
@@ -102,7 +132,7 @@ def _indicator(code: str) -> Indicator:
         nature=NATURES.get(code, Nature.OUTPUT),
         source="działania ROPS w SES (szkolenia, sieciowanie, plany DI)",
         group=GROUP,
-        baseline=Benchmark(float(definition.baseline), 2024),
+        baseline=Benchmark(float(definition.baseline), BASELINE_YEAR),
         target=Benchmark(float(definition.target), definition.target_year),
     )
 

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from ses.activities import indicators, services
 from ses.activities.api import CSV, INDICATOR_READERS, STAFF, XLSX, monitoring_file, participants_csv
-from ses.activities.schemas import ActivityIn, EraseIn, ParticipantIn, PlanIn, TrainingNeedIn
+from ses.activities.schemas import ActivityIn, EraseIn, ParticipantIn, PlanIn, TargetIn, TrainingNeedIn
 from ses.activities.vocab import KIND_LABELS, ROLE_LABELS, TOPIC_LABELS
 from ses.audit.services import Channel
 from ses.auth.policy import Role, allow
@@ -50,6 +50,10 @@ LABELS = {
     "territory_code": "Samorząd (kod TERYT gminy lub powiatu)",
     "adopted_on": "Data przyjęcia planu",
     "reason": "Podstawa usunięcia danych",
+    "code": "Wskaźnik",
+    "baseline": "Wartość bazowa",
+    "target": "Wartość docelowa",
+    "target_year": "Rok docelowy",
 }
 NOTICES = {
     "dzialanie": "Zapisano działanie.",
@@ -58,6 +62,7 @@ NOTICES = {
     "dane": "Usunięto dane osobowe uczestnika; liczby w sprawozdaniach pozostają.",
     "potrzeba": "Zapisano odpowiedź z badania potrzeb.",
     "plan": "Zapisano plan deinstytucjonalizacji.",
+    "cel": "Zapisano wartość docelową wskaźnika; panel RKRES i API wskaźników pokazują ją od razu.",
 }
 
 
@@ -217,6 +222,7 @@ async def _indicator_page(request: Request[Any, Any, Any], status: int = 200, **
         table=table,
         plans=plans,
         may_keep=user.may(Role.STAFF),
+        target_options=[(i["code"], i["name"]) for i in table["indicators"]],
         **context,
     )
 
@@ -233,6 +239,18 @@ async def monitoring_download() -> Response[bytes]:
         media_type=XLSX,
         headers={"Content-Disposition": 'attachment; filename="monitoring-wskaznikow-projektu.xlsx"'},
     )
+
+
+@post("/dzialania/wskazniki/cel", guards=[allow(*STAFF)], include_in_schema=False)
+async def set_target(request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
+    code = field(data, "code")
+    try:
+        numbers = {key: field(data, key).replace(",", ".").replace(" ", "") for key in ("baseline", "target")}
+        values = parse(TargetIn, {**{k: v for k, v in data.items() if k != "code"}, **numbers})
+        await services.set_target(code, values, actor_of(request, Channel.WEB))
+    except DomainError as exc:
+        return await _indicator_page(request, 422, form=data, **_problems(exc))
+    return Redirect("/dzialania/wskazniki?zapisano=cel#cele", status_code=303)
 
 
 @post("/dzialania/plany", guards=[allow(*STAFF)], include_in_schema=False)
@@ -279,6 +297,7 @@ ROUTES: list[Any] = [
     export_participants,
     indicator_page,
     monitoring_download,
+    set_target,
     add_plan,
     needs_page,
     add_need,

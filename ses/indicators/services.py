@@ -68,8 +68,21 @@ async def full_catalogue() -> dict[str, Indicator]:
     """The installed indicators and the regional programme's (loaded from a file by staff)."""
     from ses.indicators.programme_store import programme_indicators
 
-    computed = catalogue()
+    computed = await _with_current_targets(catalogue())
     return {**computed, **await programme_indicators(computed)}
+
+
+async def _with_current_targets(computed: dict[str, Indicator]) -> dict[str, Indicator]:
+    """The packages' indicators with the baselines and targets their packages hold now (staff may
+    change them on the package's pages), read afresh each time: a few rows, never cached."""
+    from dataclasses import replace
+
+    for extension in installed():
+        for source in extension.indicator_targets:
+            for code, current in (await source()).items():
+                if code in computed:
+                    computed[code] = replace(computed[code], baseline=current.baseline, target=current.target)
+    return computed
 
 
 async def find(code: str) -> Indicator:

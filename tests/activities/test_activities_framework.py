@@ -59,3 +59,66 @@ async def test_project_indicators_in_the_framework_and_on_the_dashboard(client, 
     assert "Anna" not in str(behind)
     page = await client.get("/panel", params={"okres": str(LAST_YEAR)}, headers=committee.headers)
     assert "Wskaźniki projektu ROPS" in page.text and 'data-indicator="project.people_supported"' in page.text
+
+
+async def test_a_target_staff_change_on_the_page_shows_on_the_dashboard_and_in_the_api(
+    app_tx, client, committee
+):
+    """Staff set a new target on /dzialania/wskazniki; the committee's dashboard, the indicator API
+    and the project's own table all show it at once (not the default declared in the code)."""
+    import html
+    import re
+
+    from ses.audit.services import Actor
+    from ses.auth.policy import Role
+    from ses.auth.services import create_account
+
+    password = "Wskazniki-2026-haslo"
+    page_headers = {"accept": "text/html"}
+    await create_account(
+        username="rops.cele", role=Role.STAFF, password=password, actor=Actor.system("tests")
+    )
+    login = await client.get("/login", headers=page_headers)
+    token = re.search(r'name="_csrf" value="([^"]+)"', login.text).group(1)
+    signed = await client.post(
+        "/login",
+        data={"username": "rops.cele", "password": password, "_csrf": token, "next": "/dzialania/wskazniki"},
+        headers=page_headers,
+    )
+    assert signed.status_code == 303, signed.text
+    form_page = await client.get("/dzialania/wskazniki", headers=page_headers)
+    assert "Zmień wartość bazową i docelową wskaźnika" in form_page.text
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', form_page.text).group(1)
+    saved = await client.post(
+        "/dzialania/wskazniki/cel",
+        data={
+            "_csrf": csrf,
+            "code": "people_supported",
+            "baseline": "0",
+            "target": "1 450,5",
+            "target_year": "2030",
+        },
+        headers=page_headers,
+    )
+    assert saved.status_code == 303, saved.text
+    shown = await client.get(saved.headers["location"], headers=page_headers)
+    assert "Zapisano wartość docelową" in shown.text and "(2030)" in shown.text
+
+    listed = await client.get("/api/v1/indicators/project.people_supported", headers=committee.headers)
+    assert listed.json()["target"] == {"value": 1450.5, "year": 2030}
+    everything = {
+        i["code"]: i for i in (await client.get("/api/v1/indicators", headers=committee.headers)).json()
+    }
+    assert everything["project.people_supported"]["target"] == {"value": 1450.5, "year": 2030}
+    assert everything["project.people_qualified"]["target"] == {"value": 600.0, "year": 2029}  # unchanged
+    client.cookies.clear()
+    panel = await client.get("/panel", params={"okres": str(LAST_YEAR)}, headers=committee.headers)
+    row = re.search(r'<tr data-indicator="project.people_supported">(.*?)</tr>', panel.text, re.S).group(1)
+    assert "(2030)" in html.unescape(row) and "(2029)" not in html.unescape(row)
+
+    refused = await client.put(
+        "/api/v1/project-indicators/people_supported/target",
+        json={"target": "0", "target_year": 2030},
+        headers=committee.headers,
+    )
+    assert refused.status_code == 403
