@@ -23,10 +23,11 @@ from typing import Any
 
 from scrapers.krs import LEGAL_FORMS, _kind
 from scrapers.places import TerritoryIndex
+from ses.errors import ValidationFailed
 from ses.register.identifiers import IDENTIFIERS
 from ses.register.vocab import Kind, LegalForm
 from ses.text import fold
-from ses.uploads import XLSX_MAGIC, decode
+from ses.uploads import XLSX_MAGIC, Limits, check_xlsx_parts, decode
 
 TARGETS: dict[str, str] = {
     "name": "Nazwa",
@@ -48,9 +49,15 @@ TARGETS: dict[str, str] = {
     "decision_date": "Data decyzji (informacja źródła)",
     "valid_until": "Ważna do (informacja źródła)",
     "note": "Uwagi (informacja źródła)",
+    "founder_name": "Podmiot prowadzący jednostkę: nazwa",
+    "founder_krs": "Podmiot prowadzący jednostkę: KRS",
+    "founder_nip": "Podmiot prowadzący jednostkę: NIP",
 }
 """What a column may be mapped to (register fields, place names, facts kept beside the register)."""
 FACTS = ("decision_number", "decision_date", "valid_until", "note")
+FOUNDER = ("founder_krs", "founder_nip", "founder_name")
+"""The body running a CIS, KIS, ZAZ or WTZ as the list names it; resolved to a register
+organisation when the run is reconciled (scrapers/runs.py)."""
 PLACE_NAMES = ("voivodeship", "powiat", "gmina")
 HEADER_SEARCH_ROWS = 30
 ORDINALS = frozenset({"lp", "l.p", "nr", "nr kol", "lp."})
@@ -103,11 +110,16 @@ def mapping_problems(
 # ------------------------------------------------------------------------------------- reading
 
 
-def read_grid(data: bytes, filename: str = "", encoding: str | None = None) -> list[list[str]]:
-    """The cells of the file's first table as text, row by row (CSV, XLSX or an HTML table)."""
+def read_grid(
+    data: bytes, filename: str = "", encoding: str | None = None, within: Limits | None = None
+) -> list[list[str]]:
+    """The cells of the file's first table as text, row by row (CSV, XLSX or an HTML table).
+
+    `within`: the upload limits of ses/uploads.py (an XLSX's parts checked before it is unpacked,
+    rows and columns bounded); a file an operator names on the command line is read without them."""
     lowered = filename.lower()
     if data.startswith(XLSX_MAGIC) or lowered.endswith(".xlsx"):
-        return _xlsx(data)
+        return _xlsx(data, within)
     try:
         text, _ = decode(data, encoding)
     except Exception as error:  # ValidationFailed from the shared decoder: a message for the run
@@ -129,16 +141,26 @@ def _csv(text: str) -> list[list[str]]:
         raise ListProblem(f"Plik CSV jest uszkodzony: {error}.") from error
 
 
-def _xlsx(data: bytes) -> list[list[str]]:
+def _xlsx(data: bytes, within: Limits | None = None) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    if within is not None:
+        try:
+            check_xlsx_parts(data, within)
+        except ValidationFailed as error:
+            details = "; ".join(e.message for e in error.errors)
+            raise ListProblem(f"{error.detail} {details}".strip()) from error
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise ListProblem(f"Pliku XLSX nie da się odczytać ({type(error).__name__}).") from error
     try:
         sheet = book.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        # one row past the most a list may have, so a longer sheet is seen and refused (read_rows)
+        bounds = {} if within is None else {"max_row": MAX_ROWS + HEADER_SEARCH_ROWS + 2,
+                                           "max_col": min(sheet.max_column or within.max_columns,
+                                                          within.max_columns)}  # fmt: skip
+        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True, **bounds)]
     finally:
         book.close()
 
@@ -278,6 +300,8 @@ class ListRow:
     usable: bool = True
     cells: dict[str, str] = field(default_factory=dict)
     """The row as published (heading → cell): the source's raw answer shown to staff."""
+    founder: dict[str, str] = field(default_factory=dict)
+    """The running body as the list names it: krs / nip (normalised, valid) and name."""
 
 
 _FORMS = {
@@ -380,6 +404,7 @@ def _row(line: int, raw: Mapping[str, str], mapping: ColumnMapping, places: Terr
         else:
             row.problems.append(f"Wiersz {line}: kod pocztowy „{postcode}” nie ma postaci 00-000; pominięto.")
     _kind_and_form(row, raw, mapping)
+    _founder(row, raw)
     for fact in FACTS:
         if raw.get(fact):
             text = raw[fact]
@@ -392,6 +417,23 @@ def _row(line: int, raw: Mapping[str, str], mapping: ColumnMapping, places: Terr
         row.usable = False  # nothing to match it by and nowhere to put it
     row.key = row_key(mapping, values)
     return row
+
+
+def _founder(row: ListRow, raw: Mapping[str, str]) -> None:
+    for key in ("krs", "nip"):
+        text = raw.get(f"founder_{key}", "")
+        if not text or fold(text) in ("brak", "-", "nie dotyczy"):
+            continue
+        normalise, problem_of = IDENTIFIERS[key]
+        value = normalise(text)
+        if problem := problem_of(value):
+            row.problems.append(
+                f"Wiersz {row.line}: podmiot prowadzący — {problem} Podano: „{text}”; pominięto."
+            )
+        else:
+            row.founder[key] = value
+    if name := " ".join(raw.get("founder_name", "").split()):
+        row.founder["name"] = name[:300]
 
 
 def _place(row: ListRow, raw: Mapping[str, str], places: TerritoryIndex) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from scrapers.tables import SourceFacts, SyncChange, SyncRecord, SyncRun
 from ses.errors import NotFound
+from ses.register.tables import Organisation
 from ses.territories.tables import Territory
 
 RUN_COLUMNS = (
@@ -107,6 +108,15 @@ async def territory_names(codes: set[str]) -> dict[str, str]:
         return {}
     rows = await Territory.select(Territory.code, Territory.name).where(Territory.code.is_in(sorted(codes)))
     return {row["code"]: row["name"] for row in rows}
+
+
+async def organisation_names(ids: set[str]) -> dict[str, str]:
+    """Names of register organisations by id (as text: the change set keeps values as text)."""
+    wanted = sorted(int(i) for i in ids if str(i).isdigit())
+    if not wanted:
+        return {}
+    rows = await Organisation.select(Organisation.id, Organisation.name).where(Organisation.id.is_in(wanted))
+    return {str(row["id"]): row["name"] for row in rows}
 
 
 async def facts_of(org_id: int) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ COMPARED_FIELDS = (
     "website",
     "registered_on",
     "activity_state",
+    "founder_id",
 )
 FOLDED_FIELDS = frozenset({"name", "locality", "street", "email", "website"})
 """Compared case- and accent-insensitively: KRS writes in capitals, people do not."""

@@ -36,6 +36,8 @@ def sync_actor(who: str, source: str, run_id: int, account_id: int | None = None
 def _typed(field: str, value: str | None) -> Any:
     if field == "registered_on" and value:
         return date.fromisoformat(value[:10])
+    if field == "founder_id" and value is not None:
+        return int(value)
     return value
 
 

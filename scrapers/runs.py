@@ -45,6 +45,8 @@ class Item:
     raw: str | None = None
     http_status: int | None = None
     as_of: date | None = None
+    founder: dict[str, str] = field(default_factory=dict)
+    """The body running the unit as the source names it (krs, nip, name); see `resolve_founders`."""
 
 
 # --------------------------------------------------------------------------------------- the run
@@ -137,7 +139,8 @@ async def finish_run(run_id: int, status: str) -> dict[str, int]:
 REGISTER_COLUMNS = (
     Organisation.id,
     Organisation.version,
-    *(Organisation._meta.get_column_by_name(f) for f in COMPARED_FIELDS),
+    *(Organisation._meta.get_column_by_name(f) for f in COMPARED_FIELDS if f != "founder_id"),
+    Organisation.founder.as_alias("founder_id"),
 )
 
 
@@ -200,8 +203,87 @@ async def person_edits(org_ids: Iterable[int]) -> dict[int, dict[str, datetime]]
     return found
 
 
+def _founder_label(founder: Mapping[str, str]) -> str:
+    named = f"„{founder['name']}”" if founder.get("name") else "bez nazwy"
+    ids = ", ".join(f"{k.upper()} {founder[k]}" for k in ("krs", "nip") if founder.get(k))
+    return f"{named} ({ids})" if ids else named
+
+
+async def resolve_founders(items: Sequence[Item]) -> None:
+    """Link each unit the source names a running body for to that organisation of the register.
+
+    The body is looked for by KRS, then NIP, then by its exact name (case and accents aside) when one
+    organisation alone bears it. The organisation found becomes the unit's `founder_id` (a change
+    like any other, reviewed by staff); a body not found, or a name several bear, is reported on the
+    record and the unit is left unlinked.
+    """
+    wanted = [i for i in items if i.status == "found" and i.founder]
+    if not wanted:
+        return
+    by_identifier: dict[tuple[str, str], tuple[int, str]] = {}
+    by_name: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    condition = None
+    for key in ("krs", "nip"):
+        values = sorted({i.founder[key] for i in wanted if i.founder.get(key)})
+        if values:
+            part = Organisation._meta.get_column_by_name(key).is_in(values)
+            condition = part if condition is None else condition | part
+    if condition is not None:
+        for row in await Organisation.select(
+            Organisation.id, Organisation.krs, Organisation.nip, Organisation.name
+        ).where(condition):
+            for key in ("krs", "nip"):
+                if row[key]:
+                    by_identifier[(key, row[key])] = (row["id"], row["name"])
+    names = sorted({fold(i.founder["name"]) for i in wanted if i.founder.get("name")})
+    if names:
+        for row in await Organisation.select(
+            Organisation.id, Organisation.name, Organisation.name_search, Organisation.voivodeship_code
+        ).where(Organisation.name_search.is_in(names) & (Organisation.activity_state != "retired")):
+            by_name[row["name_search"]].append((row["id"], row["name"], row["voivodeship_code"]))
+    for item in wanted:
+        found = next(
+            (
+                by_identifier[(k, item.founder[k])]
+                for k in ("krs", "nip")
+                if (k, item.founder.get(k)) in by_identifier
+            ),
+            None,
+        )
+        label = _founder_label(item.founder)
+        if found is None and item.founder.get("name"):
+            bearers = by_name.get(fold(item.founder["name"]), [])
+            region = str(item.values.get("gmina_code") or "")[:2]
+            if len(bearers) > 1 and region:
+                bearers = [b for b in bearers if b[2] == region] or bearers
+            if len(bearers) == 1:
+                found = bearers[0][:2]
+                note = f"Podmiot prowadzący {label} rozpoznany tylko po nazwie — sprawdź przed akceptacją."
+                if note not in item.problems:
+                    item.problems.append(note)
+            elif len(bearers) > 1:
+                message = (
+                    f"Podmiot prowadzący {label} nierozpoznany: tę nazwę nosi {len(bearers)} organizacji "
+                    "rejestru; wpisz NIP albo KRS podmiotu na liście albo wskaż go ręcznie."
+                )
+                if message not in item.problems:
+                    item.problems.append(message)
+                continue
+        if found is None:
+            message = (
+                f"Podmiot prowadzący {label} nierozpoznany: nie ma go w rejestrze — "
+                "jednostka pozostaje bez powiązania z podmiotem prowadzącym."
+            )
+            if message not in item.problems:
+                item.problems.append(message)
+            continue
+        item.values["founder_id"] = found[0]
+        item.facts["founder"] = f"{found[1]} (id {found[0]})"
+
+
 async def reconcile(items: Sequence[Item], *, new_when_unmatched: bool = True) -> list[Outcome | None]:
     """The outcome of each found item (None for items the source did not give)."""
+    await resolve_founders(items)
     found = [i for i in items if i.status == "found"]
     by_identifier, by_name = await _candidates(found)
     matched: dict[str, tuple[Candidate | None, str | None]] = {

@@ -52,6 +52,7 @@ FIELD_LABELS = {
     "website": "Strona internetowa",
     "registered_on": "Data rejestracji",
     "activity_state": "Stan działalności",
+    "founder_id": "Podmiot prowadzący",
 }
 AUTO_FIELDS = (
     "name",
@@ -67,7 +68,12 @@ AUTO_FIELDS = (
 """Fields staff may let the KRS sync apply by itself (never identity-defining ones like the KRS number)."""
 
 
-def value_label(field: str, value: Any, territories: dict[str, str] | None = None) -> str:
+def value_label(
+    field: str,
+    value: Any,
+    territories: dict[str, str] | None = None,
+    organisations: dict[str, str] | None = None,
+) -> str:
     if value in (None, ""):
         return "—"
     text = str(value)
@@ -79,4 +85,6 @@ def value_label(field: str, value: Any, territories: dict[str, str] | None = Non
         return next((label for code, label in KIND_LABELS.items() if code.value == text), text)
     if field == "gmina_code" and territories:
         return f"{territories.get(text, '?')} ({text})"
+    if field == "founder_id" and organisations is not None:
+        return f"{organisations.get(text, '?')} (id {text})"
     return text
