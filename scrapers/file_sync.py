@@ -17,10 +17,11 @@ from collections.abc import Callable
 
 from scrapers import review, runs
 from scrapers.file_sources import mapping_of
-from scrapers.filelist import ListProblem, ListRow, locate_header, read_grid, read_rows
+from scrapers.filelist import ColumnMapping, ListProblem, ListRow, locate_header, read_grid, read_rows
 from scrapers.krs_sync import Report
 from scrapers.places import shipped_index
 from scrapers.runs import Item
+from ses.uploads import Limits, off_loop
 
 SOURCE = "file"
 BATCH = 200
@@ -35,7 +36,13 @@ def item_of(row: ListRow) -> Item:
     if not row.usable:
         return Item(row.key, "error", problems=row.problems, raw=raw)
     return Item(
-        row.key, "found", values=dict(row.values), facts=dict(row.facts), problems=row.problems, raw=raw
+        row.key,
+        "found",
+        values=dict(row.values),
+        facts=dict(row.facts),
+        problems=row.problems,
+        raw=raw,
+        founder=dict(row.founder),
     )
 
 
@@ -53,6 +60,22 @@ def items_of(rows: list[ListRow]) -> list[Item]:
     return items
 
 
+def read_list(
+    mapping: ColumnMapping, data: bytes, filename: str, encoding: str | None, within: Limits | None
+) -> tuple[list[Item], list[str]]:
+    """(items, notes) of a list file read through its mapping (pure); ListProblem stops the list."""
+    grid = read_grid(data, filename, encoding, within)
+    header = locate_header(grid, mapping)
+    items = items_of(read_rows(grid, header, mapping, shipped_index()))
+    notes: list[str] = []
+    if header.ignored:
+        notes.append("Kolumny pliku pominięte (mapowanie ich nie wskazuje): " + ", ".join(
+            f"„{name}”" for name in header.ignored) + ".")  # fmt: skip
+    if not items:
+        raise ListProblem(f"Pod nagłówkiem (wiersz {header.row + 1}) nie ma żadnego wiersza danych.")
+    return items, notes
+
+
 async def sync_file(
     code: str,
     data: bytes,
@@ -62,20 +85,16 @@ async def sync_file(
     dry_run: bool = False,
     triggered_by: str = "ses sync file",
     on_progress: Callable[[int, int], None] | None = None,
+    within: Limits | None = None,
 ) -> Report:
+    """Read a list file (in a worker thread: a large or hostile file never stalls the event loop)
+    and reconcile it; `within`: the upload limits when the file came through a page."""
     mapping = await mapping_of(code)  # NotFound for an unknown list: nothing is recorded
     report = Report(run_id=None)
     items: list[Item] = []
     notes: list[str] = []
     try:
-        grid = read_grid(data, filename, encoding)
-        header = locate_header(grid, mapping)
-        items = items_of(read_rows(grid, header, mapping, shipped_index()))
-        if header.ignored:
-            notes.append("Kolumny pliku pominięte (mapowanie ich nie wskazuje): " + ", ".join(
-                f"„{name}”" for name in header.ignored) + ".")  # fmt: skip
-        if not items:
-            raise ListProblem(f"Pod nagłówkiem (wiersz {header.row + 1}) nie ma żadnego wiersza danych.")
+        items, notes = await off_loop(read_list, mapping, data, filename, encoding, within)
     except ListProblem as error:
         report.status = "failed"
         report.errors.append(f"Lista „{mapping.name}” ({filename or 'plik'}) nie została wczytana: {error}")

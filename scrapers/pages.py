@@ -25,6 +25,7 @@ NOTICES = {
     "odrzucono": "Odrzucono zaznaczone zmiany.",
     "nic": "Nie zaznaczono żadnej zmiany.",
     "ustawienia": "Zapisano ustawienia automatycznego stosowania zmian.",
+    "wczytano": "Wczytano listę z pliku; zmiany czekają na decyzję poniżej.",
 }
 
 
@@ -96,6 +97,16 @@ async def run_page(
         if value
     }
     territories = await queries.territory_names(codes)
+    founders = await queries.organisation_names(
+        {
+            str(v)
+            for r in records
+            for c in r["changes"]
+            if c["field"] == "founder_id"
+            for v in (c["old"], c["new"])
+            if v
+        }
+    )
     refused = request.query_params.getall("odmowa", [])
     return page(
         request,
@@ -106,7 +117,7 @@ async def run_page(
         strona=strona,
         czekajace=czekajace,
         pages=max(1, -(-total // PAGE_SIZE)),
-        show=lambda field, value: vocab.value_label(field, value, territories),
+        show=lambda field, value: vocab.value_label(field, value, territories, founders),
         pl_time=pl_time,
         notices=[NOTICES[komunikat]] if komunikat in NOTICES else [],
         errors=[{"field": "", "message": message} for message in refused],

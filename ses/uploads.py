@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
+import secrets
+import tempfile
 import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio.to_thread
@@ -134,6 +138,52 @@ async def read_upload(form: Any, names: tuple[str, ...] = ("file", "data")) -> U
         raise ValidationFailed("Nie wybrano pliku.", [FieldError(names[0], "Wybierz plik CSV albo XLSX.")])
     check_size(content)
     return Upload(filename=part.filename or "", content=content)
+
+
+HELD = Path(tempfile.gettempdir()) / "ses-held-uploads"
+HELD_SECONDS = 3600
+
+
+def hold(upload: Upload, account_id: int | None, purpose: str) -> str:
+    """Keep an uploaded file until its sender confirms what a dry run showed; returns a token.
+
+    The file waits in a private temporary folder under a random token bound to the account that
+    sent it and to the page it was sent for (an hour at most)."""
+    HELD.mkdir(mode=0o700, exist_ok=True)
+    stamp = time.time()
+    for old in HELD.glob("*.json"):
+        if stamp - old.stat().st_mtime > HELD_SECONDS:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".bin").unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    (HELD / f"{token}.bin").write_bytes(upload.content)
+    meta = {"account": account_id, "filename": upload.filename, "purpose": purpose}
+    (HELD / f"{token}.json").write_text(json.dumps(meta))
+    return token
+
+
+def held(token: str, account_id: int | None, purpose: str) -> Upload:
+    """The file `hold` kept under `token` for this account and purpose, or 422 saying why not."""
+    meta_path = HELD / f"{token}.json"
+    if (
+        not token.replace("-", "").replace("_", "").isalnum()
+        or not meta_path.exists()
+        or time.time() - meta_path.stat().st_mtime > HELD_SECONDS
+    ):
+        raise ValidationFailed(
+            "Plik czekający na potwierdzenie wygasł albo już go wczytano. Wyślij go ponownie.",
+            [FieldError("file", "Wyślij plik ponownie.")],
+        )
+    meta = json.loads(meta_path.read_text())
+    if meta["account"] != account_id or meta.get("purpose") != purpose:
+        raise ValidationFailed("Ten plik wysłała inna osoba albo dla innej listy.", [FieldError("file", "—")])
+    return Upload(filename=meta["filename"], content=(HELD / f"{token}.bin").read_bytes())
+
+
+def release(token: str) -> None:
+    if token.replace("-", "").replace("_", "").isalnum():
+        (HELD / f"{token}.json").unlink(missing_ok=True)
+        (HELD / f"{token}.bin").unlink(missing_ok=True)
 
 
 async def off_loop(func: Callable[..., T], *args: Any) -> T:

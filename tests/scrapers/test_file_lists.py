@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 
 import pytest
@@ -215,6 +216,189 @@ async def test_staff_edit_a_mapping_on_the_page(app_tx):
         )
         assert refused.status_code == 422 and "Lista musi wskazywać kolumnę z nazwą" in refused.text
         assert (await source("cis-kp"))["version"] == 1  # nothing stored
+
+
+KROK_NIP, CHELMNO_FUNDATION_NIP = "4618792685", "4143988824"
+
+
+async def _running_bodies():
+    from ses.audit.services import Actor
+    from ses.register import services
+
+    system = Actor.system("tests")
+    torun = await services.create(
+        {"name": "Gmina Miasta Toruń", "kind": "gmina_office", "gmina_code": TORUN}, system
+    )
+    krok = await services.create(
+        {
+            "name": "Stowarzyszenie Krok Dalej",
+            "kind": "association",
+            "gmina_code": "0462011",
+            "nip": KROK_NIP,
+        },
+        system,
+    )
+    return torun, krok
+
+
+async def test_a_units_running_body_named_on_a_voivodes_list_is_linked_or_reported(app_tx):
+    """CIS/KIS/ZAZ rows name the body that runs them: found by NIP (or by a name only one
+    organisation bears) it becomes the unit's running body; not found, the dry run says so and the
+    unit is not created without one."""
+    from scrapers import review
+    from scrapers.file_sync import sync_file
+    from scrapers.tables import SyncChange, SyncRecord
+    from ses.register import services
+
+    torun, krok = await _running_bodies()
+    dry = await sync_file("cis-kp", sample("cis-kp"), "rejestr-cis-kis-zaz-kp.html", dry_run=True)
+    by_name = {item.values["name"]: (item, outcome) for item, outcome in dry.outcomes}
+    cis_torun, proposed = by_name["Centrum Integracji Społecznej w Toruniu"]
+    assert {c.field: c.new for c in proposed.changes}["founder_id"] == str(torun["id"])
+    assert any("rozpoznany tylko po nazwie" in p for p in cis_torun.problems)
+    _, proposed = by_name["Klub Integracji Społecznej „Krok”"]  # by NIP, though the name differs
+    assert {c.field: c.new for c in proposed.changes}["founder_id"] == str(krok["id"])
+    chelmno, proposed = by_name["Centrum Integracji Społecznej w Chełmnie"]
+    assert "founder_id" not in {c.field for c in proposed.changes}
+    assert any(
+        "Podmiot prowadzący „Fundacja Ziemi Chełmińskiej” (NIP 4143988824) nierozpoznany" in p
+        for p in chelmno.problems
+    )
+    from scrapers.krs_sync import change_set_lines
+
+    printed = "\n".join(change_set_lines(dry))
+    assert "founder_id: null → " in printed and "nierozpoznany" in printed
+
+    report = await sync_file("cis-kp", sample("cis-kp"), "rejestr-cis-kis-zaz-kp.html")
+    records = {r["source_values"]["name"]: r for r in await SyncRecord.select().where(
+        SyncRecord.run == report.run_id).output(load_json=True)}  # fmt: skip
+    for name, founder in (
+        ("Centrum Integracji Społecznej w Toruniu", torun),
+        ("Klub Integracji Społecznej „Krok”", krok),
+    ):
+        ids = [c["id"] for c in await SyncChange.select().where(SyncChange.record == records[name]["id"])]
+        assert (await review.accept(ids, "pracownik"))["refused"] == []
+        created = await SyncRecord.select(SyncRecord.organisation).where(SyncRecord.id == records[name]["id"])
+        unit = await services.get(created[0]["organisation"])
+        assert unit["founder_id"] == founder["id"] and unit["kind"] in ("cis", "kis")
+    ids = [c["id"] for c in await SyncChange.select().where(
+        SyncChange.record == records["Centrum Integracji Społecznej w Chełmnie"]["id"])]  # fmt: skip
+    refused = await review.accept(ids, "pracownik")
+    assert refused["applied"] == 0 and "wskaż podmiot, który go prowadzi" in refused["refused"][0]["message"]
+
+
+async def _staff_browser(app_tx, username: str):
+    import httpx
+
+    from ses.audit.services import Actor
+    from ses.auth.policy import Role
+    from ses.auth.services import create_account
+    from tests.scrapers.test_sync_review import HTML, PASSWORD, _hidden
+
+    await create_account(
+        username=username,
+        role=Role.STAFF,
+        password=PASSWORD,
+        organisation_id=None,
+        actor=Actor.system("tests"),
+    )
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app_tx), base_url="http://testserver")
+    form = await http.get("/login", headers=HTML)
+    signed = await http.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "_csrf": _hidden(form.text), "next": "/"},
+        headers=HTML,
+    )
+    assert signed.status_code == 303
+    return http
+
+
+async def test_staff_upload_a_list_see_the_dry_run_then_apply_it_on_the_page(app_tx):
+    from scrapers.tables import SyncChange, SyncRun
+    from ses.audit.tables import AuditRecord
+    from tests.scrapers.test_sync_review import HTML, _hidden
+
+    await _register_for_ps()
+    await _running_bodies()
+    http = await _staff_browser(app_tx, "rops.wczytuje")
+    async with contextlib.aclosing(http):
+        page = await http.get("/synchronizacja/listy/ps", headers=HTML)
+        csrf = _hidden(page.text)
+        assert 'enctype="multipart/form-data"' in page.text
+        files = {"file": ("wykaz-ps.csv", sample("ps"), "text/csv")}
+        unsigned = await http.post("/synchronizacja/listy/ps/plik", files=files, headers=HTML)
+        assert unsigned.status_code == 403  # no CSRF token: refused
+        dry = await http.post(
+            "/synchronizacja/listy/ps/plik", data={"_csrf": csrf}, files=files, headers=HTML
+        )
+        assert dry.status_code == 200 and "Podgląd (nic jeszcze nie zapisano)" in dry.text
+        assert (
+            "nowa organizacja: 5" in dry.text
+            and "ul. Szeroka 10" in dry.text
+            and "ul. Szeroka 12" in dry.text
+        )
+        assert await SyncRun.count() == 0  # a dry run stores nothing
+        token = __import__("re").search(r'name="token" value="([^"]+)"', dry.text).group(1)
+        applied = await http.post(
+            "/synchronizacja/listy/ps/zastosuj", data={"_csrf": csrf, "token": token}, headers=HTML
+        )
+        assert applied.status_code == 303 and "wczytano" in applied.headers["location"]
+        run = await SyncRun.select().where(SyncRun.source == "file").first()
+        assert applied.headers["location"].startswith(f"/synchronizacja/{run['id']}")
+        assert await SyncChange.count().where(SyncChange.run == run["id"]) > 0
+        shown = await http.get(applied.headers["location"], headers=HTML)
+        assert "Wczytano listę z pliku" in shown.text and "Smaki Kujaw" in shown.text
+        audit = (
+            await AuditRecord.select().where(AuditRecord.action == "sync.list_file").output(load_json=True)
+        )
+        assert len(audit) == 1 and audit[0]["entity_id"] == run["id"] and audit[0]["channel"] == "web"
+        assert audit[0]["changes"]["file"] == [None, "wykaz-ps.csv"]
+        again = await http.post(
+            "/synchronizacja/listy/ps/zastosuj", data={"_csrf": csrf, "token": token}, headers=HTML
+        )
+        assert again.status_code == 422 and "wygasł albo już go wczytano" in again.text
+
+        units = await http.post(
+            "/synchronizacja/listy/cis-kp/plik",
+            data={"_csrf": csrf},
+            files={"file": ("rejestr.html", sample("cis-kp"), "text/html")},
+            headers=HTML,
+        )
+        text = " ".join(__import__("re").sub(r"<[^>]+>", "", units.text).split())
+        assert units.status_code == 200 and "Podmiot prowadzący: — → Gmina Miasta Toruń (id" in text
+        assert "Jednostki z nierozpoznanym podmiotem prowadzącym: 2" in text
+
+
+async def test_a_bad_list_file_on_the_page_gets_a_polish_message_and_stores_nothing(app_tx):
+    from scrapers.tables import SyncRun
+    from tests.scrapers.test_sync_review import HTML, _hidden
+
+    http = await _staff_browser(app_tx, "rops.bledy")
+    async with contextlib.aclosing(http):
+        csrf = _hidden((await http.get("/synchronizacja/listy/ps", headers=HTML)).text)
+
+        async def send(name: str, content: bytes):
+            return await http.post(
+                "/synchronizacja/listy/ps/plik",
+                data={"_csrf": csrf},
+                files={"file": (name, content)},
+                headers=HTML,
+            )
+
+        wrong = await send(
+            "inna.csv", "Nazwa przedsiębiorstwa społecznego;Gmina\nFundacja X;Toruń\n".encode()
+        )
+        assert wrong.status_code == 422 and "W pliku brak kolumn wskazanych w mapowaniu" in wrong.text
+        assert "„Numer KRS” (KRS)" in wrong.text
+        broken = await send("lista.xlsx", b"PK\x03\x04 to nie jest arkusz")
+        assert broken.status_code == 422 and "XLSX" in broken.text and "nie wczytano" in broken.text
+        empty = await send("", b"")
+        assert empty.status_code == 422 and "Brak pliku" in empty.text
+        foreign = await http.post(
+            "/synchronizacja/listy/ps/zastosuj", data={"_csrf": csrf, "token": "nieistniejacy"}, headers=HTML
+        )
+        assert foreign.status_code == 422 and "Wyślij go ponownie" in foreign.text
+        assert await SyncRun.count() == 0
 
 
 def args(*argv: str) -> argparse.Namespace:
