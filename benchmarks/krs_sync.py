@@ -136,9 +136,11 @@ def main() -> None:
         numbers = ",".join(str(o["krs"]) for o in chosen)
         started = time.perf_counter()
         cpu_before = _children_cpu()
+        stand_in_before = _process_cpu(process.pid)
         out = _ses_env(url, env, "sync", "krs", "--numbers", numbers)
         sync_s = time.perf_counter() - started
         sync_cpu = _children_cpu() - cpu_before  # the command's own CPU (the stand-in is not reaped yet)
+        stand_in_cpu = _process_cpu(process.pid) - stand_in_before
         counts = [line.strip() for line in out.splitlines() if line.startswith("  ")][:8]
         # the nightly sync on a fresh run window; requests counted from the stand-in's log size
         before = _request_log_size(port)
@@ -160,6 +162,7 @@ def main() -> None:
         print("| CPU time of the `ses sync krs` process (user + system; start-up included) "
               f"| {sync_cpu:.1f} s "
               f"= {len(chosen) / sync_cpu:,.0f} records per CPU-second |")  # fmt: skip
+        print(f"| CPU time of the stand-in KRS server meanwhile (its own process) | {stand_in_cpu:.1f} s |")
         print(f"| nightly: bulletin with {len(changed)} register numbers (×2, no leading zeros) + "
               f"{len(outsiders)} others, register of {naive:,} with KRS | {nightly_requests} requests "
               f"(limit {len(changed)} + 24 = {len(changed) + 24}) |")  # fmt: skip
@@ -178,6 +181,12 @@ def main() -> None:
 _RUNS: list[str] = []
 
 
+def _process_cpu(pid: int | None) -> float:
+    """User + system CPU seconds of a running process (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _children_cpu() -> float:
     import resource
 
@@ -191,8 +200,13 @@ def _ses_env(url: str, env: dict[str, str], *args: str) -> str:
     from benchmarks.harness import BIN, ROOT
 
     profile = os.environ.get("SES_BENCH_PROFILE")  # a file name: profile each run with cProfile
+    sampled = os.environ.get("SES_BENCH_PYSPY")  # a file name: sample each run with py-spy (collapsed stacks)
     command = [str(BIN / "ses")]
-    if profile:
+    if sampled:
+        _RUNS.append(sampled)
+        command = [str(BIN / "py-spy"), "record", "-r", "250", "-f", "raw", "-o", f"{sampled}.{len(_RUNS)}",
+                   "--", str(BIN / "ses")]  # fmt: skip
+    elif profile:
         _RUNS.append(profile)
         command = [str(BIN / "python"), "-m", "cProfile", "-o", f"{profile}.{len(_RUNS)}", "-m", "ses.cli"]
     result = subprocess.run(
