@@ -4,7 +4,7 @@ a point, distances, and the SVG map drawn from the shipped boundaries (no tiles 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -78,19 +78,61 @@ def centroid(code: str) -> tuple[float, float] | None:
     return shape.centroid if shape else None
 
 
-def neighbourhood(code: str, margin: float = 0.12) -> list[str]:
-    """The gminas of a gmina's powiat and those around the gmina itself (a city powiat is one gmina)."""
+GRID_DEGREES = 0.25
+"""The side of a cell of the index of gmina boxes (a gmina spans one to a few cells)."""
+
+
+def _cells(x0: float, y0: float, x1: float, y1: float) -> Iterator[tuple[int, int]]:
+    for i in range(math.floor(x0 / GRID_DEGREES), math.floor(x1 / GRID_DEGREES) + 1):
+        for j in range(math.floor(y0 / GRID_DEGREES), math.floor(y1 / GRID_DEGREES) + 1):
+            yield i, j
+
+
+@dataclass(frozen=True)
+class _Index:
+    cells: dict[tuple[int, int], tuple[str, ...]]
+    """cell → the gminas whose box touches it"""
+    powiats: dict[str, tuple[str, ...]]
+    """powiat code → its gminas"""
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    """A grid over the gmina boxes, built once: a box query reads a few cells instead of 2,477 boxes."""
+    cells: dict[tuple[int, int], list[str]] = {}
+    powiats: dict[str, list[str]] = {}
+    for code, shape in shapes("gmina").items():
+        for cell in _cells(*shape.box):
+            cells.setdefault(cell, []).append(code)
+        powiats.setdefault(code[:4], []).append(code)
+    return _Index(
+        {cell: tuple(codes) for cell, codes in cells.items()},
+        {powiat: tuple(codes) for powiat, codes in powiats.items()},
+    )
+
+
+def _touching(x0: float, y0: float, x1: float, y1: float) -> set[str]:
+    """The gminas whose box overlaps the box (min lon, min lat, max lon, max lat)."""
     gminas = shapes("gmina")
-    own = gminas.get(code)
+    cells = _index().cells
+    found: set[str] = set()
+    for cell in _cells(x0, y0, x1, y1):
+        for code in cells.get(cell, ()):
+            box = gminas[code].box
+            if box[0] <= x1 and box[2] >= x0 and box[1] <= y1 and box[3] >= y0:
+                found.add(code)
+    return found
+
+
+def neighbourhood(code: str, margin: float = 0.12) -> list[str]:
+    """The gminas of a gmina's powiat and those around the gmina itself (a city powiat is one gmina),
+    in code order."""
+    own = shapes("gmina").get(code)
     if own is None:
         return []
-    x0, y0, x1, y1 = own.box[0] - margin, own.box[1] - margin, own.box[2] + margin, own.box[3] + margin
-    return [
-        other
-        for other, shape in gminas.items()
-        if other.startswith(code[:4])
-        or (shape.box[0] <= x1 and shape.box[2] >= x0 and shape.box[1] <= y1 and shape.box[3] >= y0)
-    ]
+    box = own.box
+    around = _touching(box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin)
+    return sorted(around.union(_index().powiats.get(code[:4], ())))
 
 
 def _in_ring(lon: float, lat: float, ring: Ring) -> bool:
@@ -102,19 +144,17 @@ def _in_ring(lon: float, lat: float, ring: Ring) -> bool:
 
 
 def gmina_at(lat: float, lon: float) -> str | None:
-    """The gmina whose boundary holds the point (the shipped, simplified boundaries), else the nearest."""
-    best: tuple[float, str] | None = None
-    for code, shape in shapes("gmina").items():
-        x0, y0, x1, y1 = shape.box
-        if x0 <= lon <= x1 and y0 <= lat <= y1:
-            for polygon in shape.polygons:
-                if _in_ring(lon, lat, polygon[0]) and not any(
-                    _in_ring(lon, lat, hole) for hole in polygon[1:]
-                ):
-                    return code
-        distance = distance_km(lat, lon, *shape.centroid)
-        if best is None or distance < best[0]:
-            best = (distance, code)
+    """The gmina whose boundary holds the point (the shipped, simplified boundaries), else the nearest
+    within 30 km."""
+    gminas = shapes("gmina")
+    for code in sorted(_touching(lon, lat, lon, lat)):
+        for polygon in gminas[code].polygons:
+            if _in_ring(lon, lat, polygon[0]) and not any(_in_ring(lon, lat, hole) for hole in polygon[1:]):
+                return code
+    # 30 km is at most 0.27° of latitude and 0.45° of longitude in Poland: centroids farther out
+    # cannot win, and a centroid lies inside its box, so boxes farther out can be skipped.
+    near = _touching(lon - 0.45, lat - 0.28, lon + 0.45, lat + 0.28)
+    best = min(((distance_km(lat, lon, *gminas[code].centroid), code) for code in near), default=None)
     return best[1] if best and best[0] < 30 else None
 
 
@@ -160,9 +200,29 @@ class _Frame:
         return (x, y) if 0 <= x <= self.width and 0 <= y <= self.height else None
 
 
-@lru_cache(maxsize=512)
+UNITS = 10_000
+"""Boundary paths are written once in 1/10,000 of a degree (~10 m); each map scales them."""
+
+
+@lru_cache(maxsize=1)
+def _paths() -> dict[str, str]:
+    """Each gmina's boundary as SVG path data in (lon, −lat) × UNITS, written once for every map."""
+    paths = {}
+    for code, shape in shapes("gmina").items():
+        parts = []
+        for polygon in shape.polygons:
+            for ring in polygon:
+                parts.append(
+                    "M" + " L".join(f"{round(lon * UNITS)},{round(-lat * UNITS)}" for lon, lat in ring) + " Z"
+                )
+        paths[code] = " ".join(parts)
+    return paths
+
+
+@lru_cache(maxsize=4096)
 def _frame(selected: str, width: int = 640) -> _Frame:
-    """The drawn boundaries around one gmina, projected once and kept (they do not change)."""
+    """The drawn boundaries around one gmina, kept (they do not change; ~4 KB each, 2,477 gminas).
+    The paths are shared by every map and placed by one transform, so a new frame costs a join."""
     gminas = shapes("gmina")
     drawn = [gminas[code] for code in neighbourhood(selected) if code in gminas]
     x0 = min(shape.box[0] for shape in drawn)
@@ -174,19 +234,16 @@ def _frame(selected: str, width: int = 640) -> _Frame:
     scale = (width - 2 * margin) / max((x1 - x0) * squeeze, 1e-3)
     height = min(int((y1 - y0) * scale) + 2 * margin, width * 2)
     scale = min(scale, (height - 2 * margin) / max(y1 - y0, 1e-3))
-    paths = []
-    for shape in drawn:
-        parts = []
-        for polygon in shape.polygons:
-            for ring in polygon:
-                coords = [
-                    (round(margin + (lon - x0) * squeeze * scale, 1), round(margin + (y1 - lat) * scale, 1))
-                    for lon, lat in ring
-                ]
-                parts.append("M" + " L".join(f"{x},{y}" for x, y in coords) + " Z")
-        css = "area selected" if shape.code == selected else "area"
-        paths.append(f'<path class="{css}" d="{" ".join(parts)}"/>')
-    return _Frame(width, height, x0, y1, squeeze, scale, margin, "".join(paths))
+    # x = margin + (lon − x0)·squeeze·scale, y = margin + (y1 − lat)·scale, with lon, −lat in UNITS
+    sx, sy = squeeze * scale / UNITS, scale / UNITS
+    place = f"matrix({sx:.7g} 0 0 {sy:.7g} {margin - x0 * squeeze * scale:.7g} {margin + y1 * scale:.7g})"
+    paths = _paths()
+    drawn.sort(key=lambda shape: shape.code == selected)  # its outline last, over its neighbours'
+    areas = "".join(
+        f'<path class="{"area selected" if shape.code == selected else "area"}" d="{paths[shape.code]}"/>'
+        for shape in drawn
+    )
+    return _Frame(width, height, x0, y1, squeeze, scale, margin, f'<g transform="{place}">{areas}</g>')
 
 
 def svg_map(

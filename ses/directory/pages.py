@@ -12,7 +12,7 @@ from litestar.response import Template
 from litestar.static_files import create_static_files_router
 
 from ses.auth.policy import Role, allow
-from ses.directory import residents
+from ses.directory import rendering, residents
 from ses.directory.i18n import LANG_NAMES, LANGS, labels, pick, translator
 from ses.web.i18n import current_language
 from ses.web.pages import page as render_page
@@ -21,7 +21,12 @@ STATIC = Path(__file__).parent / "static"
 PUBLIC = allow(Role.PUBLIC)
 
 
-@get("/uslugi", guards=[PUBLIC], include_in_schema=False, name="directory-search")
+@get(
+    "/uslugi",
+    guards=[PUBLIC],
+    include_in_schema=False,
+    name="directory-search",
+)
 async def search_page(
     request: Request[Any, Any, Any],
     lang: FromQuery[str | None] = None,
@@ -53,18 +58,21 @@ async def search_page(
         values = {**kept, "lang": chosen, **changes}
         return "/uslugi?" + urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
+    t, L = translator(chosen), labels(chosen)
     return render_page(
         request,
         "directory/search.html.j2",
         status_code=422 if outcome.errors else 200,
         page_lang=chosen,
-        t=translator(chosen),
-        L=labels(chosen),
+        t=t,
+        L=L,
         langs=[(code, LANG_NAMES[code]) for code in LANGS],
         given=given,
         outcome=outcome,
         options=await residents.options(chosen),
         link=link,
+        rows_html=rendering.rows_html(outcome.rows, (outcome.page - 1) * residents.PER_PAGE + 1, L, t),
+        map_html=rendering.map_html(outcome.map, L["map"]) if outcome.map else "",
     )
 
 

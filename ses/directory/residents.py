@@ -4,9 +4,11 @@ the /uslugi page, in the visitor's language. Nothing here writes; bad input beco
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from ses.db import committed_writes
 from ses.directory import geo, queries, taxonomy
 from ses.directory.hsds import as_datetime, codes
 from ses.directory.i18n import MESSAGES, translator
@@ -91,17 +93,34 @@ def with_labels(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     return [{**row, "kind": type_label(row, lang)} for row in rows]
 
 
+GMINAS_TTL_SECONDS = 300.0
+_gminas: tuple[float, int, dict[str, dict[str, Any]]] | None = None
+
+
+async def _all_gminas() -> dict[str, dict[str, Any]]:
+    """Every gmina with its powiat's name, read once and kept (TERYT changes with `ses migrate` or a
+    population sync: a write of this process, or five minutes, refreshes it)."""
+    global _gminas
+    now, writes = time.monotonic(), committed_writes()
+    if _gminas is None or _gminas[1] != writes or now - _gminas[0] > GMINAS_TTL_SECONDS:
+        rows = await Territory.select(
+            Territory.code,
+            Territory.name,
+            Territory.name_search,
+            Territory.type_label,
+            Territory.gmina_type,
+            Territory.population,
+        ).where(Territory.level == "gmina")
+        powiats = await Territory.select(Territory.code, Territory.name).where(Territory.level == "powiat")
+        names = {row["code"]: row["name"] for row in powiats}
+        found = {row["code"]: {**row, "powiat": names.get(row["code"][:4], "")} for row in rows}
+        _gminas = (now, writes, found)
+    return _gminas[2]
+
+
 async def gmina(code: str) -> dict[str, Any] | None:
-    rows = await Territory.select(
-        Territory.code,
-        Territory.name,
-        Territory.name_search,
-        Territory.type_label,
-        Territory.gmina_type,
-        Territory.population,
-    ).where((Territory.code == code) & (Territory.level == "gmina"))
-    found = await _with_powiats(list(rows))
-    return found[0] if found else None
+    found = (await _all_gminas()).get(code)
+    return dict(found) if found else None
 
 
 def type_label(row: dict[str, Any], lang: str) -> str:

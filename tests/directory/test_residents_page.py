@@ -132,3 +132,34 @@ def test_geometry_of_poland():
     lat, lon = centroid(TORUN) or (0, 0)
     assert abs(lat - 53.02) < 0.05 and abs(lon - 18.61) < 0.05
     assert gmina_at(40.0, 10.0) is None
+
+
+def test_the_map_shows_the_gmina_among_its_neighbours_and_every_gmina_has_one():
+    from ses.directory.geo import neighbourhood, shapes, svg_map
+
+    around = neighbourhood(TORUN)
+    assert TORUN in around and LUBICZ in around  # the city and the gmina next to it
+    assert BYDGOSZCZ not in around  # 40 km away: not on Toruń's map
+    drawn = svg_map(TORUN, [(53.045, 18.77, "Filia w Lubiczu")])
+    assert drawn is not None and len(drawn.points) == 1  # the place is inside the frame
+    assert drawn.areas.count("<path") == len(around)
+    assert drawn.areas.count('class="area selected"') == 1
+    assert drawn.areas.rindex("area selected") > drawn.areas.rindex('class="area"')  # outline on top
+    assert gmina_at(*centroid(TORUN)) == TORUN
+    # the grid index finds the same neighbours as a scan of every gmina's box would
+    gminas = shapes("gmina")
+    for code in list(gminas)[::97]:
+        x0, y0, x1, y1 = gminas[code].box
+        scanned = {
+            other
+            for other, shape in gminas.items()
+            if other.startswith(code[:4])
+            or (
+                shape.box[0] <= x1 + 0.12
+                and shape.box[2] >= x0 - 0.12
+                and shape.box[1] <= y1 + 0.12
+                and shape.box[3] >= y0 - 0.12
+            )
+        }
+        assert set(neighbourhood(code)) == scanned
+        assert svg_map(code, []) is not None
