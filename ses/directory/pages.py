@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, get
+from litestar.datastructures import ResponseHeader
 from litestar.params import FromQuery
 from litestar.response import Template
 from litestar.static_files import create_static_files_router
@@ -21,11 +22,19 @@ STATIC = Path(__file__).parent / "static"
 PUBLIC = allow(Role.PUBLIC)
 
 
+# "Use my location" asks the browser for the visitor's position: the site-wide policy forbids
+# geolocation everywhere else (ses/web/security.py keeps a header a route has set).
+LOCATION_ALLOWED = ResponseHeader(
+    name="Permissions-Policy", value="camera=(), microphone=(), geolocation=(self)"
+)
+
+
 @get(
     "/uslugi",
     guards=[PUBLIC],
     include_in_schema=False,
     name="directory-search",
+    response_headers=[LOCATION_ALLOWED],
 )
 async def search_page(
     request: Request[Any, Any, Any],

@@ -67,6 +67,19 @@ def test_residents_search_is_accessible_in_three_languages_and_on_a_phone(live_s
     assert "0461011" in page.locator("#dir-gminas option").first.get_attribute("value")
     assert violations == []
 
+    # "Use my location" on a phone: the browser gives a position in Toruń, the page finds the gmina
+    # and marks the visitor's point on the map (the site's permissions policy must allow it here).
+    located = browser.new_context(
+        viewport=PHONE, geolocation={"latitude": 53.0104, "longitude": 18.6046}, permissions=["geolocation"]
+    )
+    here = located.new_page()
+    here.goto(f"{live_server.base_url}/uslugi?lang=en")
+    here.click("#dir-locate")
+    here.wait_for_selector("table.dir-results")
+    assert "Services for residents of Toruń" in here.locator("#dir-results").inner_text()
+    assert here.locator("figure.dir-map circle.home").count() == 1
+    located.close()
+
     phone = browser.new_context(viewport=PHONE).new_page()
     phone.goto(f"{live_server.base_url}/uslugi?gmina={TORUN}&lang=uk")
     assert no_horizontal_scroll(phone)

@@ -83,6 +83,9 @@ async def test_shared_location_finds_the_gmina_and_orders_by_distance(client, st
     assert 'class="home"' in page.text  # the visitor's own point is on the map
     near_torun = await client.get("/uslugi", params={"lat": "53.0104", "lon": "18.6046"})
     assert _rows(near_torun.text) == ["Klub Seniora Starówka", "Wsparcie dla rodzin z Ukrainy"]
+    # the browser may give the page the position ("Use my location"); no other page may ask
+    assert "geolocation=(self)" in near_torun.headers["permissions-policy"]
+    assert "geolocation=()" in (await client.get("/login")).headers["permissions-policy"]
 
 
 async def test_ambiguous_names_offer_a_choice(client):
