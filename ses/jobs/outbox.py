@@ -7,6 +7,7 @@ afterwards; `deliver()` sends what is still unsent and records the outcome on ea
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
@@ -22,7 +23,9 @@ def recipients() -> list[str]:
     return [a.strip() for a in get_settings().reminder_recipients.split(",") if a.strip()]
 
 
-async def queue(kind: str, subject: str, body: str) -> int:
+async def queue(kind: str, subject: str, body: str, to: Sequence[str] = ()) -> int:
+    """Keep a message for `to` and the configured recipients (`SES_REMINDER_RECIPIENTS`)."""
+    addresses = list(dict.fromkeys([*(a.strip() for a in to if a and a.strip()), *recipients()]))
     async with write_transaction():
         rows = await OutboxMessage.insert(
             OutboxMessage(
@@ -30,7 +33,7 @@ async def queue(kind: str, subject: str, body: str) -> int:
                 kind=kind,
                 subject=subject[:300],
                 body=body,
-                recipients=", ".join(recipients()),
+                recipients=", ".join(addresses),
             )
         )
     return int(rows[0]["id"])
@@ -49,18 +52,23 @@ def _send(host: str, port: int, sender: str, to: list[str], subject: str, body: 
 async def deliver() -> dict[str, int]:
     """E-mail unsent messages (off the event loop); without SMTP they wait in the outbox."""
     settings = get_settings()
-    if not settings.smtp_host or not recipients():
+    if not settings.smtp_host:
         return {"sent": 0, "failed": 0}
     pending: list[dict[str, Any]] = await OutboxMessage.select().where(OutboxMessage.sent_at.is_null())
     sent = failed = 0
     for message in pending:
+        # the addresses the message was written for (an organisation's) and the configured ones
+        written = [a.strip() for a in (message["recipients"] or "").split(",") if a.strip()]
+        to = list(dict.fromkeys([*written, *recipients()]))
+        if not to:
+            continue
         try:
             await anyio.to_thread.run_sync(
                 _send,
                 settings.smtp_host,
                 settings.smtp_port,
                 settings.smtp_sender,
-                recipients(),
+                to,
                 message["subject"],
                 message["body"],
             )

@@ -171,7 +171,7 @@ async def test_unconfirmed_entries_age_and_the_reminder_asks_once(client, staff,
     from ses.directory.jobs import remind_unconfirmed
     from ses.directory.tables import Service
 
-    org = await make_org()
+    org = await make_org(email="biuro@fundacja.example")
     created = (
         await client.post("/api/v1/services", json=service_body(org["id"]), headers=staff.headers)
     ).json()
@@ -187,5 +187,12 @@ async def test_unconfirmed_entries_age_and_the_reminder_asks_once(client, staff,
         AuditRecord.action == "directory.confirmation_requested"
     )
     assert [row["entity_id"] for row in asked] == [org["id"]]
+    # the organisation itself is asked: a message to its e-mail waits in the outbox (sent with SMTP)
+    from ses.jobs.tables import OutboxMessage
+
+    messages = await OutboxMessage.select().where(OutboxMessage.kind == "directory_confirmation")
+    assert len(messages) == 1 and "biuro@fundacja.example" in messages[0]["recipients"]
+    assert org["name"] in messages[0]["subject"]
+    assert created["name"] in messages[0]["body"] and "/api/v1/services/{id}/confirm" in messages[0]["body"]
     page = await client.get("/uslugi", params={"gmina": TORUN})
     assert "niepotwierdzone od ponad 6 miesięcy" in page.text
