@@ -1,15 +1,19 @@
 """Directory benchmark at national scale: residents' search and the streamed HSDS export.
 
     .venv/bin/python -m benchmarks.directory [--engines sqlite,postgres] [--services 50000] [--seconds 15]
+        [--workers 1] [--no-export]
+    nice -n 15 .venv/bin/python -m benchmarks.directory --prepare   # load kept databases, no lock needed
+    flock /tmp/ses-bench.lock .venv/bin/python -m benchmarks.directory --prepared --no-export --seconds 10
 
 For each engine: a fresh database, `ses migrate` (TERYT territories), then organisations and
 services spread over every gmina of Poland in proportion to population (bulk insert; 4 services per
 organisation; areas: 70 % the gmina, 25 % its powiat, 5 % the voivodeship; places near the middle of
-the gmina). A real uvicorn server (1 worker) is driven by wrk with 32 connections, every request a
-distinct residents' search (`/uslugi?gmina=…` with filters, and `/hsds/service_at_locations?gmina=…`),
-first as people use it (each connection waits 1 s between requests), then saturated. Finally the
-whole HSDS export is downloaded (data package ZIP and JSON lines) while the server's resident memory
-is sampled. Prints Markdown tables.
+the gmina). A real uvicorn server (`--workers`, default 1) is driven by wrk with 32 connections,
+every request a distinct residents' search (`/uslugi?gmina=…` with filters, and
+`/hsds/service_at_locations?gmina=…`), first as people use it (each connection waits 1 s between
+requests; then a random think time, exponential with mean 1 s), then saturated. Finally the
+whole HSDS export is downloaded (data package ZIP and JSON lines) while the server's resident
+memory is sampled. Prints Markdown tables.
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ import random
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
 from benchmarks.harness import (
+    PG_ADMIN,
     MemorySampler,
     drop_database,
     fresh_database,
@@ -52,6 +58,7 @@ CATEGORIES = (
 )
 GROUPS = ("seniorzy", "niepelnosprawni", "rodziny", "mlodziez", "bezrobotni", "cudzoziemcy", "wszyscy")
 LANGS = ("pl", "uk", "en")
+EXPONENTIAL_THINK = "function delay() return math.floor(-1000 * math.log(1 - math.random())) end\n"
 
 
 async def _load(total: int, seed: int = 6) -> None:
@@ -221,40 +228,74 @@ def download(base: str, path: str, pid: int) -> tuple[int, float, float, float]:
     return size, time.perf_counter() - started, before, sampler.peak
 
 
-def run(engine: str, total: int, seconds: int) -> list[str]:
-    url = fresh_database(engine, "directory")
+def prepared_database(engine: str, total: int) -> str:
+    """The URL of the kept database of `--prepare` (loaded once, measured many times)."""
+    if engine == "sqlite":
+        path = Path(os.environ.get("SES_BENCH_DIR", "/tmp/ses-bench")) / f"directory-prepared-{total}.sqlite"
+        return str(path)
+    return f"{PG_ADMIN}/directory_prepared_{total}"
+
+
+def prepare(engine: str, total: int) -> str:
+    """Create and load the kept database (may run at low priority, outside the benchmark lock)."""
+    url = prepared_database(engine, total)
+    if engine == "sqlite":
+        Path(url).parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{url}{suffix}").unlink(missing_ok=True)
+    else:
+        drop_database(url)
+        db = url.rsplit("/", 1)[1]
+        subprocess.run(["psql", f"{PG_ADMIN}/postgres", "-qc", f'CREATE DATABASE "{db}"'], check=True)
+    ses(url, "migrate", capture=True)
+    loaded = load(url, total)
+    return f"| {engine} | load {total:,} services (prepared, kept) | {loaded:.1f} s | | |"
+
+
+def run(engine: str, total: int, seconds: int, *, workers: int, exports: bool, prepared: bool) -> list[str]:
+    url = prepared_database(engine, total) if prepared else fresh_database(engine, "directory")
     lines = []
     try:
-        ses(url, "migrate", capture=True)
-        loaded = load(url, total)
-        lines.append(f"| {engine} | load {total:,} services | {loaded:.1f} s | | |")
+        if not prepared:
+            ses(url, "migrate", capture=True)
+            loaded = load(url, total)
+            lines.append(f"| {engine} | load {total:,} services | {loaded:.1f} s | | |")
         pages, hsds = search_paths(5000)
-        with server(url) as (base, pid):
+        with server(url, workers=workers) as (base, pid):
             for path in pages[:20]:
                 httpx.get(base + path, timeout=30).raise_for_status()  # warm-up, checks the answers
             shapes = (
-                ("search page, paced 1 s", pages, True),
-                ("search page, saturated", pages, False),
-                ("hsds gmina, saturated", hsds, False),
+                ("search page, paced 1 s", pages, "fixed"),
+                ("search page, paced, think time exp. mean 1 s", pages, "exponential"),
+                ("search page, saturated", pages, ""),
+                ("hsds gmina, saturated", hsds, ""),
             )
             for name, paths, paced in shapes:
                 script = wrk_paths_script(paths, unique_param="_")  # `_`: accepted by every route
-                if paced:
+                if paced == "fixed":
                     # wrk takes one script: the paced variant adds a delay() to the paths script.
+                    # Every connection starts at once and waits exactly 1 s after each answer, so the
+                    # 32 arrive in step, in bursts of 32.
                     script.write_text(script.read_text() + wrk_paced_script(1000).read_text())
+                elif paced == "exponential":
+                    # Independent residents: each waits a random time (exponential, mean 1 s) after
+                    # an answer, so arrivals spread out as they do from many people (a Poisson stream).
+                    script.write_text(script.read_text() + EXPONENTIAL_THINK)
                 cpu_before = tree_cpu_seconds(pid)
                 result = wrk(base + "/", seconds=seconds, connections=32, script=script)
                 cpu_ms = (tree_cpu_seconds(pid) - cpu_before) * 1000 / max(result.requests, 1)
                 latency = f"p50 {result.p50_ms:.1f} · p90 {result.p90_ms:.1f} · p99 {result.p99_ms:.1f} ms"
                 volume = f"{result.requests:,} req, {result.rps:.0f}/s"
                 failures = f"server CPU {cpu_ms:.1f} ms/req; errors {result.errors}, non-2xx {result.non_2xx}"
-                lines.append(f"| {engine} | {name} | {volume} | {latency} | {failures} |")
-            for path in ("/hsds/datapackage.zip", "/hsds/export.ndjson"):
+                shape = f"{name}, {workers} worker(s)"
+                lines.append(f"| {engine} | {shape} | {volume} | {latency} | {failures} |")
+            for path in ("/hsds/datapackage.zip", "/hsds/export.ndjson") if exports else ():
                 size, took, before, peak = download(base, path, pid)
                 memory = f"server RSS {before:.0f} MB before, peak {peak:.0f} MB"
                 lines.append(f"| {engine} | {path} | {size / 1e6:.1f} MB in {took:.1f} s | {memory} | |")
     finally:
-        drop_database(url)
+        if not prepared:
+            drop_database(url)
     return lines
 
 
@@ -263,6 +304,12 @@ def main() -> None:
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--services", type=int, default=50_000)
     parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the server")
+    parser.add_argument("--no-export", action="store_true", help="skip the two whole-directory downloads")
+    parser.add_argument(
+        "--prepare", action="store_true", help="only create and load kept databases (nice 15, no lock)"
+    )
+    parser.add_argument("--prepared", action="store_true", help="measure the kept databases of --prepare")
     parser.add_argument("--load-only", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load_only:
@@ -271,7 +318,18 @@ def main() -> None:
     print(f"Machine: {machine()} (shared with other engineers' work)")
     print("| engine | shape | volume | result | |\n|---|---|---|---|---|")
     for engine in args.engines.split(","):
-        for line in run(engine, args.services, args.seconds):
+        if args.prepare:
+            print(prepare(engine, args.services), flush=True)
+            continue
+        lines = run(
+            engine,
+            args.services,
+            args.seconds,
+            workers=args.workers,
+            exports=not args.no_export,
+            prepared=args.prepared,
+        )
+        for line in lines:
             print(line, flush=True)
 
 
