@@ -78,3 +78,36 @@ async def test_a_query_naming_a_record_documents_404(client, staff):
     for path in ("/api/v1/network/metrics", "/api/v1/network/export.json", "/api/v1/network/metrics/nodes"):
         assert "404" in schema["paths"][path]["get"]["responses"], path
     assert "404" not in schema["paths"]["/api/v1/network/status"]["get"]["responses"]
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        {"note": (None, "bez pliku")},  # a text field only: the fuzzer's StopIteration
+        {"plik": (None, "")},
+        {"attachment": ("program.csv", b"code;name_pl\nx.1;Wskaznik\n", "text/csv")},
+    ],
+)
+async def test_a_programme_upload_without_its_file_part_is_a_422_naming_the_field(client, staff, parts):
+    # Was a 500 (StopIteration, seen while fuzzing): the body was declared as one UploadFile, and
+    # Litestar picks it with `next(...)` over the form's parts, which raises when none is a file.
+    response = await client.post("/api/v1/indicator-programme", files=parts, headers=staff.headers)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert [error["field"] for error in response.json()["errors"]] == ["file"]
+
+
+def test_no_route_takes_its_body_as_a_bare_upload_file():
+    # The same fault anywhere else: a handler whose `data` is one UploadFile answers 500 to a
+    # multipart form without a file part. Every upload route takes the form and uses ses.uploads.
+    from litestar.datastructures import UploadFile
+
+    from ses.app import create_app
+
+    bare = []
+    for route in create_app().routes:
+        for handler in getattr(route, "route_handlers", ()):
+            data = handler.parsed_fn_signature.parameters.get("data")
+            if data is not None and (data.annotation is UploadFile or data.has_inner_subclass_of(UploadFile)):
+                bare.append(f"{route.path} {sorted(handler.http_methods)}")
+    assert bare == []
