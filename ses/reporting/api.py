@@ -34,7 +34,6 @@ from ses.web.context import (
     expected_version,
     page_window,
     principal,
-    refuse_unknown_params,
     split_values,
 )
 
@@ -339,17 +338,11 @@ class LookupController(Controller):
     guards = [allow(*SENDERS)]
 
     @get("/organisations", summary="Register organisations by a word of the name, a NIP or a KRS (max 10)")
-    async def organisations(
-        self, request: Request[Any, Any, Any], q: FromQuery[str] = ""
-    ) -> list[Suggestion]:
-        refuse_unknown_params(request.query_params.keys(), frozenset({"q"}))
+    async def organisations(self, q: FromQuery[str] = "") -> list[Suggestion]:
         return _suggestions(await lookups.find_organisations(q))
 
     @get("/territories", summary="Gminas or powiats by name, Polish letters optional (max 10)")
-    async def territories(
-        self, request: Request[Any, Any, Any], q: FromQuery[str] = "", level: FromQuery[str] = "gmina"
-    ) -> list[Suggestion]:
-        refuse_unknown_params(request.query_params.keys(), frozenset({"q", "level"}))
+    async def territories(self, q: FromQuery[str] = "", level: FromQuery[str] = "gmina") -> list[Suggestion]:
         if level not in lookups.LEVELS:
             raise ValidationFailed(
                 "Nieznany poziom podziału.", [FieldError("level", "Dozwolone: gmina, powiat.")]
