@@ -16,7 +16,12 @@ follow-up table (70 × 8, with cells) is fetched 50 times. Prints a Markdown tab
 
 The OWES get accreditation records (through the accreditation service) so that the follow-up
 counts only the periods within accreditation: of every ten OWES seven are accredited for the
-whole of 2024-2025, one from mid-2024, one withdrawn in March 2025 and one has no record.
+whole of 2024-2025, one from mid-2024, one until 15 March 2025 and one has no record. A report
+for a quarter outside an OWES's accreditations is refused (422), so the nine with records were also
+accredited, in two-year terms, from 2016 to the end of 2023 (`--periods` up to 40 stays inside),
+and each OWES sends only the quarters it was accredited for (`accredited_for`). The wrk phase
+sends periods before 2000 (new reports only, never colliding with the httpx phase): it uses the
+OWES the accreditation package knows nothing about, which are never refused.
 `--follow-up-only` skips the load phases: 64 clients send the 8 quarters' reports once, then
 the follow-up table is timed.
 """
@@ -87,45 +92,65 @@ async def _setup() -> dict[str, Any]:
     return {"owes": owes, "ps": ps["id"], "staff": staff_token}
 
 
+EARLIEST_TERM = 2016
+
+
+def accredited_for(index: int, period: str) -> bool:
+    """Whether the OWES of `index` (see `_accredit`) may report for the quarter `period`."""
+    kind, year, quarter = index % 10, int(period[:4]), int(period[-1])
+    if kind == 9:
+        return True  # no record: the accreditation package does not know it, nothing is refused
+    if year < EARLIEST_TERM or year > 2025:
+        return False
+    if kind == 7:
+        return not (year == 2024 and quarter <= 2)  # accredited again from 1 July 2024
+    if kind == 8:
+        return (year, quarter) <= (2025, 1)  # its term ended on 15 March 2025
+    return True
+
+
 async def _accredit(owes_ids: list[int], actor: Any) -> None:
     """Accreditation windows for the follow-up: 7 in 10 whole 2024-2025, 1 from mid-2024,
-    1 withdrawn on 15 March 2025, 1 with no record at all."""
+    1 until 15 March 2025, 1 with no record at all; the nine with records also 2016-2023."""
     from datetime import date
 
-    from accreditation.services import create_accreditation, transition_accreditation
+    from accreditation.services import create_accreditation
 
     for index, owes_id in enumerate(owes_ids):
         kind = index % 10
         if kind == 9:
             continue
+        for first in range(EARLIEST_TERM, 2024, 2):  # the earlier terms, for the load phase's quarters
+            await create_accreditation(
+                {
+                    "organisation_id": owes_id,
+                    "call_edition": f"nabór benchmarkowy {first}",
+                    "decision_number": f"BENCH.{index}.{first}",
+                    "decision_date": date(first - 1, 12, 18),
+                    "valid_from": date(first, 1, 1),
+                    "valid_to": date(first + 1, 12, 18),
+                    "powiat_codes": ["0463"],
+                },
+                actor,
+            )
         start, decision = (
             (date(2024, 7, 1), date(2024, 6, 28)) if kind == 7 else (date(2024, 1, 1), date(2023, 12, 20))
         )
-        record = await create_accreditation(
+        # Kind 8's term ended on 15 March 2025 (it was withdrawn then; an accreditation already
+        # past its end can no longer be put under verification and withdrawn after the fact).
+        ends = date(2025, 3, 15) if kind == 8 else date(decision.year + 2, decision.month, decision.day)
+        await create_accreditation(
             {
                 "organisation_id": owes_id,
                 "call_edition": "nabór benchmarkowy",
                 "decision_number": f"BENCH.{index}",
                 "decision_date": decision,
                 "valid_from": start,
-                "valid_to": date(decision.year + 2, decision.month, decision.day),
+                "valid_to": ends,
                 "powiat_codes": ["0463"],
             },
             actor,
         )
-        if kind == 8:
-            moved = await transition_accreditation(
-                record["id"],
-                {"to_state": "under_verification", "reason": "benchmark"},
-                record["version"],
-                actor,
-            )
-            await transition_accreditation(
-                record["id"],
-                {"to_state": "withdrawn", "reason": "benchmark", "on_date": date(2025, 3, 15)},
-                moved["version"],
-                actor,
-            )
 
 
 def setup(url: str) -> dict[str, Any]:
@@ -225,6 +250,8 @@ async def load(base: str, world: dict[str, Any], clients: int, periods: list[str
         async def client(index: int) -> None:
             owes = world["owes"][index]
             for number, period in enumerate(periods):
+                if not accredited_for(index, period):
+                    continue  # would be refused: outside the OWES's accreditations
                 key = f"owes-{owes['id']}-{period}"
                 sent_keys.add(key)
                 headers = {
@@ -346,7 +373,8 @@ def wrk_load(base: str, world: dict[str, Any], connections: int, seconds: int) -
     import re
     import tempfile
 
-    tokens = "{" + ", ".join(f'"{owes["token"]}"' for owes in world["owes"]) + "}"
+    unknown = [owes for index, owes in enumerate(world["owes"]) if accredited_for(index, "1999-Q1")]
+    tokens = "{" + ", ".join(f'"{owes["token"]}"' for owes in unknown) + "}"
     script = WRK_SCRIPT.replace("{TOKENS}", tokens).replace("{PS}", str(world["ps"]))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
