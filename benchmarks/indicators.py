@@ -1,7 +1,11 @@
 """Indicator benchmark (#16): every installed indicator for every territory, and dashboard pages.
 
     .venv/bin/python -m benchmarks.indicators [--engine sqlite|postgres] [--orgs 100000]
-        [--figures 500000] [--ties 200000] [--seconds 15]
+        [--figures 500000] [--ties 200000] [--seconds 15] [--seeded] [--seed-only]
+
+`--seeded` keeps the generated database (SQLite: $SES_BENCH_DIR/indicators_seeded.sqlite,
+PostgreSQL: database `indicators_seeded`) and reuses it when it already holds the organisations, so
+the generation can run beforehand at low priority (`--seed-only`) and the measured run stays short.
 
 A fresh database gets organisations spread over all 2,477 gminas (PES of every kind and letter,
 ~2% with a PS status, reintegration units with theirs), yearly figures (the rows OWES reports and
@@ -28,6 +32,7 @@ import asyncio
 import os
 import random
 import re
+import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime
@@ -236,9 +241,12 @@ def main() -> int:
     parser.add_argument("--figures", type=int, default=500_000)
     parser.add_argument("--ties", type=int, default=200_000)
     parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--seeded", action="store_true", help="keep and reuse the generated database")
+    parser.add_argument("--seed-only", action="store_true", help="generate the kept database and stop")
     args = parser.parse_args()
+    args.seeded = args.seeded or args.seed_only
     load_before = os.getloadavg()
-    url = fresh_database(args.engine, "indicators_bench")
+    url = seeded_database(args.engine) if args.seeded else fresh_database(args.engine, "indicators_bench")
     os.environ["SES_DATABASE_URL"] = url
     try:
         ses(url, "migrate", capture=True)
@@ -250,16 +258,25 @@ def main() -> int:
             from ses.db import db_lifespan
 
             async with db_lifespan():
-                started = time.perf_counter()
-                await populate(args.orgs, args.figures, args.ties)
-                print(
-                    f"generated in {time.perf_counter() - started:.1f} s (not measured below)",
-                    file=sys.stderr,
-                )
+                if not args.seeded or not await already_seeded(args.orgs):
+                    started = time.perf_counter()
+                    await populate(args.orgs, args.figures, args.ties)
+                    print(
+                        f"generated in {time.perf_counter() - started:.1f} s (not measured below)",
+                        file=sys.stderr,
+                    )
+                if args.seed_only:
+                    return {}
                 return await measure_compute()
 
         figures = asyncio.run(prepare_and_compute())
-        ses(url, "user", "create", "bench-rkres", "--role", "committee", "--no-password", capture=True)
+        if args.seed_only:
+            return 0
+        try:
+            ses(url, "user", "create", "bench-rkres", "--role", "committee", "--no-password", capture=True)
+        except subprocess.CalledProcessError:
+            if not args.seeded:  # a kept database has the account from its earlier run
+                raise
         token = re.search(
             r"ses_[\w\-]+", ses(url, "token", "create", "bench-rkres", "--days", "1", capture=True).stdout
         )
@@ -331,8 +348,37 @@ def main() -> int:
         print(f"| meeting report (DOCX), first request / again | {report_cold:.2f} / {report_warm:.2f} s |")
         print(f"\nload average (1, 5, 15 min) before: {load_before}, after: {load_after}")
     finally:
-        drop_database(url)
+        if not args.seeded:
+            drop_database(url)
     return 0
+
+
+def seeded_database(engine: str) -> str:
+    """The kept benchmark database of `engine` (created empty the first time)."""
+    from pathlib import Path
+
+    from benchmarks.harness import PG_ADMIN
+
+    if engine == "sqlite":
+        path = Path(os.environ.get("SES_BENCH_DIR", "/tmp/ses-bench")) / "indicators_seeded.sqlite"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return str(path)
+    name = "indicators_seeded"
+    found = subprocess.run(
+        ["psql", f"{PG_ADMIN}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if not found:
+        subprocess.run(["psql", f"{PG_ADMIN}/postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
+    return f"{PG_ADMIN}/{name}"
+
+
+async def already_seeded(orgs: int) -> bool:
+    from ses.register.tables import Organisation
+
+    return bool(await Organisation.count() >= orgs)
 
 
 if __name__ == "__main__":

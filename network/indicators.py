@@ -16,7 +16,10 @@ from piccolo.querystring import QueryString
 
 from network.tables import Relation
 from network.vocab import RELATION_LABELS, RelationType
+from ses.indicators import cache
+from ses.indicators.batch import side_by_side
 from ses.indicators.model import (
+    CODE_LENGTH,
     Basis,
     BehindPage,
     Column,
@@ -90,6 +93,22 @@ class CrossSectorTies:
         if within:
             query = query.where(Relation.source.gmina_code.like(f"{within}%"))
         return {row["code"]: Figure(row["n"]) for row in await query}
+
+    async def figures_at_levels(
+        self, levels: Sequence[Level], within: str | None, period: Period
+    ) -> dict[Level, Mapping[str, Figure]]:
+        """`figures` at every level from the one pass over the ties that network density makes too
+        (`tie_counts`): the join of each tie to both its organisations is paid once for both."""
+        fields = _fields(levels)
+        out: dict[Level, Mapping[str, Figure]] = {}
+        for level in levels:
+            column = fields.index(LEVEL_FIELD[level])
+            found: dict[str, float] = {}
+            for row in await tie_counts(fields, within, period):
+                if row["cross"]:
+                    found[row[f"c{column}"]] = found.get(row[f"c{column}"], 0) + int(row["cross"])
+            out[level] = {code: Figure(n) for code, n in found.items()}
+        return out
 
     async def behind(self, territory: str, period: Period, page: int, size: int) -> BehindPage:
         where = [cross_sector(), *valid_in(period), Relation.source.gmina_code.like(f"{territory}%")]
@@ -165,23 +184,9 @@ class Density:
     ) -> dict[Level, Mapping[str, Figure]]:
         """`figures` at several levels in two statements (ties, organisations taking part) instead of
         two per level: ties grouped by the source's territory at every level, with the ones that stay
-        inside each level counted beside (`SUM(CASE …)`), and organisations by all levels' codes."""
-        fields = [LEVEL_FIELD[level] for level in levels]
-        sources = [getattr(Relation.source, field) for field in fields]
-        inside_counts = [
-            QueryString(
-                "SUM(CASE WHEN {} = {} THEN 1 ELSE 0 END)",
-                getattr(Relation.source, field),
-                getattr(Relation.target, field),
-                alias=f"in{i}",
-            )
-            for i, field in enumerate(fields)
-        ]
-        edges = (
-            Relation.select(*(c.as_alias(f"c{i}") for i, c in enumerate(sources)), *inside_counts)
-            .where(*valid_in(period))
-            .group_by(*sources)
-        )
+        inside each level counted beside (`SUM(CASE …)`, `tie_counts`, shared with the cross-sector
+        ties), and organisations by all levels' codes."""
+        fields = _fields(levels)
         own = [getattr(Organisation, field) for field in fields]
         # Counted with CASE over the whole table: SQLite would otherwise look each tie's two ends up
         # by id (an OR of two IN lists), 400,000 random reads for 200,000 ties.
@@ -192,18 +197,19 @@ class Density:
             *(c.as_alias(f"c{i}") for i, c in enumerate(own)), taking_part_count
         ).group_by(*(read_in_order(c) for c in own))
         if within:
-            edges = edges.where(Relation.source.gmina_code.like(f"{within}%"))
             nodes = nodes.where(in_territory(within))
+        edges, node_rows = await side_by_side([tie_counts(fields, within, period), nodes.run()])
         inside: list[dict[str, int]] = [{} for _ in fields]
-        for row in await edges:
+        for row in edges:
             for i, found in enumerate(inside):
                 found[row[f"c{i}"]] = found.get(row[f"c{i}"], 0) + int(row[f"in{i}"] or 0)
         taking_part: list[dict[str, int]] = [{} for _ in fields]
-        for row in await nodes:
+        for row in node_rows:
             for i, found in enumerate(taking_part):
                 found[row[f"c{i}"]] = found.get(row[f"c{i}"], 0) + int(row["n"] or 0)
         out: dict[Level, Mapping[str, Figure]] = {}
-        for i, level in enumerate(levels):
+        for level in levels:
+            i = fields.index(LEVEL_FIELD[level])
             figures = {}
             for code, n in taking_part[i].items():
                 pairs = n * (n - 1) / 2
@@ -214,6 +220,44 @@ class Density:
 
     async def behind(self, territory: str, period: Period, page: int, size: int) -> BehindPage:
         return await OrganisationCount(_taking_part, current_only=False).behind(territory, period, page, size)
+
+
+def _fields(levels: Sequence[Level]) -> tuple[str, ...]:
+    """The territory columns of `levels`, coarsest first (one key for the same levels in any order)."""
+    return tuple(LEVEL_FIELD[level] for level in sorted(set(levels), key=lambda lv: CODE_LENGTH[lv]))
+
+
+async def tie_counts(fields: tuple[str, ...], within: str | None, period: Period) -> list[dict[str, Any]]:
+    """The ties valid in the period grouped by their source's territory at each of `fields`
+    (`c0`, `c1`…), with how many stay inside each (`in0`, `in1`…) and how many are cross-sector
+    (`cross`): one pass joining each tie to both its organisations, the costly part of the network's
+    indicators on SQLite (a primary-key lookup per end: ~1 s for 200,000 ties). Kept while the data
+    is unchanged (`ses.indicators.cache`), so density and the cross-sector ties share it."""
+
+    async def count() -> list[dict[str, Any]]:
+        sources = [getattr(Relation.source, field) for field in fields]
+        inside = [
+            QueryString(
+                "SUM(CASE WHEN {} = {} THEN 1 ELSE 0 END)",
+                getattr(Relation.source, field),
+                getattr(Relation.target, field),
+                alias=f"in{i}",
+            )
+            for i, field in enumerate(fields)
+        ]
+        crossing = QueryString(
+            "SUM(CASE WHEN {} THEN 1 ELSE 0 END)", cross_sector().querystring, alias="cross"
+        )
+        query = (
+            Relation.select(*(c.as_alias(f"c{i}") for i, c in enumerate(sources)), *inside, crossing)
+            .where(*valid_in(period))
+            .group_by(*sources)
+        )
+        if within:
+            query = query.where(Relation.source.gmina_code.like(f"{within}%"))
+        return list(await query)
+
+    return await cache.computed_once(("network.tie_counts", fields, within, period.code), count)
 
 
 def _taking_part(period: Period) -> list[Any]:

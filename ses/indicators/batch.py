@@ -17,9 +17,11 @@ in tests/indicators/test_batch.py).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+import asyncio
+from collections.abc import Awaitable, Hashable, Mapping, Sequence
 from typing import Any
 
+from ses.db import engine
 from ses.indicators.model import CODE_LENGTH, Computation, Figure, Level, Period
 
 FigureMap = Mapping[str, Figure]
@@ -63,12 +65,22 @@ async def figures_together(
     for computation, levels in zip(computations, levels_each, strict=True):
         for one, level in _base(computation, levels):
             asked.setdefault((id(one), level), (one, level))
-    answers = await _compute(list(asked.values()), within, period)
+    at_levels = [
+        (i, computation.figures_at_levels(list(levels), within, period))  # type: ignore[attr-defined]
+        for i, (computation, levels) in enumerate(zip(computations, levels_each, strict=True))
+        if hasattr(computation, "figures_at_levels")
+    ]
+    # Those answering every level at once (the network's joins over the ties) are the longest:
+    # started first, so they have a connection before the register's statements take the pool.
+    *answered, answers = await side_by_side(
+        [*(call for _, call in at_levels), _compute(list(asked.values()), within, period)]
+    )
+    by_levels = {i: dict(found) for (i, _), found in zip(at_levels, answered, strict=True)}
     out: list[dict[Level, FigureMap]] = []
-    for computation, levels in zip(computations, levels_each, strict=True):
+    for i, (computation, levels) in enumerate(zip(computations, levels_each, strict=True)):
         c: Any = computation
-        if hasattr(c, "figures_at_levels"):
-            out.append(dict(await c.figures_at_levels(list(levels), within, period)))
+        if i in by_levels:
+            out.append(by_levels[i])
             continue
         if hasattr(c, "from_gminas"):
             inner = answers[(id(c.inner), Level.GMINA)]
@@ -83,9 +95,18 @@ async def figures_together(
         else:
             out.append({level: answers[(id(c), level)] for level in levels})
             continue
-        out.append(
-            {level: base if level is finest else roll_up(base, CODE_LENGTH[level]) for level in levels}
-        )
+        out.append(_rolled_up(base, finest, levels))
+    return out
+
+
+def _rolled_up(base: FigureMap, finest: Level, levels: Sequence[Level]) -> dict[Level, FigureMap]:
+    """`base` (figures at `finest`) summed into each coarser level of `levels`, each from the
+    next finer one (powiats from gminas, voivodeships from the 380 powiats, not again from gminas)."""
+    out: dict[Level, FigureMap] = {finest: base}
+    finer = base
+    for level in sorted(levels, key=lambda lv: -CODE_LENGTH[lv]):
+        if level is not finest:
+            finer = out[level] = roll_up(finer, CODE_LENGTH[level])
     return out
 
 
@@ -93,19 +114,38 @@ async def _compute(
     asks: list[tuple[Any, Level]], within: str | None, period: Period
 ) -> dict[tuple[int, Level], FigureMap]:
     """Each (computation, level)'s figures; those sharing a batch key in one call."""
-    answers: dict[tuple[int, Level], FigureMap] = {}
+    alone: list[tuple[Any, Level]] = []
     together: dict[tuple[Level, type, Hashable], list[Any]] = {}
     for computation, level in asks:
         key = computation.batch_key(period) if hasattr(computation, "figures_many") else None
         if key is None:
-            answers[(id(computation), level)] = await computation.figures(level, within, period)
+            alone.append((computation, level))
         else:
             together.setdefault((level, type(computation), key), []).append(computation)
+    groups = []
     for (level, kind, _key), group in together.items():
         if len(group) == 1:
-            answers[(id(group[0]), level)] = await group[0].figures(level, within, period)
-            continue
-        many = await kind.figures_many(group, level, within, period)
+            alone.append((group[0], level))
+        else:
+            groups.append((level, kind, group))
+    found = await side_by_side(
+        [computation.figures(level, within, period) for computation, level in alone]
+        + [kind.figures_many(group, level, within, period) for level, kind, group in groups]
+    )
+    answers: dict[tuple[int, Level], FigureMap] = {}
+    for (computation, level), figures in zip(alone, found, strict=False):
+        answers[(id(computation), level)] = figures
+    for (level, _kind, group), many in zip(groups, found[len(alone) :], strict=True):
         for computation, figures in zip(group, many, strict=True):
             answers[(id(computation), level)] = figures
     return answers
+
+
+async def side_by_side(calls: Sequence[Awaitable[Any]]) -> list[Any]:
+    """The answers of independent statements, run side by side on separate pooled connections
+    outside a transaction: the database works on both cores (SQLite's threads, PostgreSQL's
+    backends) — the ties join on one while the register's counts run on the other. Inside a
+    transaction (one connection) one after another."""
+    if engine().current_transaction.get() is not None:
+        return [await call for call in calls]
+    return list(await asyncio.gather(*calls))

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ses.web.i18n import N_
 
@@ -156,9 +156,10 @@ def current_period(today: date | None = None) -> Period:
     return parse_period(str((today or date.today()).year))
 
 
-@dataclass(frozen=True)
-class Figure:
-    """One territory's figure: a count or sum, or a share `numerator / denominator`."""
+class Figure(NamedTuple):
+    """One territory's figure: a count or sum, or a share `numerator / denominator`. A named tuple,
+    not a dataclass: a snapshot of the country makes ~130,000 of them, and a frozen dataclass's
+    `__init__` costs several times a tuple's."""
 
     numerator: float
     denominator: float | None = None

@@ -143,13 +143,11 @@ class OrganisationCount:
         query = Organisation.select(column.as_alias("code"), *counts).group_by(read_in_order(column))
         if within:
             query = query.where(in_territory(within))
-        out: list[dict[str, Figure]] = [{} for _ in computations]
-        for row in await query:
-            for i, found in enumerate(out):
-                n = row[f"n{i}"]
-                if n:
-                    found[row["code"]] = Figure(int(n))
-        return out
+        rows = await query
+        return [
+            {row["code"]: Figure(int(row[name])) for row in rows if row[name]}
+            for name in (f"n{i}" for i in range(len(computations)))
+        ]
 
     async def behind(self, territory: str, period: Period, page: int, size: int) -> BehindPage:
         return await organisation_page([*self.where(period), in_territory(territory)], page, size)

@@ -9,10 +9,10 @@ figures per 10,000 inhabitants.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from ses.errors import FieldError, NotFound, ValidationFailed
 from ses.extensions import installed
@@ -29,7 +29,6 @@ from ses.indicators.model import (
     PeriodError,
     current_period,
     parse_period,
-    per_10k,
 )
 from ses.indicators.tables import IndicatorSnapshot
 from ses.territories.services import territory_codes
@@ -39,13 +38,21 @@ from ses.web.params import FIRST_YEAR
 MAX_BEHIND_PAGE = 200
 
 
+_catalogue: tuple[Any, dict[str, Indicator]] = (None, {})
+
+
 def catalogue() -> dict[str, Indicator]:
-    """Every installed indicator by code, in the order the packages are installed."""
-    out: dict[str, Indicator] = {}
-    for extension in installed():
-        for indicator in extension.indicators:
-            out.setdefault(indicator.code, _owned(indicator, extension.name))
-    return out
+    """Every installed indicator by code, in the order the packages are installed (made once per
+    set of installed packages: every dashboard request asks for it)."""
+    global _catalogue
+    extensions = installed()
+    if _catalogue[0] is not extensions:
+        out: dict[str, Indicator] = {}
+        for extension in extensions:
+            for indicator in extension.indicators:
+                out.setdefault(indicator.code, _owned(indicator, extension.name))
+        _catalogue = (extensions, out)
+    return dict(_catalogue[1])
 
 
 def _owned(indicator: Indicator, package: str) -> Indicator:
@@ -69,7 +76,9 @@ async def full_catalogue() -> dict[str, Indicator]:
     from ses.indicators.programme_store import programme_indicators
 
     computed = await _with_current_targets(catalogue())
-    return {**computed, **await programme_indicators(computed)}
+    # Kept like the values (until a write commits, 60 s at most; loading a programme clears it).
+    loaded = await cache.computed_once(("programme",), lambda: programme_indicators(computed))
+    return {**computed, **loaded}
 
 
 async def _with_current_targets(computed: dict[str, Indicator]) -> dict[str, Indicator]:
@@ -92,8 +101,9 @@ async def find(code: str) -> Indicator:
     return found
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
+    """One territory's value (a named tuple: a snapshot of the country makes ~130,000 of them)."""
+
     territory: str
     name: str
     level: Level
@@ -271,24 +281,11 @@ def assemble(
     source: str,
 ) -> ValueTable:
     """A value for every territory of `units`: its figure, a zero or "no data" (see the model)."""
-    # A snapshot stores every territory, so a territory missing from it had no data.
-    zero_when_missing = covered and source == "live" and ind.computation.missing is Missing.ZERO
-    rows = []
-    for unit in units:
-        figure = figures.get(unit["code"]) or (Figure(0) if zero_when_missing else None)
-        value = figure.value if figure else None
-        rows.append(
-            Value(
-                territory=unit["code"],
-                name=unit["name"],
-                level=level,
-                population=unit["population"],
-                value=value,
-                numerator=figure.numerator if figure else None,
-                denominator=figure.denominator if figure else None,
-                per_10k=per_10k(value, unit["population"]) if ind.per_10k else None,
-            )
-        )
+    new = tuple.__new__
+    rows = [
+        new(Value, (code, name, level, *rest))
+        for code, name, *rest in value_parts(ind, units, figures, covered, source)
+    ]
     return ValueTable(
         indicator=ind,
         level=level,
@@ -298,6 +295,27 @@ def assemble(
         values=rows,
         source=source,
     )
+
+
+def value_parts(
+    ind: Indicator, units: list[dict[str, Any]], figures: Mapping[str, Figure], covered: bool, source: str
+) -> Iterator[tuple[str, str, int | None, float | None, float | None, float | None, float | None]]:
+    """What `assemble` makes a `Value` of, for each territory of `units`: (code, name, population,
+    value, numerator, denominator, per 10,000). A snapshot writes these as they are (no `Value` for
+    each of the ~130,000 values of the country)."""
+    # A snapshot stores every territory, so a territory missing from it had no data.
+    zero = Figure(0) if covered and source == "live" and ind.computation.missing is Missing.ZERO else None
+    with_per_10k = ind.per_10k
+    for unit in units:
+        code, population = unit["code"], unit["population"]
+        figure = figures.get(code) or zero
+        if figure is None:
+            yield code, unit["name"], population, None, None, None, None
+            continue
+        numerator, denominator = figure.numerator, figure.denominator
+        value = numerator if denominator is None else (numerator / denominator if denominator else None)
+        ratio = value * 10_000 / population if with_per_10k and value is not None and population else None
+        yield code, unit["name"], population, value, numerator, denominator, ratio
 
 
 async def behind(

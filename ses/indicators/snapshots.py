@@ -9,7 +9,7 @@ indicators that can only read the register as it is today are answered from thei
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -17,8 +17,8 @@ from typing import Any
 from ses.db import bulk_insert, write_transaction
 from ses.errors import FieldError, ValidationFailed
 from ses.indicators import batch, cache
-from ses.indicators.model import CODE_LENGTH, Indicator, Level, Period
-from ses.indicators.services import ValueTable, assemble, catalogue, read_period, territories
+from ses.indicators.model import CODE_LENGTH, Figure, Indicator, Level, Period
+from ses.indicators.services import catalogue, read_period, territories, value_parts
 from ses.indicators.tables import IndicatorSnapshot
 
 COLUMNS = [
@@ -46,34 +46,38 @@ async def compute_all(period: Period, codes: Sequence[str] | None = None) -> lis
         )
     chosen = [found[code] for code in codes] if codes else list(found.values())
     stamp = datetime.now(UTC)
+    today = date.today()
+    covered = [ind for ind in chosen if ind.computation.covers(period, today)]
     rows: list[tuple[Any, ...]] = []
-    for ind, table in await country_tables(chosen, period, date.today()):
+    for ind, level, figures in await country_figures(covered, period):
+        units = await territories(level, None)
+        head = (ind.code, period.code, level.value)
         rows.extend(
-            (ind.code, period.code, table.level.value, v.territory, v.value, v.numerator, v.denominator,
-             v.population, stamp, "")
-            for v in table.values
-        )  # fmt: skip
+            (*head, code, value, numerator, denominator, population, stamp, "")
+            for code, _name, population, value, numerator, denominator, _ratio in value_parts(
+                ind, units, figures, True, "live"
+            )
+        )
     return rows
 
 
-async def country_tables(
-    chosen: Sequence[Indicator], period: Period, today: date
-) -> list[tuple[Indicator, ValueTable]]:
-    """The indicators' value tables at each of their levels for the whole country, with as few
-    statements as the computations allow (`ses.indicators.batch`): an additive computation runs
-    once, at its finest level, and is summed up the levels; computations that can be computed
-    together (counts over the register, sums over one table) share one GROUP BY; a share of gminas
-    reuses its count by gmina; one that answers several levels at once is asked once."""
-    covered = [ind for ind in chosen if ind.computation.covers(period, today)]
+async def country_figures(
+    covered: Sequence[Indicator], period: Period
+) -> list[tuple[Indicator, Level, Mapping[str, Figure]]]:
+    """The figures of indicators (that cover the period) at each of their levels for the whole
+    country, with as few statements as the computations allow (`ses.indicators.batch`): an
+    additive computation runs once, at its finest level, and is summed up the levels; computations
+    that can be computed together (counts over the register, sums over one table) share one GROUP
+    BY; a share of gminas reuses its count by gmina; one that answers several levels at once is
+    asked once."""
     by_level = await batch.figures_together(
         [ind.computation for ind in covered], [_levels(ind) for ind in covered], None, period
     )
-    out = []
-    for ind, figures in zip(covered, by_level, strict=True):
-        for level in _levels(ind):
-            units = await territories(level, None)
-            out.append((ind, assemble(ind, level, None, period, units, figures[level], True, "live")))
-    return out
+    return [
+        (ind, level, figures[level])
+        for ind, figures in zip(covered, by_level, strict=True)
+        for level in _levels(ind)
+    ]
 
 
 def _levels(ind: Indicator) -> list[Level]:
