@@ -91,7 +91,7 @@ class CrossSectorTies:
             .group_by(column)
         )
         if within:
-            query = query.where(Relation.source.gmina_code.like(f"{within}%"))
+            query = query.where(in_territory(within, Relation.source))
         return {row["code"]: Figure(row["n"]) for row in await query}
 
     async def figures_at_levels(
@@ -111,7 +111,7 @@ class CrossSectorTies:
         return out
 
     async def behind(self, territory: str, period: Period, page: int, size: int) -> BehindPage:
-        where = [cross_sector(), *valid_in(period), Relation.source.gmina_code.like(f"{territory}%")]
+        where = [cross_sector(), *valid_in(period), in_territory(territory, Relation.source)]
         rows = (
             await Relation.select(
                 Relation.id,
@@ -164,7 +164,7 @@ class Density:
             *_taking_part(period)
         )
         if within:
-            edges = edges.where(Relation.source.gmina_code.like(f"{within}%"))
+            edges = edges.where(in_territory(within, Relation.source))
             nodes = nodes.where(in_territory(within))
         # Grouped by both ends; the ties that stay inside one territory are the diagonal.
         inside = {
@@ -190,9 +190,10 @@ class Density:
         own = [getattr(Organisation, field) for field in fields]
         # Counted with CASE over the whole table: SQLite would otherwise look each tie's two ends up
         # by id (an OR of two IN lists), 400,000 random reads for 200,000 ties.
-        taking_part_count = QueryString(
-            "SUM(CASE WHEN {} THEN 1 ELSE 0 END)", all_of(_taking_part(period)), alias="n"
-        )
+        # For a region, each of its organisations looks its ties up by index instead (`EXISTS`):
+        # 1.4 → 0.12 s for a voivodeship's 6,000 of 100,000 organisations on SQLite.
+        taking_part = _taking_part_of_each(period) if within else all_of(_taking_part(period))
+        taking_part_count = QueryString("SUM(CASE WHEN {} THEN 1 ELSE 0 END)", taking_part, alias="n")
         nodes = Organisation.select(
             *(c.as_alias(f"c{i}") for i, c in enumerate(own)), taking_part_count
         ).group_by(*(read_in_order(c) for c in own))
@@ -254,7 +255,7 @@ async def tie_counts(fields: tuple[str, ...], within: str | None, period: Period
             .group_by(*sources)
         )
         if within:
-            query = query.where(Relation.source.gmina_code.like(f"{within}%"))
+            query = query.where(in_territory(within, Relation.source))
         return list(await query)
 
     return await cache.computed_once(("network.tie_counts", fields, within, period.code), count)
@@ -264,6 +265,24 @@ def _taking_part(period: Period) -> list[Any]:
     sources = Relation.select(Relation.source).where(*valid_in(period))
     targets = Relation.select(Relation.target).where(*valid_in(period))
     return [Organisation.id.is_in(sources) | Organisation.id.is_in(targets)]
+
+
+def _taking_part_of_each(period: Period) -> QueryString:
+    """`_taking_part` as a look-up of each organisation's ties (correlated `EXISTS` on the
+    source and target indexes): for a few thousand organisations, not the whole register."""
+    table = Relation._meta.tablename
+    exists = (
+        f"EXISTS (SELECT 1 FROM {table} r WHERE r.{{end}} = {{{{}}}} "
+        "AND COALESCE(r.valid_from, {{}}) <= {{}} AND COALESCE(r.valid_to, {{}}) >= {{}})"
+    )
+    bounds = (date.min, period.end, date.max, period.start)
+    return QueryString(
+        f"({exists.format(end='source')} OR {exists.format(end='target')})",
+        Organisation.id,
+        *bounds,
+        Organisation.id,
+        *bounds,
+    )
 
 
 def _owes_with_lgd(period: Period) -> list[Any]:

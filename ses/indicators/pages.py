@@ -470,9 +470,15 @@ async def meeting_report_page(request: Request[Any, Any, Any], okres: FromQuery[
 @get("/panel/raport.docx", guards=[allow(*READERS)], include_in_schema=False)
 async def meeting_report_docx(okres: FromQuery[str] = "") -> Response[bytes]:
     period = _period(okres)
-    report = await meeting_report.build(await region_code(), period)
+    region = await region_code()
+
+    async def made() -> bytes:
+        return meeting_report.docx_bytes(await meeting_report.build(region, period))
+
+    # Kept like the values it is made of: asked again, the same document is not written again.
+    data = await cache.computed_once(("panel.report.docx", region, period.code), made)
     return Response(
-        meeting_report.docx_bytes(report),
+        data,
         media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         headers={
             "Content-Disposition": f'attachment; filename="stan-ekonomii-spolecznej-{period.code}.docx"'
