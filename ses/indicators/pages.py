@@ -244,7 +244,7 @@ async def indicator_page(
             table=None,
             breadcrumbs=[("/panel", gettext("Panel RKRES")), ("", name(ind))],
             place="",
-            unit_label=UNIT_LABELS[ind.unit],
+            unit_label=gettext(UNIT_LABELS[ind.unit]),
             programme_label=PROGRAMME_LABELS[ind.programme],
             nature_label=NATURE_LABELS[ind.nature],
             **problems_of(exc),
@@ -270,7 +270,7 @@ async def indicator_page(
         ind_name=name(ind),
         place=await services.territory_name(within) if within else gettext("Polska"),
         breadcrumbs=await _crumbs(ind, within, period) if within else [("/panel", gettext("Panel RKRES"))],
-        unit_label=UNIT_LABELS[ind.unit],
+        unit_label=gettext(UNIT_LABELS[ind.unit]),
         programme_label=PROGRAMME_LABELS[ind.programme],
         nature_label=NATURE_LABELS[ind.nature],
     )
@@ -331,7 +331,11 @@ async def _indicator_body(
         rows=rows,
         measure=measure,
         previous=period.previous(),
-        measure_label=N_("na 10 tys. mieszkańców") if measure == "na10tys" else UNIT_LABELS[ind.unit],
+        # Translated here, not with `_()` in the template: Jinja formats what `_()` returns with `%`,
+        # and the unit of a share is "%" (the page answered 500 for every percentage indicator).
+        measure_label=gettext(
+            N_("na 10 tys. mieszkańców") if measure == "na10tys" else UNIT_LABELS[ind.unit]
+        ),
         trend=trend,
         ind_name=name(ind),
         place=await services.territory_name(within) if within else gettext("Polska"),

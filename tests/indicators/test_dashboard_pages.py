@@ -60,6 +60,20 @@ async def test_indicator_page_table_drill_down_and_list_behind(client, committee
     assert "Koło Gospodyń Lubicz" in listed.text and "Stowarzyszenie Toruńskie" not in listed.text
 
 
+async def test_a_percentage_indicator_page_opens_with_its_unit(client, committee, region):
+    # The share of gminas with a PES: its unit "%" once broke the page (500) through `_()`.
+    response = await client.get(
+        "/panel/wskazniki/pes.gminas_share", params={"teryt": "04"}, headers=committee.headers
+    )
+    assert response.status_code == 200, response.text
+    assert "<dd>%</dd>" in response.text  # the unit, in the definition
+    assert 'data-code="0463" data-value="100.0"' in response.text  # Toruń: its one gmina has a PES
+    english = await client.get(
+        "/panel/wskazniki/pes.gminas_share", params={"teryt": "04", "lang": "en"}, headers=committee.headers
+    )
+    assert english.status_code == 200, english.text
+
+
 async def test_downloads_carry_the_same_numbers_without_formulas(client, committee, region):
     params = {"teryt": "04", "poziom": "powiat"}
     response = await client.get(

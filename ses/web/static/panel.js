@@ -26,6 +26,13 @@
   function drawMap(el) {
     var rows = tableRows(el.dataset.table);
     var status = document.getElementById("map-status");
+    var measured = el.dataset.measure === "na10tys" ? "per10k" : "value";
+    if (!rows.some(function (r) { return r.dataset[measured] !== ""; })) {
+      // Nothing to colour: a map of grey shapes says less than this line, and plotly would ask a
+      // CDN for its world map when the only trace is the "no data" one.
+      status.textContent = "Brak danych dla wszystkich jednostek — mapa nie jest rysowana; szczegóły w tabeli.";
+      return;
+    }
     fetch(el.dataset.geojson, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (geo) {
