@@ -367,10 +367,13 @@ async def store(
             fresh = []
             if outcome is not None and not (outcome.status == "new" and item.key in open_new):
                 for change in outcome.changes:
-                    if (outcome.organisation_id, change.field, change.new) in pending:
-                        counts["already_pending"] += 1
-                        continue
-                    pending.add((outcome.organisation_id, change.field, change.new))
+                    # a new organisation's fields are its own: two new units of the same kind or
+                    # gmina share values, and neither is "already pending" for the other
+                    if outcome.organisation_id is not None:
+                        if (outcome.organisation_id, change.field, change.new) in pending:
+                            counts["already_pending"] += 1
+                            continue
+                        pending.add((outcome.organisation_id, change.field, change.new))
                     fresh.append(
                         (run_id, record_id, outcome.organisation_id, change.field, change.old, change.new,
                          change.is_conflict, "pending")

@@ -281,8 +281,11 @@ async def test_a_units_running_body_named_on_a_voivodes_list_is_linked_or_report
         created = await SyncRecord.select(SyncRecord.organisation).where(SyncRecord.id == records[name]["id"])
         unit = await services.get(created[0]["organisation"])
         assert unit["founder_id"] == founder["id"] and unit["kind"] in ("cis", "kis")
-    ids = [c["id"] for c in await SyncChange.select().where(
-        SyncChange.record == records["Centrum Integracji Społecznej w Chełmnie"]["id"])]  # fmt: skip
+    chelmno_changes = await SyncChange.select().where(
+        SyncChange.record == records["Centrum Integracji Społecznej w Chełmnie"]["id"]
+    )
+    assert {"name", "kind", "gmina_code"} <= {c["field"] for c in chelmno_changes}  # CIS, as Toruń's
+    ids = [c["id"] for c in chelmno_changes]
     refused = await review.accept(ids, "pracownik")
     assert refused["applied"] == 0 and "wskaż podmiot, który go prowadzi" in refused["refused"][0]["message"]
 
