@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.enums import RequestEncodingType
@@ -37,6 +36,7 @@ from ses.errors import FieldError, NotFound, ValidationFailed
 from ses.settings import get_settings
 from ses.uploads import file_from
 from ses.web.context import actor_of, expected_version, page_window, principal
+from ses.web.files import attachment
 from ses.web.problems import validation_error_handler
 
 READERS = (Role.STAFF, Role.REVIEWER)
@@ -63,11 +63,6 @@ def _own_organisation(request: Request[Any, Any, Any], org_id: int) -> None:
     user = principal(request)
     if user is not None and user.is_owes and user.organisation_id != org_id:
         raise NotFound(f"Nie ma w rejestrze organizacji o id {org_id}.")
-
-
-def _attachment(filename: str) -> str:
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in both databases
@@ -154,7 +149,7 @@ class AccreditationController(Controller):
         media = "application/json" if format == "json" else "application/yaml"
         name = f"{row['code']}-{row['version']}.{format}"
         return Response(
-            text, media_type=f"{media}; charset=utf-8", headers={"Content-Disposition": _attachment(name)}
+            text, media_type=f"{media}; charset=utf-8", headers={"Content-Disposition": attachment(name)}
         )
 
     # -- accreditation records ----------------------------------------------------------------
@@ -361,7 +356,7 @@ class AccreditationController(Controller):
             content,
             media_type=row["content_type"],
             headers={
-                "Content-Disposition": _attachment(row["filename"]),
+                "Content-Disposition": attachment(row["filename"]),
                 "X-Content-Type-Options": "nosniff",
                 "Content-Security-Policy": "sandbox",
                 "ETag": f'"{row["sha256"]}"',
@@ -475,7 +470,7 @@ class AccreditationController(Controller):
         row, content = await opinions.opinion_docx(opinion_id)
         suffix = "" if row["state"] != "draft" else "-projekt"
         name = f"opinia-OWES-weryfikacja-{row['verification_id']}-wersja-{row['number']}{suffix}.docx"
-        headers = {"Content-Disposition": _attachment(name)}
+        headers = {"Content-Disposition": attachment(name)}
         if row["sha256"]:
             headers["ETag"] = f'"{row["sha256"]}"'
         return Response(content, media_type=opinions.DOCX_MEDIA_TYPE, headers=headers)

@@ -44,6 +44,7 @@ from ses.auth.policy import Principal, Role, allow
 from ses.errors import DomainError, FieldError, NotFound, PreconditionFailed, ValidationFailed
 from ses.register.vocab import Channel
 from ses.web.context import actor_of
+from ses.web.files import attachment
 from ses.web.pages import Form, field, page, signed_in
 
 READERS = (Role.STAFF, Role.REVIEWER)
@@ -552,16 +553,11 @@ async def evidence_file(request: Request[Any, Any, Any], evidence_id: FromPath[i
         content,
         media_type=row["content_type"],
         headers={
-            "Content-Disposition": _attachment(row["filename"]),
+            "Content-Disposition": attachment(row["filename"]),
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "sandbox",
         },
     )
-
-
-def _attachment(filename: str) -> str:
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 # --- opinions ---------------------------------------------------------------------------------
@@ -736,7 +732,7 @@ async def opinion_docx(opinion_id: FromPath[int]) -> Response[bytes]:
     suffix = "" if row["state"] != "draft" else "-projekt"
     name = f"opinia-OWES-weryfikacja-{row['verification_id']}-wersja-{row['number']}{suffix}.docx"
     return Response(
-        content, media_type=opinions.DOCX_MEDIA_TYPE, headers={"Content-Disposition": _attachment(name)}
+        content, media_type=opinions.DOCX_MEDIA_TYPE, headers={"Content-Disposition": attachment(name)}
     )
 
 

@@ -5,7 +5,6 @@ members (without contact details), meetings, documents and resolutions."""
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.enums import RequestEncodingType
@@ -25,6 +24,7 @@ from ses.committee.schemas import (
 )
 from ses.uploads import file_from
 from ses.web.context import actor_of, expected_version, principal
+from ses.web.files import attachment
 
 READERS = (Role.COMMITTEE, Role.STAFF)
 KEEPERS = (Role.STAFF,)
@@ -34,11 +34,6 @@ REGION = "Województwa Kujawsko-Pomorskiego"
 
 def member_etag(row: dict[str, Any]) -> str:
     return f'"member-{row["id"]}-v{row["version"]}"'
-
-
-def attachment(filename: str) -> str:
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def sees_contacts(request: Request[Any, Any, Any]) -> bool:

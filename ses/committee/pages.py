@@ -19,7 +19,7 @@ from litestar.response import Redirect, Template
 from ses.audit.services import Channel
 from ses.auth.policy import allow
 from ses.committee import services
-from ses.committee.api import DOCX, KEEPERS, READERS, attachment, minutes_file, sees_contacts
+from ses.committee.api import DOCX, KEEPERS, READERS, minutes_file, sees_contacts
 from ses.committee.schemas import AttendanceIn, MeetingIn, MemberIn, MemberLeave, ResolutionIn, TermIn
 from ses.committee.vocab import (
     FUNCTION_LABELS,
@@ -30,6 +30,7 @@ from ses.committee.vocab import (
 )
 from ses.errors import DomainError, FieldError, ValidationFailed
 from ses.web.context import actor_of
+from ses.web.files import attachment
 from ses.web.form_models import parse
 from ses.web.pages import FIELD_LABELS, Form, field, page, signed_in
 
