@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from datetime import date
 from typing import Any
 
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
 
 
 def engine() -> PostgresEngine | SQLiteEngine:
@@ -153,3 +155,58 @@ async def bulk_insert(tablename: str, columns: list[str], rows: list[tuple[Any, 
         )
     else:
         await connection.copy_records_to_table(tablename, records=rows, columns=columns)
+
+
+async def fetch_tuples(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Plain tuples from the driver for `sql` with `{}` placeholders, read on the connection of the
+    current transaction or of a new one (as `bulk_insert` writes).
+
+    For reads of many rows where the ORM's row dictionaries cost more than the query itself
+    (measured for the network graph at 160,000 ties: Piccolo select ~2.1–2.9 s, plain tuples
+    ~0.4 s on SQLite)."""
+    db = engine()
+    sqlite = isinstance(db, SQLiteEngine)
+    if sqlite:
+        sql = sql.replace("{}", "?")
+    else:
+        parts = sql.split("{}")
+        sql = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], 1))
+
+    async def run(connection: Any) -> list[tuple[Any, ...]]:
+        if sqlite:
+            cursor = await connection.execute(sql, params)
+            cursor.row_factory = None  # tuples, not the engine's dictionaries
+            rows = await cursor.fetchall()
+            await cursor.close()
+            return rows  # type: ignore[no-any-return]
+        return [tuple(row) for row in await connection.fetch(sql, *params)]
+
+    current = db.current_transaction.get()
+    if current is not None:
+        return await run(current.connection)
+    async with db.transaction() as transaction:
+        return await run(transaction.connection)
+
+
+async def lock_rows(tablename: str, ids: list[int]) -> None:
+    """Serialise write transactions that touch the same rows: PostgreSQL locks them until commit
+    (`FOR UPDATE`, in id order so two transactions cannot deadlock); SQLite needs nothing, its
+    IMMEDIATE write transactions already run one at a time."""
+    if not ids or is_sqlite():
+        return
+    placeholders = ", ".join("{}" for _ in ids)
+    await engine().run_querystring(
+        QueryString(f"SELECT id FROM {tablename} WHERE id IN ({placeholders}) ORDER BY id FOR UPDATE", *ids)
+    )
+
+
+def sql_dates() -> tuple[str, Callable[[date], Any]]:
+    """How hand-written SQL binds a date: the type to CAST the parameter to and the value to bind.
+    SQLite keeps dates as ISO text (compared as text); PostgreSQL compares real dates."""
+    if is_sqlite():
+        return "TEXT", date.isoformat
+    return "DATE", _same
+
+
+def _same(value: date) -> date:
+    return value

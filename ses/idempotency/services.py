@@ -136,6 +136,8 @@ async def checked_once(
     only for the writes. PostgreSQL: checks and writes share one transaction, i.e. one pooled
     connection (each separate pool checkout costs a reset round trip).
     """
+    # Hot path, engine branch kept: benchmarks.reporting, docs/benchmarks.md "OWES reporting (issue #4)":
+    # the submission's round trips (11 → 6 on PostgreSQL), 4.2 ms of server CPU per request.
     if isinstance(IdempotencyKey._meta.db, SQLiteEngine):  # (ses.db.is_sqlite costs an engine look-up)
         if (stored := await lookup(key)) is not None:
             return stored

@@ -339,6 +339,9 @@ async def _roomy_cache() -> None:
     With the default 2 MB page cache, inserting 100,000 rows in name order into a dozen indexes
     evicts and re-reads index pages all the time.
     """
+    # Hot path, engine branch kept: benchmarks.register, docs/benchmarks.md "Register (#2)": import of
+    # 100,000 rows ≥ 5,000 rows/s (5,988 SQLite / 5,780 PostgreSQL); each SQLite-only step below
+    # was measured on that import (BULK_LOAD_MIN_ROWS: 10.4–12.7 → 7.7–8.0 s of CPU).
     if is_sqlite():
         await engine().current_transaction.get().connection.execute("PRAGMA cache_size = -65536")
 
@@ -355,6 +358,7 @@ async def _drop_indexes_for_bulk_load(rows: int, first_id: int) -> list[str]:
     """Drop the organisation table's non-unique indexes for a bulk load (SQLite; inside the write
     transaction, so a rollback brings them back); returns the statements that create them again.
     Unique indexes stay, so duplicates are still refused row by row."""
+    # Hot path, engine branch kept: benchmarks.register import of 100,000 rows (see _roomy_cache).
     if not is_sqlite() or rows < BULK_LOAD_MIN_ROWS or rows < first_id - 1:
         return []
     connection = engine().current_transaction.get().connection
@@ -385,6 +389,7 @@ async def _name_index_filled_at_end() -> AsyncIterator[list[int]]:
     FTS trigger call per row (ses/register/name_search.py). The caller appends the first new id.
     PostgreSQL's trigram GIN index takes COPY as it comes."""
     first_id: list[int] = []
+    # Hot path, engine branch kept: benchmarks.register import of 100,000 rows (see _roomy_cache).
     if not is_sqlite():
         yield first_id
         return
@@ -394,6 +399,7 @@ async def _name_index_filled_at_end() -> AsyncIterator[list[int]]:
 
 
 def _start_writes(rows: list[tuple[Any, ...]], audits: list[tuple[Any, ...]]) -> list[asyncio.Future[None]]:
+    # Hot path, engine branch kept: benchmarks.register import of 100,000 rows (see _roomy_cache).
     if is_sqlite():
         # aiosqlite runs statements one after another in its thread: queue both at once.
         return [

@@ -74,6 +74,9 @@ def in_transaction() -> bool:
     return _db().current_transaction.get() is not None
 
 
+# Hot path, engine branch kept: benchmarks.register, docs/benchmarks.md "List page cache, token cache, lighter
+# hot path": list 4,535 req/s, p50 6.9 ms, 0.22 ms server CPU per request (SQLite); staleness is
+# PRAGMA data_version on SQLite (8 µs), a timed re-read of the stamp on PostgreSQL.
 def is_sqlite() -> bool:
     return isinstance(_db(), SQLiteEngine)
 
@@ -106,6 +109,7 @@ class CommittedStamp:
         if (writes := changes.count()) != self._seen_writes:  # a register write of this process
             self._seen_writes = writes
             self.generation += 1
+        # Hot path, engine branch kept: benchmarks.register (see is_sqlite above).
         if is_sqlite():
             version = self._data_version()
             if version != self._seen_version:
@@ -151,6 +155,7 @@ class PageCache:
 
     def get(self, key: tuple[Any, ...], now: float) -> Entry | None:
         entry = self.entries.get(key)
+        # Hot path, engine branch kept: benchmarks.register (see is_sqlite above).
         if entry is None or (not is_sqlite() and now - entry.made_at > MAX_ENTRY_AGE_S):
             self.misses += 1
             return None

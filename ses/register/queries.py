@@ -117,7 +117,7 @@ class RegisterFilter:
             # Every word must occur in the name, in any order: "fundacja torun" finds
             # "Fundacja „Razem” w Toruniu". Names are matched in their folded form (ł = l, ó = o),
             # through the trigram index (ses/register/name_search.py).
-            where += name_conditions(search_words(self.q), sqlite=is_sqlite(), use_index=name_index)
+            where += name_conditions(search_words(self.q), use_index=name_index)
         for name in ("krs", "nip", "regon"):
             value = getattr(self, name)
             if value:
@@ -225,6 +225,9 @@ async def search(
     stamp = await register_stamp()
     key = _filter_key(filters)
     name_index = True
+    # Hot path, engine branch kept: benchmarks.register, docs/benchmarks.md "Trigram name search and a
+    # faster import": search_cold p50 349.7 ms SQLite / 841.8 ms PostgreSQL; each engine's index plan
+    # measured against the other (INDEX_DRIVEN_MAX below).
     if filters.q and is_sqlite():
         # Reading each matched row costs SQLite ~3 µs: past a few thousand candidates, counting
         # and paging by the name index (which holds name and activity state) is cheaper.
@@ -289,6 +292,7 @@ SQLite, whose reads of matched rows cost more (~3 µs each) than PostgreSQL's bi
 def _name_page_plan(filters: RegisterFilter, where: list[Any], total: int) -> tuple[list[Any], Any]:
     """Conditions and sort column for a name-sorted page of a name search: the same rows, read
     either from the trigram index or by walking the name index (see INDEX_DRIVEN_MAX)."""
+    # Hot path, engine branch kept: benchmarks.register (see INDEX_DRIVEN_MAX).
     if is_sqlite():
         # Chosen in `search` from the candidates: with the FTS condition it drives the plan;
         # without it the planner walks (name_search, id, activity_state).
@@ -362,6 +366,8 @@ async def stream_plain_rows(
         )
         return query.querystrings[0].compile_string(engine_type=engine_type)
 
+    # Hot path, engine branch kept: benchmarks.register, docs/benchmarks.md "Register (#2)": CSV export of
+    # 100,000 rows from plain tuples SQLite 11.6 → 2.7 s, PostgreSQL 17.8 → 6.1 s (target ≤ 5 s).
     if is_sqlite():
         connection = sqlite3.connect(
             f"file:{quote(engine().path)}?mode=ro", uri=True, check_same_thread=False

@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ses.db import is_sqlite
+from ses.db import sql_dates
 from ses.errors import FieldError, ValidationFailed
 from ses.extensions import ReportingWindow, installed
 from ses.reporting import catalogue, periods
@@ -142,9 +142,7 @@ async def _cells_query(
 ) -> list[dict[str, Any]]:
     args: list[Any] = []
     values = []
-    # SQLite keeps dates as ISO text (compared as text); PostgreSQL compares real dates.
-    day = "TEXT" if is_sqlite() else "DATE"
-    as_day = (lambda d: d.isoformat()) if day == "TEXT" else (lambda d: d)  # noqa: E731
+    day, as_day = sql_dates()
     for period in chosen:
         values.append(
             f"(CAST({{}} AS TEXT), CAST({{}} AS INTEGER), CAST({{}} AS INTEGER), CAST({{}} AS {day}), "

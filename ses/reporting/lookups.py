@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ses.db import is_sqlite
 from ses.register.identifiers import krs_problem, nip_problem, normalise_krs, normalise_nip
 from ses.register.name_search import name_conditions, search_words
 from ses.register.tables import Organisation
@@ -263,7 +262,7 @@ async def _organisation_rows(text: str, limit: int) -> list[dict[str, Any]]:
         return []
     rows = await (
         Organisation.select(*_ORG_COLUMNS)
-        .where(_VISIBLE, *name_conditions(words, sqlite=is_sqlite()))
+        .where(_VISIBLE, *name_conditions(words))
         .order_by(Organisation.name_search)
         .limit(200)
     )

@@ -40,7 +40,7 @@ from decimal import Decimal
 from typing import Any
 
 from ses.audit.services import Actor
-from ses.db import is_sqlite
+from ses.db import lock_rows
 from ses.errors import FieldError, ValidationFailed
 from ses.register import services as register
 from ses.register import status_services
@@ -165,15 +165,6 @@ async def check(data: Mapping[str, Any], prefix: str = "data") -> None:
         )
 
 
-async def _lock(org_ids: list[int]) -> None:
-    """PostgreSQL: serialise acceptances that touch the same PS (SQLite has one writer anyway)."""
-    if org_ids and not is_sqlite():
-        placeholders = ", ".join("{}" for _ in org_ids)
-        await Organisation.raw(
-            f"SELECT id FROM organisation WHERE id IN ({placeholders}) ORDER BY id FOR UPDATE", *org_ids
-        )
-
-
 async def _others(report_id: int, years: set[int]) -> list[Contribution]:
     """Contributions of the other reports accepted now whose period touches one of the years."""
     if not years:
@@ -198,7 +189,7 @@ async def recompute(
     if not keys:
         return []
     org_ids = sorted({org for org, _ in keys})
-    await _lock(org_ids)
+    await lock_rows("organisation", org_ids)
     years = {year for _, year in keys}
     touched = set(keys)
     totals = add([*own, *(item for item in await _others(int(report["id"]), years) if item.key in touched)])
