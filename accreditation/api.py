@@ -18,50 +18,53 @@ from accreditation import evidence, opinions, services
 from accreditation import verification_services as verifications
 from accreditation.schemas import (
     AccreditationCreate,
+    AccreditationOut,
     AccreditationTransition,
     CommentIn,
+    CriterionComment,
+    CurrentAccreditation,
+    Deadlines,
+    EvidenceOut,
     EvidenceRequestIn,
     OpinionCreate,
+    OpinionOut,
     OpinionUpdate,
     ResultsIn,
+    SelfAssessment,
     SelfAssessmentIn,
+    SuggestedConclusion,
+    TemplateDetails,
     TemplateImport,
+    TemplateOut,
     VerificationCreate,
+    VerificationDetails,
+    VerificationOut,
     VerificationTransition,
 )
 from ses import idempotency
 from ses.audit.services import history
 from ses.auth.policy import Principal, Role, allow
 from ses.errors import FieldError, NotFound, ValidationFailed
+from ses.register.schemas import HistoryEntry
 from ses.settings import get_settings
 from ses.uploads import file_from
-from ses.web.context import actor_of, expected_version, page_window, principal
+from ses.web.context import actor_of, expected_version
+from ses.web.dependencies import Account, Page, Paging, Viewer, paging_of
 from ses.web.files import attachment
 from ses.web.problems import validation_error_handler
 
 READERS = (Role.STAFF, Role.REVIEWER)
+HISTORY_PAGING = {"paging": paging_of(100)}
 WORKERS = (Role.STAFF, Role.REVIEWER)
 HTML = "text/html; charset=utf-8"
-
-
-def _page(page: int, page_size: int) -> tuple[int, int]:
-    page, page_size = page_window(page, page_size, get_settings().max_page_size)
-    return page_size, (page - 1) * page_size
 
 
 def _optional_version(request: Request[Any, Any, Any]) -> int | None:
     return expected_version(request) if request.headers.get("if-match") else None
 
 
-def _viewer(request: Request[Any, Any, Any]) -> Principal:
-    user = principal(request)
-    assert user is not None  # every route here has a guard that needs an account
-    return user
-
-
-def _own_organisation(request: Request[Any, Any, Any], org_id: int) -> None:
-    user = principal(request)
-    if user is not None and user.is_owes and user.organisation_id != org_id:
+def _own_organisation(viewer: Principal | None, org_id: int) -> None:
+    if viewer is not None and viewer.is_owes and viewer.organisation_id != org_id:
         raise NotFound(f"Nie ma w rejestrze organizacji o id {org_id}.")
 
 
@@ -107,10 +110,8 @@ class AccreditationController(Controller):
     # -- checklist templates ------------------------------------------------------------------
 
     @get("/templates", guards=[allow(*READERS)], summary="Stored checklist template versions")
-    async def templates(
-        self, page: FromQuery[int] = 1, page_size: FromQuery[int] = 50
-    ) -> list[dict[str, Any]]:
-        return await checklists_svc.list_templates(*_page(page, page_size))
+    async def templates(self, paging: Paging) -> list[TemplateOut]:
+        return await checklists_svc.list_templates(paging.limit, paging.offset)  # type: ignore[return-value]
 
     @post(
         "/templates",
@@ -119,17 +120,18 @@ class AccreditationController(Controller):
     )
     async def import_template(
         self, request: Request[Any, Any, Any], data: JSONBody[TemplateImport]
-    ) -> dict[str, Any]:
-        return await checklists_svc.import_template(data.content, data.format, actor_of(request))
+    ) -> TemplateOut:
+        return await checklists_svc.import_template(data.content, data.format, actor_of(request))  # type: ignore[return-value]
 
     @get(
         "/templates/{template_id:int}",
         guards=[allow(*READERS)],
         summary="One template with its parts, areas and criteria",
     )
-    async def template(self, template_id: FromPath[int]) -> dict[str, Any]:
+    async def template(self, template_id: FromPath[int]) -> TemplateDetails:
         row = await checklists_svc.get_template_row(template_id)
-        return {**row, "content": (await checklists_svc.template_of(template_id)).model_dump(mode="json")}
+        content = (await checklists_svc.template_of(template_id)).model_dump(mode="json")
+        return {**row, "content": content}  # type: ignore[return-value]
 
     @get(
         "/templates/{template_id:int}/export",
@@ -157,17 +159,16 @@ class AccreditationController(Controller):
     @get("/accreditations", guards=[allow(*READERS)], summary="Accreditation records")
     async def accreditations(
         self,
+        paging: Paging,
         organisation_id: FromQuery[int | None] = None,
         state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
-    ) -> list[dict[str, Any]]:
-        return await services.list_accreditations(organisation_id, state_filter, *_page(page, page_size))
+    ) -> list[AccreditationOut]:
+        return await services.list_accreditations(organisation_id, state_filter, paging.limit, paging.offset)  # type: ignore[return-value]
 
     @post("/accreditations", guards=[allow(Role.STAFF)], summary="Record an accreditation of an OWES")
     async def create_accreditation(
         self, request: Request[Any, Any, Any], data: JSONBody[AccreditationCreate]
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[AccreditationOut]:
         row = await services.create_accreditation(data.model_dump(), actor_of(request))
         return Response(row, status_code=201, headers={"ETag": services.accreditation_etag(row)})
 
@@ -177,11 +178,10 @@ class AccreditationController(Controller):
         summary="One accreditation",
     )
     async def accreditation(
-        self, request: Request[Any, Any, Any], accreditation_id: FromPath[int]
-    ) -> Response[dict[str, Any]]:
+        self, viewer: Viewer, accreditation_id: FromPath[int]
+    ) -> Response[AccreditationOut]:
         row = await services.get_accreditation(accreditation_id)
-        user = principal(request)
-        if user is not None and user.is_owes and user.organisation_id != row["organisation_id"]:
+        if viewer is not None and viewer.is_owes and viewer.organisation_id != row["organisation_id"]:
             raise NotFound(f"Nie ma akredytacji o id {accreditation_id}.")
         return Response(row, headers={"ETag": services.accreditation_etag(row)})
 
@@ -196,7 +196,7 @@ class AccreditationController(Controller):
         request: Request[Any, Any, Any],
         accreditation_id: FromPath[int],
         data: JSONBody[AccreditationTransition],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[AccreditationOut]:
         version = expected_version(request)
         row = await services.transition_accreditation(
             accreditation_id, data.model_dump(), version, actor_of(request)
@@ -208,9 +208,9 @@ class AccreditationController(Controller):
         guards=[allow(*READERS, Role.COMMITTEE, Role.OWES)],
         summary="The accreditation in force today of an OWES (for its register page)",
     )
-    async def current(self, request: Request[Any, Any, Any], org_id: FromPath[int]) -> dict[str, Any]:
-        _own_organisation(request, org_id)
-        return {"organisation_id": org_id, "current": await services.current_accreditation(org_id)}
+    async def current(self, viewer: Viewer, org_id: FromPath[int]) -> CurrentAccreditation:
+        _own_organisation(viewer, org_id)
+        return {"organisation_id": org_id, "current": await services.current_accreditation(org_id)}  # type: ignore[return-value]
 
     # -- verifications ------------------------------------------------------------------------
 
@@ -219,14 +219,13 @@ class AccreditationController(Controller):
     )
     async def verifications(
         self,
-        request: Request[Any, Any, Any],
+        viewer: Viewer,
+        paging: Paging,
         accreditation_id: FromQuery[int | None] = None,
         state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
-    ) -> list[dict[str, Any]]:
-        return await verifications.list_verifications(
-            principal(request), accreditation_id, state_filter, *_page(page, page_size)
+    ) -> list[VerificationOut]:
+        return await verifications.list_verifications(  # type: ignore[return-value]
+            viewer, accreditation_id, state_filter, paging.limit, paging.offset
         )
 
     @post(
@@ -236,7 +235,7 @@ class AccreditationController(Controller):
     )
     async def create_verification(
         self, request: Request[Any, Any, Any], data: JSONBody[VerificationCreate]
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[VerificationOut]:
         row = await verifications.create_verification(data.model_dump(), actor_of(request))
         return Response(row, status_code=201, headers={"ETag": verifications.verification_etag(row)})
 
@@ -246,9 +245,9 @@ class AccreditationController(Controller):
         summary="Open a verification: every criterion with results, evidence and comments",
     )
     async def verification(
-        self, request: Request[Any, Any, Any], verification_id: FromPath[int]
-    ) -> Response[dict[str, Any]]:
-        row = await verifications.open_verification(verification_id, principal(request))
+        self, viewer: Viewer, verification_id: FromPath[int]
+    ) -> Response[VerificationDetails]:
+        row = await verifications.open_verification(verification_id, viewer)
         return Response(row, headers={"ETag": verifications.verification_etag(row)})
 
     @post(
@@ -262,7 +261,7 @@ class AccreditationController(Controller):
         request: Request[Any, Any, Any],
         verification_id: FromPath[int],
         data: JSONBody[VerificationTransition],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[VerificationOut]:
         row = await verifications.transition_verification(
             verification_id, data.model_dump(), _optional_version(request), actor_of(request)
         )
@@ -275,7 +274,7 @@ class AccreditationController(Controller):
     )
     async def results(
         self, request: Request[Any, Any, Any], verification_id: FromPath[int], data: JSONBody[ResultsIn]
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[VerificationDetails]:
         items = [item.model_dump(exclude_unset=True) for item in data.results]
         row = await criteria.record_results(
             verification_id, items, expected_version(request), actor_of(request)
@@ -293,8 +292,8 @@ class AccreditationController(Controller):
         request: Request[Any, Any, Any],
         verification_id: FromPath[int],
         data: JSONBody[EvidenceRequestIn],
-    ) -> dict[str, Any]:
-        return await criteria.request_evidence(verification_id, data.model_dump(), actor_of(request))
+    ) -> VerificationDetails:
+        return await criteria.request_evidence(verification_id, data.model_dump(), actor_of(request))  # type: ignore[return-value]
 
     @post(
         "/verifications/{verification_id:int}/criteria/{code:str}/comments",
@@ -304,13 +303,13 @@ class AccreditationController(Controller):
     async def comment(
         self,
         request: Request[Any, Any, Any],
+        account: Account,
         verification_id: FromPath[int],
         code: FromPath[str],
         data: JSONBody[CommentIn],
-    ) -> Response[dict[str, Any]]:
-        viewer = _viewer(request)
-        key = idempotency.key_of(request, viewer.account_id, data.body)
-        answer = await criteria.add_comment(verification_id, code, data.body, viewer, actor_of(request), key)
+    ) -> Response[CriterionComment]:
+        key = idempotency.key_of(request, account.account_id, data.body)
+        answer = await criteria.add_comment(verification_id, code, data.body, account, actor_of(request), key)
         return Response(answer.body, status_code=200 if answer.replayed else answer.status)
 
     @post(
@@ -322,22 +321,22 @@ class AccreditationController(Controller):
     async def upload_evidence(
         self,
         request: Request[Any, Any, Any],
+        account: Account,
         verification_id: FromPath[int],
         code: FromPath[str],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[EvidenceOut]:
         upload = file_from(data, ("file",))
         content = await upload.read()
-        viewer = _viewer(request)
         filename = upload.filename or "plik"
         answer = await criteria.upload_evidence(
             verification_id,
             code,
             filename,
             content,
-            viewer,
+            account,
             actor_of(request),
-            idempotency.key_of(request, viewer.account_id, filename, content),
+            idempotency.key_of(request, account.account_id, filename, content),
         )
         return Response(answer.body, status_code=200 if answer.replayed else answer.status)
 
@@ -348,10 +347,8 @@ class AccreditationController(Controller):
         media_type="application/octet-stream",
         opt={"media_types": tuple(dict.fromkeys(media for media, _ in evidence.ALLOWED_TYPES.values()))},
     )
-    async def download_evidence(
-        self, request: Request[Any, Any, Any], evidence_id: FromPath[int]
-    ) -> Response[bytes]:
-        row, content = await criteria.evidence_content(evidence_id, principal(request))
+    async def download_evidence(self, viewer: Viewer, evidence_id: FromPath[int]) -> Response[bytes]:
+        row, content = await criteria.evidence_content(evidence_id, viewer)
         return Response(
             content,
             media_type=row["content_type"],
@@ -368,10 +365,8 @@ class AccreditationController(Controller):
         guards=[allow(*READERS, Role.OWES)],
         summary="The OWES's self-assessment (staff see it beside the reviewers' results)",
     )
-    async def self_assessment(
-        self, request: Request[Any, Any, Any], verification_id: FromPath[int]
-    ) -> dict[str, Any]:
-        return await criteria.self_assessment(verification_id, principal(request))
+    async def self_assessment(self, viewer: Viewer, verification_id: FromPath[int]) -> SelfAssessment:
+        return await criteria.self_assessment(verification_id, viewer)  # type: ignore[return-value]
 
     @put(
         "/verifications/{verification_id:int}/self-assessment",
@@ -381,12 +376,13 @@ class AccreditationController(Controller):
     async def submit_self_assessment(
         self,
         request: Request[Any, Any, Any],
+        account: Account,
         verification_id: FromPath[int],
         data: JSONBody[SelfAssessmentIn],
-    ) -> dict[str, Any]:
+    ) -> SelfAssessment:
         items = [item.model_dump() for item in data.items]
-        return await criteria.submit_self_assessment(
-            verification_id, items, _viewer(request), actor_of(request)
+        return await criteria.submit_self_assessment(  # type: ignore[return-value]
+            verification_id, items, account, actor_of(request)
         )
 
     # -- opinions -----------------------------------------------------------------------------
@@ -396,16 +392,16 @@ class AccreditationController(Controller):
         guards=[allow(*READERS)],
         summary="The conclusion the results point to, with reasons",
     )
-    async def suggested(self, verification_id: FromPath[int]) -> dict[str, Any]:
-        return await opinions.suggestion(verification_id)
+    async def suggested(self, verification_id: FromPath[int]) -> SuggestedConclusion:
+        return await opinions.suggestion(verification_id)  # type: ignore[return-value]
 
     @get(
         "/verifications/{verification_id:int}/opinions",
         guards=[allow(*READERS)],
         summary="Every opinion version",
     )
-    async def opinion_versions(self, verification_id: FromPath[int]) -> list[dict[str, Any]]:
-        return await opinions.list_opinions(verification_id)
+    async def opinion_versions(self, verification_id: FromPath[int]) -> list[OpinionOut]:
+        return await opinions.list_opinions(verification_id)  # type: ignore[return-value]
 
     @post(
         "/verifications/{verification_id:int}/opinions",
@@ -414,12 +410,12 @@ class AccreditationController(Controller):
     )
     async def create_opinion(
         self, request: Request[Any, Any, Any], verification_id: FromPath[int], data: JSONBody[OpinionCreate]
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[OpinionOut]:
         row = await opinions.create_opinion(verification_id, data.model_dump(), actor_of(request))
         return Response(row, status_code=201, headers={"ETag": opinions.opinion_etag(row)})
 
     @get("/opinions/{opinion_id:int}", guards=[allow(*READERS)], summary="One opinion version (with ETag)")
-    async def opinion(self, opinion_id: FromPath[int]) -> Response[dict[str, Any]]:
+    async def opinion(self, opinion_id: FromPath[int]) -> Response[OpinionOut]:
         row = await opinions.get_opinion(opinion_id)
         return Response(row, headers={"ETag": opinions.opinion_etag(row)})
 
@@ -430,7 +426,7 @@ class AccreditationController(Controller):
     )
     async def update_opinion(
         self, request: Request[Any, Any, Any], opinion_id: FromPath[int], data: JSONBody[OpinionUpdate]
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[OpinionOut]:
         version = expected_version(request)
         row = await opinions.update_opinion(
             opinion_id, data.model_dump(exclude_unset=True), version, actor_of(request)
@@ -445,7 +441,7 @@ class AccreditationController(Controller):
     )
     async def approve(
         self, request: Request[Any, Any, Any], opinion_id: FromPath[int]
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[OpinionOut]:
         row = await opinions.approve(opinion_id, _optional_version(request), actor_of(request))
         return Response(row, headers={"ETag": opinions.opinion_etag(row)})
 
@@ -456,7 +452,7 @@ class AccreditationController(Controller):
     )
     async def new_version(
         self, request: Request[Any, Any, Any], opinion_id: FromPath[int]
-    ) -> Response[dict[str, Any]]:
+    ) -> Response[OpinionOut]:
         row = await opinions.new_version(opinion_id, actor_of(request))
         return Response(row, status_code=201, headers={"ETag": opinions.opinion_etag(row)})
 
@@ -491,27 +487,28 @@ class AccreditationController(Controller):
         "/accreditations/{entity_id:int}/history",
         guards=[allow(*READERS)],
         summary="Changes of an accreditation",
+        dependencies=HISTORY_PAGING,
     )
-    async def accreditation_history(
-        self, entity_id: FromPath[int], page: FromQuery[int] = 1, page_size: FromQuery[int] = 100
-    ) -> list[dict[str, Any]]:
-        return await _history("accreditation", entity_id, page, page_size)
+    async def accreditation_history(self, entity_id: FromPath[int], paging: Paging) -> list[HistoryEntry]:
+        return await _history("accreditation", entity_id, paging)
 
     @get(
         "/verifications/{entity_id:int}/history",
         guards=[allow(*READERS)],
         summary="Changes of a verification",
+        dependencies=HISTORY_PAGING,
     )
-    async def verification_history(
-        self, entity_id: FromPath[int], page: FromQuery[int] = 1, page_size: FromQuery[int] = 100
-    ) -> list[dict[str, Any]]:
-        return await _history("verification", entity_id, page, page_size)
+    async def verification_history(self, entity_id: FromPath[int], paging: Paging) -> list[HistoryEntry]:
+        return await _history("verification", entity_id, paging)
 
-    @get("/opinions/{entity_id:int}/history", guards=[allow(*READERS)], summary="Changes of an opinion")
-    async def opinion_history(
-        self, entity_id: FromPath[int], page: FromQuery[int] = 1, page_size: FromQuery[int] = 100
-    ) -> list[dict[str, Any]]:
-        return await _history("opinion", entity_id, page, page_size)
+    @get(
+        "/opinions/{entity_id:int}/history",
+        guards=[allow(*READERS)],
+        summary="Changes of an opinion",
+        dependencies=HISTORY_PAGING,
+    )
+    async def opinion_history(self, entity_id: FromPath[int], paging: Paging) -> list[HistoryEntry]:
+        return await _history("opinion", entity_id, paging)
 
     # -- deadlines ----------------------------------------------------------------------------
 
@@ -520,16 +517,15 @@ class AccreditationController(Controller):
         guards=[allow(*READERS)],
         summary="Expiring accreditations and overdue work (for reminders)",
     )
-    async def deadlines(
-        self, within_days: FromQuery[int] = 90, limit: FromQuery[int] = 200
-    ) -> dict[str, Any]:
-        return await deadline_queries.deadlines(within_days=_days(within_days), limit=_limit(limit))
+    async def deadlines(self, within_days: FromQuery[int] = 90, limit: FromQuery[int] = 200) -> Deadlines:
+        return await deadline_queries.deadlines(  # type: ignore[return-value]
+            within_days=_days(within_days), limit=_limit(limit)
+        )
 
 
-async def _history(entity: str, entity_id: int, page: int, page_size: int) -> list[dict[str, Any]]:
+async def _history(entity: str, entity_id: int, paging: Page) -> list[dict[str, Any]]:
     """Who changed what, when and why: the audit trail of one record, newest first."""
-    limit, offset = _page(page, page_size)
-    rows = await history(entity, entity_id, limit=limit, offset=offset)
+    rows = await history(entity, entity_id, limit=paging.limit, offset=paging.offset)
     for row in rows:  # JSON text on some engine/driver combinations (see stack notes)
         if isinstance(row["changes"], str):
             row["changes"] = json.loads(row["changes"])

@@ -19,8 +19,10 @@ from network.schemas import (
     GraphExport,
     Invitations,
     Metrics,
+    NetworkChange,
     NetworkStatus,
     NodeMetricsPage,
+    Recommendations,
     Relation,
     RelationCreate,
     RelationPage,
@@ -30,14 +32,15 @@ from network.schemas import (
     Survey,
     SurveyCreate,
     SurveyScores,
+    Timeline,
 )
 from ses import uploads
 from ses.audit.channel import Channel
 from ses.auth.policy import Role, allow
 from ses.idempotency import make_key
 from ses.register.schemas import ImportReport
-from ses.settings import get_settings
-from ses.web.context import actor_of, expected_version, page_window, principal, split_values
+from ses.web.context import actor_of, expected_version, principal, split_values
+from ses.web.dependencies import Paging, Viewer
 
 RELATION_READERS = (Role.STAFF, Role.REVIEWER, Role.OWES)
 ANALYSTS = (Role.STAFF, Role.REVIEWER, Role.COMMITTEE)
@@ -48,10 +51,6 @@ GEXF = "application/gexf+xml"
 RelationId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="Id relacji")]
 SurveyId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="Id rundy badania")]
 ID_QUERY = Parameter(ge=1, le=MAX_ID)
-
-
-def _page(page: int, page_size: int) -> tuple[int, int]:
-    return page_window(page, page_size, get_settings().max_page_size)
 
 
 def _scope(request: Request[Any, Any, Any], as_of: date | None, territory: str | None,
@@ -110,20 +109,18 @@ class RelationController(Controller):
     @get("/", guards=[allow(*RELATION_READERS)], summary="Relations (an OWES sees only its own)")
     async def search(
         self,
-        request: Request[Any, Any, Any],
+        viewer: Viewer,
+        paging: Paging,
         organisation_id: Annotated[int | None, ID_QUERY] = None,
         relation_type: FromQuery[list[str] | None] = None,
         origin: FromQuery[list[str] | None] = None,
         active_on: FromQuery[date | None] = None,
         owes_report_id: Annotated[int | None, ID_QUERY] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
     ) -> RelationPage:
-        page, page_size = _page(page, page_size)
         return await relations.list_relations(  # type: ignore[return-value]
-            viewer=principal(request), organisation_id=organisation_id,
-            relation_type=split_values(relation_type),
-            origin=split_values(origin), active_on=active_on, page=page, page_size=page_size,
+            viewer=viewer, organisation_id=organisation_id,
+            relation_type=split_values(relation_type), origin=split_values(origin),
+            active_on=active_on, page=paging.page, page_size=paging.page_size,
             owes_report_id=owes_report_id,
         )  # fmt: skip
 
@@ -153,8 +150,8 @@ class RelationController(Controller):
         return ImportReport(**result)
 
     @get("/{relation_id:int}", guards=[allow(*RELATION_READERS)], summary="One relation (with ETag)")
-    async def read(self, request: Request[Any, Any, Any], relation_id: RelationId) -> Relation:
-        return _with_etag(await relations.get_relation(relation_id, principal(request)))  # type: ignore[return-value]
+    async def read(self, viewer: Viewer, relation_id: RelationId) -> Relation:
+        return _with_etag(await relations.get_relation(relation_id, viewer))  # type: ignore[return-value]
 
     @patch("/{relation_id:int}", guards=[allow(Role.STAFF)], summary="Change a relation (needs If-Match)")
     async def update(
@@ -184,9 +181,8 @@ class SurveyController(Controller):
         return await surveys.create_survey(data.model_dump(), actor_of(request))  # type: ignore[return-value]
 
     @get("/", guards=[allow(*ANALYSTS)], summary="Survey rounds with response rates")
-    async def search(self, page: FromQuery[int] = 1, page_size: FromQuery[int] = 50) -> list[Survey]:
-        page, page_size = _page(page, page_size)
-        return await surveys.list_surveys(page, page_size)  # type: ignore[return-value]
+    async def search(self, paging: Paging) -> list[Survey]:
+        return await surveys.list_surveys(paging.page, paging.page_size)  # type: ignore[return-value]
 
     @get("/{survey_id:int}", guards=[allow(*ANALYSTS, Role.OWES)], summary="One survey round")
     async def read(self, survey_id: SurveyId) -> Survey:
@@ -229,11 +225,8 @@ class SurveyController(Controller):
     @get(
         "/{survey_id:int}/scores", guards=[allow(*ANALYSTS)], summary="Trust and value scores, response rate"
     )
-    async def scores(
-        self, survey_id: SurveyId, page: FromQuery[int] = 1, page_size: FromQuery[int] = 50
-    ) -> SurveyScores:
-        page, page_size = _page(page, page_size)
-        return await surveys.survey_scores(survey_id, page, page_size)  # type: ignore[return-value]
+    async def scores(self, survey_id: SurveyId, paging: Paging) -> SurveyScores:
+        return await surveys.survey_scores(survey_id, paging.page, paging.page_size)  # type: ignore[return-value]
 
 
 METRICS_DESCRIPTION = """\
@@ -283,13 +276,11 @@ class AnalysisController(Controller):
     async def nodes(
         self,
         network_scope: NetworkScope,
+        paging: Paging,
         sort: FromQuery[str] = "betweenness",
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
         communities: FromQuery[bool] = False,
     ) -> NodeMetricsPage:
-        page, page_size = _page(page, page_size)
-        return await analysis.node_metrics(network_scope, sort, page, page_size, communities)  # type: ignore[return-value]
+        return await analysis.node_metrics(network_scope, sort, paging.page, paging.page_size, communities)  # type: ignore[return-value]
 
     @get(
         "/communities",
@@ -297,11 +288,8 @@ class AnalysisController(Controller):
         summary="Leiden communities (modularity, fixed seed), paged",
         dependencies={"network_scope": Provide(region_scope_of, sync_to_thread=False)},
     )
-    async def communities(
-        self, network_scope: NetworkScope, page: FromQuery[int] = 1, page_size: FromQuery[int] = 50
-    ) -> CommunityPage:
-        page, page_size = _page(page, page_size)
-        return await analysis.communities(network_scope, page, page_size)  # type: ignore[return-value]
+    async def communities(self, network_scope: NetworkScope, paging: Paging) -> CommunityPage:
+        return await analysis.communities(network_scope, paging.page, paging.page_size)  # type: ignore[return-value]
 
     @get(
         "/recommendations",
@@ -309,8 +297,8 @@ class AnalysisController(Controller):
         summary="Missing local ties, critical nodes, likely pairs",
         dependencies={"network_scope": Provide(region_scope_of, sync_to_thread=False)},
     )
-    async def recommendations(self, network_scope: NetworkScope) -> dict[str, Any]:
-        return await analysis.recommendations(network_scope)
+    async def recommendations(self, network_scope: NetworkScope) -> Recommendations:
+        return await analysis.recommendations(network_scope)  # type: ignore[return-value]
 
     @get(
         "/change",
@@ -320,8 +308,8 @@ class AnalysisController(Controller):
     )
     async def change(
         self, network_scope: NetworkScope, from_date: FromQuery[date], to_date: FromQuery[date]
-    ) -> dict[str, Any]:
-        return await analysis.change(network_scope, from_date, to_date)
+    ) -> NetworkChange:
+        return await analysis.change(network_scope, from_date, to_date)  # type: ignore[return-value]
 
     @get(
         "/timeline",
@@ -338,8 +326,8 @@ class AnalysisController(Controller):
         network_scope: NetworkScope,
         from_date: FromQuery[date | None] = None,
         to_date: FromQuery[date | None] = None,
-    ) -> dict[str, Any]:
-        return await analysis.timeline(network_scope, from_date, to_date)
+    ) -> Timeline:
+        return await analysis.timeline(network_scope, from_date, to_date)  # type: ignore[return-value]
 
     @get(
         "/articulation-points",
@@ -348,11 +336,8 @@ class AnalysisController(Controller):
         description="Each with name, kind, degree, betweenness and `cut_off`: how many organisations"
         " would lose their path to the largest remaining part if it left. Most cut off first.",
     )
-    async def articulation_points(
-        self, network_scope: NetworkScope, page: FromQuery[int] = 1, page_size: FromQuery[int] = 50
-    ) -> NodeMetricsPage:
-        page, page_size = _page(page, page_size)
-        return await analysis.articulation_points(network_scope, page, page_size)  # type: ignore[return-value]
+    async def articulation_points(self, network_scope: NetworkScope, paging: Paging) -> NodeMetricsPage:
+        return await analysis.articulation_points(network_scope, paging.page, paging.page_size)  # type: ignore[return-value]
 
     @get(
         "/bridges",
@@ -361,11 +346,8 @@ class AnalysisController(Controller):
         description="Each with both organisations' ids and names and `cut_off`: the size of the smaller"
         " side the network would fall into without it. Most cut off first.",
     )
-    async def bridges(
-        self, network_scope: NetworkScope, page: FromQuery[int] = 1, page_size: FromQuery[int] = 50
-    ) -> NodeMetricsPage:
-        page, page_size = _page(page, page_size)
-        return await analysis.bridges(network_scope, page, page_size)  # type: ignore[return-value]
+    async def bridges(self, network_scope: NetworkScope, paging: Paging) -> NodeMetricsPage:
+        return await analysis.bridges(network_scope, paging.page, paging.page_size)  # type: ignore[return-value]
 
     @get(
         "/export.graphml",

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from network.vocab import Intensity, Origin, RelationType
 
@@ -224,3 +224,93 @@ class NetworkStatus(BaseModel):
 
     version: int
     index: RegionIndexState
+
+
+class ScopeOut(BaseModel):
+    """The network an answer describes: date, territory, relation types, ego network."""
+
+    as_of: date | None
+    territory: str | None
+    types: list[str]
+    ego: int | None
+    own_ties_only: bool
+
+
+_FromDate = create_model("_FromDate", **{"from": (date, ...)})  # `from` is a Python keyword
+
+
+class NetworkChange(_FromDate):  # type: ignore[misc,valid-type]
+    """New and ended ties between two dates (ties counted once per connected pair)."""
+
+    scope: ScopeOut
+    version: int
+    cached: bool
+    to: date
+    ties_from: int
+    ties_to: int
+    new_ties: int
+    ended_ties: int
+    density_from: float
+    density_to: float
+    density_change: float
+
+
+class Components(BaseModel):
+    count: int
+    largest: int
+    isolates: int
+
+
+class TimelinePoint(BaseModel):
+    """The network on one date; the changes since the previous point are null at the first."""
+
+    on: date
+    organisations: int
+    active_organisations: int
+    ties: int
+    density: float
+    components: Components
+    new_ties: int | None
+    ended_ties: int | None
+    density_change: float | None
+    started: int | None
+    ended: int | None
+
+
+class Timeline(BaseModel):
+    scope: ScopeOut
+    version: int
+    cached: bool
+    points: list[TimelinePoint]
+
+
+class GminaWithoutTie(BaseModel):
+    gmina: str
+    pes: int
+    office_ids: list[int]
+    office_in_register: bool
+
+
+class CriticalOrganisation(BaseModel):
+    id: int
+    name: str | None
+    pieces: int
+    cut_off: int
+
+
+class MissingTie(BaseModel):
+    a: int
+    b: int
+    a_name: str | None
+    b_name: str | None
+    shared_partners: int
+    jaccard: float
+
+
+class Recommendations(BaseModel):
+    scope: ScopeOut
+    version: int
+    cached: bool
+    gminas_without_local_government_tie: list[GminaWithoutTie]
+    critical_organisations: list[CriticalOrganisation]
+    missing_ties: list[MissingTie]

@@ -21,6 +21,7 @@ from ses.scheduler import scheduler_lifespan
 from ses.settings import Settings, get_settings
 from ses.web import openapi
 from ses.web.auth import AuthenticationMiddleware
+from ses.web.dependencies import DEPENDENCIES
 from ses.web.docs import openapi_config
 from ses.web.i18n import LanguageMiddleware, install_jinja
 from ses.web.input_guard import (
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[db_lifespan, scheduler_lifespan, *lifespans(installed), heap_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         guards=[refuse_unknown_query],
+        dependencies=DEPENDENCIES,
         middleware=[
             DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/schema"]),
             CSRFMiddleware,

@@ -14,11 +14,16 @@ from ses.auth.policy import Role, allow
 from ses.committee import minutes, services
 from ses.committee.schemas import (
     AttendanceIn,
+    DocumentCreated,
+    MeetingDetails,
     MeetingIn,
     MeetingSummary,
     MemberIn,
+    MemberInTerm,
     MemberLeave,
+    MemberOut,
     ResolutionIn,
+    TermDetails,
     TermIn,
     TermOut,
 )
@@ -57,30 +62,30 @@ class CommitteeController(Controller):
         return await services.list_terms()  # type: ignore[return-value]
 
     @post("/terms", guards=[allow(*KEEPERS)], summary="Record a new three-year term")
-    async def create_term(self, request: Request[Any, Any, Any], data: JSONBody[TermIn]) -> Response[Any]:
+    async def create_term(self, request: Request[Any, Any, Any], data: JSONBody[TermIn]) -> Response[TermOut]:
         row = await services.create_term(data, actor_of(request))
         return Response(row, status_code=201, headers={"Location": f"/api/v1/committee/terms/{row['id']}"})
 
     @get("/terms/{term_id:int}", guards=[allow(*READERS)], summary="One term with its members and meetings")
-    async def term(self, request: Request[Any, Any, Any], term_id: FromPath[int]) -> dict[str, Any]:
+    async def term(self, request: Request[Any, Any, Any], term_id: FromPath[int]) -> TermDetails:
         row = await services.get_term(term_id)
         row["members"] = await services.list_members(term_id, with_contacts=sees_contacts(request))
         row["meetings"] = await services.list_meetings(term_id)
-        return row
+        return row  # type: ignore[return-value]
 
     @get("/members", guards=[allow(*READERS)], summary="Members of a term (the current one by default)")
     async def members(
         self, request: Request[Any, Any, Any], term: FromQuery[int | None] = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[MemberInTerm]:
         if term is None:
             current = await services.current_term()
             if current is None:
                 return []
             term = current["id"]
-        return await services.list_members(term, with_contacts=sees_contacts(request))
+        return await services.list_members(term, with_contacts=sees_contacts(request))  # type: ignore[return-value]
 
     @post("/members", guards=[allow(*KEEPERS)], summary="Appoint a member or a deputy")
-    async def appoint(self, request: Request[Any, Any, Any], data: JSONBody[MemberIn]) -> Response[Any]:
+    async def appoint(self, request: Request[Any, Any, Any], data: JSONBody[MemberIn]) -> Response[MemberOut]:
         row = await services.appoint_member(data, actor_of(request))
         return Response(
             row,
@@ -89,7 +94,7 @@ class CommitteeController(Controller):
         )
 
     @get("/members/{member_id:int}", guards=[allow(*READERS)], summary="One member (with ETag)")
-    async def member(self, request: Request[Any, Any, Any], member_id: FromPath[int]) -> Response[Any]:
+    async def member(self, request: Request[Any, Any, Any], member_id: FromPath[int]) -> Response[MemberOut]:
         row = await services.get_member(member_id)
         if not sees_contacts(request):
             row.pop("email")
@@ -102,7 +107,7 @@ class CommitteeController(Controller):
     )
     async def leave(
         self, request: Request[Any, Any, Any], member_id: FromPath[int], data: JSONBody[MemberLeave]
-    ) -> Response[Any]:
+    ) -> Response[MemberOut]:
         row = await services.end_membership(member_id, data, expected_version(request), actor_of(request))
         return Response(row, status_code=200, headers={"ETag": member_etag(row)})
 
@@ -113,7 +118,7 @@ class CommitteeController(Controller):
     @post("/meetings", guards=[allow(*KEEPERS)], summary="Plan (or record) a meeting")
     async def create_meeting(
         self, request: Request[Any, Any, Any], data: JSONBody[MeetingIn]
-    ) -> Response[Any]:
+    ) -> Response[MeetingDetails]:
         row = await services.create_meeting(data, actor_of(request))
         return Response(row, status_code=201, headers={"Location": f"/api/v1/committee/meetings/{row['id']}"})
 
@@ -122,8 +127,8 @@ class CommitteeController(Controller):
         guards=[allow(*READERS)],
         summary="A meeting with attendance and resolutions",
     )
-    async def meeting(self, meeting_id: FromPath[int]) -> dict[str, Any]:
-        return await services.meeting_details(meeting_id)
+    async def meeting(self, meeting_id: FromPath[int]) -> MeetingDetails:
+        return await services.meeting_details(meeting_id)  # type: ignore[return-value]
 
     @put(
         "/meetings/{meeting_id:int}/attendance",
@@ -132,8 +137,8 @@ class CommitteeController(Controller):
     )
     async def attendance(
         self, request: Request[Any, Any, Any], meeting_id: FromPath[int], data: JSONBody[AttendanceIn]
-    ) -> dict[str, Any]:
-        return await services.record_attendance(meeting_id, data, actor_of(request))
+    ) -> MeetingDetails:
+        return await services.record_attendance(meeting_id, data, actor_of(request))  # type: ignore[return-value]
 
     @post(
         "/meetings/{meeting_id:int}/resolutions",
@@ -142,7 +147,7 @@ class CommitteeController(Controller):
     )
     async def resolution(
         self, request: Request[Any, Any, Any], meeting_id: FromPath[int], data: JSONBody[ResolutionIn]
-    ) -> Response[Any]:
+    ) -> Response[MeetingDetails]:
         row = await services.add_resolution(meeting_id, data, actor_of(request))
         return Response(row, status_code=201)
 
@@ -156,7 +161,7 @@ class CommitteeController(Controller):
         request: Request[Any, Any, Any],
         meeting_id: FromPath[int],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
-    ) -> Response[Any]:
+    ) -> Response[DocumentCreated]:
         upload = file_from(data, ("file",))
         content = await upload.read()
         row = await services.add_document(

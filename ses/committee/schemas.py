@@ -92,3 +92,104 @@ class MeetingSummary(BaseModel):
     place: str
     state: str
     state_label: str
+
+
+class MemberOut(BaseModel):
+    """A member or deputy of a term; `email` only for staff (absent for other readers)."""
+
+    id: int
+    term_id: int
+    person_name: str
+    group: str
+    seat: int
+    function: str
+    deputy_for_id: int | None
+    represented_body: str
+    organisation_id: int | None
+    organisation_name: str | None
+    email: str | None = Field(default=None, description="Only for staff; absent for other readers")
+    appointed_on: date
+    left_on: date | None
+    leave_reason: str | None
+    leave_note: str | None
+    version: int
+    group_label: str
+    function_label: str
+    leave_label: str | None
+    in_office: bool
+
+
+class MemberInTerm(MemberOut):
+    absence_flag: list[int] | None = Field(
+        description="Numbers of the meetings missed in a row that allow ending the membership, if any"
+    )
+
+
+class TermDetails(TermOut):
+    members: list[MemberInTerm]
+    meetings: list[MeetingSummary]
+
+
+class AttendanceOut(BaseModel):
+    member_id: int
+    person_name: str
+    group_label: str
+    function: str
+    function_label: str
+    presence: str | None
+    presence_label: str
+    note: str
+
+
+class Quorum(BaseModel):
+    members: int
+    present: int
+    required: int
+    reached: bool
+    recorded: bool = Field(description="Whether an attendance list has been recorded")
+
+
+class DocumentSummary(BaseModel):
+    id: int
+    title: str
+    filename: str
+    size: int
+
+
+class ResolutionOut(BaseModel):
+    id: int
+    meeting: int
+    number: str
+    kind: str
+    subject: str
+    text: str
+    votes_for: int
+    votes_against: int
+    abstained: int
+    adopted: bool
+    created_at: datetime
+    kind_label: str
+
+
+class MeetingDetails(BaseModel):
+    """A meeting with its attendance (every member in office that day), quorum, documents and
+    resolutions."""
+
+    id: int
+    term_id: int
+    number: int
+    held_on: date
+    place: str
+    agenda: str
+    state: str
+    minutes_note: str
+    version: int
+    state_label: str
+    attendance: list[AttendanceOut]
+    quorum: Quorum
+    documents: list[DocumentSummary]
+    resolutions: list[ResolutionOut]
+
+
+class DocumentCreated(BaseModel):
+    id: int

@@ -11,10 +11,20 @@ from litestar.response import Response, Stream
 
 from ses.auth.policy import Role, allow
 from ses.directory import export, hsds, publishing
+from ses.directory.hsds_models import (
+    HsdsOrganization,
+    HsdsOrganizationPage,
+    HsdsRoot,
+    HsdsService,
+    HsdsServiceAtLocation,
+    HsdsServiceAtLocationPage,
+    HsdsServicePage,
+    HsdsTaxonomyPage,
+    HsdsTaxonomyTermPage,
+)
 from ses.directory.publishing import PublicQuery
 from ses.settings import get_settings
 
-Json = dict[str, Any]
 PUBLIC = allow(Role.PUBLIC)
 
 
@@ -32,8 +42,8 @@ class HsdsController(Controller):
     guards = [PUBLIC]
 
     @get("/", summary="About this HSDS API")
-    async def root(self, request: Request[Any, Any, Any]) -> Json:
-        return {
+    async def root(self, request: Request[Any, Any, Any]) -> HsdsRoot:
+        return {  # type: ignore[return-value]
             **hsds.api_root(_base(request)),
             "licence": export.LICENCE_URL,
             "licence_statement": f"{_base(request)}/hsds/licence",
@@ -54,7 +64,7 @@ class HsdsController(Controller):
         gmina: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
         per_page: FromQuery[int] = 50,
-    ) -> Json:
+    ) -> HsdsServicePage:
         query = PublicQuery(
             search,
             taxonomy_term_id,
@@ -67,11 +77,11 @@ class HsdsController(Controller):
             page,
             per_page,
         )
-        return await publishing.list_services(query, _max())
+        return await publishing.list_services(query, _max())  # type: ignore[return-value]
 
     @get("/services/{service_id:str}", summary="One service, fully nested")
-    async def service(self, service_id: FromPath[str]) -> Json:
-        return await publishing.one_service(service_id)
+    async def service(self, service_id: FromPath[str]) -> HsdsService:
+        return await publishing.one_service(service_id)  # type: ignore[return-value]
 
     @get("/service_at_locations", summary="Services at locations, nearest first when `gmina` or `proximity`")
     async def service_at_locations(
@@ -86,7 +96,7 @@ class HsdsController(Controller):
         gmina: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
         per_page: FromQuery[int] = 50,
-    ) -> Json:
+    ) -> HsdsServiceAtLocationPage:
         query = PublicQuery(
             search,
             taxonomy_term_id,
@@ -99,29 +109,29 @@ class HsdsController(Controller):
             page,
             per_page,
         )
-        return await publishing.list_service_at_locations(query, _max())
+        return await publishing.list_service_at_locations(query, _max())  # type: ignore[return-value]
 
     @get("/service_at_locations/{sal_id:str}", summary="One service at a location")
-    async def service_at_location(self, sal_id: FromPath[str]) -> Json:
-        return await publishing.one_service_at_location(sal_id)
+    async def service_at_location(self, sal_id: FromPath[str]) -> HsdsServiceAtLocation:
+        return await publishing.one_service_at_location(sal_id)  # type: ignore[return-value]
 
     @get("/organizations", summary="Organisations offering published services")
     async def organizations(
         self, search: FromQuery[str | None] = None, page: FromQuery[int] = 1, per_page: FromQuery[int] = 50
-    ) -> Json:
-        return await publishing.list_organizations(
+    ) -> HsdsOrganizationPage:
+        return await publishing.list_organizations(  # type: ignore[return-value]
             PublicQuery(search=search, page=page, per_page=per_page), _max()
         )
 
     @get(
         "/organizations/{organization_id:str}", summary="One organisation with identifiers (KRS, NIP, REGON)"
     )
-    async def organization(self, organization_id: FromPath[str]) -> Json:
-        return await publishing.one_organization(organization_id)
+    async def organization(self, organization_id: FromPath[str]) -> HsdsOrganization:
+        return await publishing.one_organization(organization_id)  # type: ignore[return-value]
 
     @get("/taxonomies", summary="The taxonomies of the directory")
-    async def taxonomies(self) -> Json:
-        return await publishing.list_taxonomies()
+    async def taxonomies(self) -> HsdsTaxonomyPage:
+        return await publishing.list_taxonomies()  # type: ignore[return-value]
 
     @get("/taxonomy_terms", summary="Terms of the taxonomies")
     async def taxonomy_terms(
@@ -130,9 +140,9 @@ class HsdsController(Controller):
         taxonomy_id: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
         per_page: FromQuery[int] = 50,
-    ) -> Json:
+    ) -> HsdsTaxonomyTermPage:
         query = PublicQuery(search=search, taxonomy_id=taxonomy_id, page=page, per_page=per_page)
-        return await publishing.list_terms(query, _max())
+        return await publishing.list_terms(query, _max())  # type: ignore[return-value]
 
     @get(
         "/export.ndjson",

@@ -17,8 +17,10 @@ from ses.reporting.schemas import (
     CommentIn,
     ContentIn,
     CorrectionIn,
+    DefinitionOut,
     DefinitionSummary,
     EventOut,
+    FollowUp,
     OverduePage,
     ReasonIn,
     Report,
@@ -26,16 +28,16 @@ from ses.reporting.schemas import (
     ReportPage,
     Suggestion,
     UploadResult,
+    VersionDiff,
     VersionOut,
 )
-from ses.settings import get_settings
 from ses.web.context import (
     actor_of,
     expected_version,
-    page_window,
     principal,
     split_values,
 )
+from ses.web.dependencies import Account, Paging
 
 READERS = (Role.OWES, Role.REVIEWER, Role.STAFF)
 SENDERS = (Role.OWES, Role.STAFF)
@@ -76,14 +78,12 @@ class DefinitionController(Controller):
         return await catalogue.list_definitions()  # type: ignore[return-value]
 
     @post("/", guards=[allow(Role.STAFF)], summary="Publish a new definition version (never changes after)")
-    async def publish(
-        self, request: Request[Any, Any, Any], data: JSONBody[dict[str, Any]]
-    ) -> dict[str, Any]:
-        return await catalogue.publish(data, actor_of(request))
+    async def publish(self, request: Request[Any, Any, Any], data: JSONBody[dict[str, Any]]) -> DefinitionOut:
+        return await catalogue.publish(data, actor_of(request))  # type: ignore[return-value]
 
     @get("/{code:str}/versions/{version:int}", guards=[allow(*READERS)], summary="One definition version")
-    async def read(self, code: FromPath[str], version: FromPath[int]) -> dict[str, Any]:
-        return await catalogue.get_definition(code, version)
+    async def read(self, code: FromPath[str], version: FromPath[int]) -> DefinitionOut:
+        return await catalogue.get_definition(code, version)  # type: ignore[return-value]
 
     @get(
         "/{code:str}/versions/{version:int}/templates/{table:str}",
@@ -126,25 +126,23 @@ class ReportController(Controller):
     @get("/", guards=[allow(*READERS)], summary="Reports (an OWES sees only its own)")
     async def search(
         self,
-        request: Request[Any, Any, Any],
+        account: Account,
+        paging: Paging,
         owes_id: FromQuery[int | None] = None,
         period: FromQuery[str | None] = None,
         states: Annotated[list[str] | None, QueryParameter(name="state")] = None,
         definition_code: FromQuery[str | None] = None,
         late: FromQuery[bool | None] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
     ) -> ReportPage:
-        page, page_size = page_window(page, page_size, get_settings().max_page_size)
         return await services.list_reports(  # type: ignore[return-value]
-            _viewer(request),
+            account,
             owes_id=owes_id,
             period=period,
             state=split_values(states),
             definition_code=definition_code,
             late=late,
-            page=page,
-            page_size=page_size,
+            page=paging.page,
+            page_size=paging.page_size,
         )
 
     @post("/", guards=[allow(*SENDERS)], summary="Create a report (draft, or submitted with submit=true)")
@@ -164,8 +162,8 @@ class ReportController(Controller):
         periods: FromQuery[list[str] | None] = None,
         owes_id: FromQuery[int | None] = None,
         cells: FromQuery[bool] = True,
-    ) -> dict[str, Any]:
-        return await followup.follow_up(definition_code, split_values(periods), owes_id, with_cells=cells)
+    ) -> FollowUp:
+        return await followup.follow_up(definition_code, split_values(periods), owes_id, with_cells=cells)  # type: ignore[return-value]
 
     @get(
         "/overdue",
@@ -174,17 +172,15 @@ class ReportController(Controller):
     )
     async def overdue(
         self,
+        paging: Paging,
         definition_code: FromQuery[str | None] = None,
         periods: FromQuery[list[str] | None] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
     ) -> OverduePage:
-        page, page_size = page_window(page, page_size, get_settings().max_page_size)
-        return await followup.overdue(definition_code, split_values(periods), page, page_size)  # type: ignore[return-value]
+        return await followup.overdue(definition_code, split_values(periods), paging.page, paging.page_size)  # type: ignore[return-value]
 
     @get("/{report_id:int}", guards=[allow(*READERS)], summary="One report with its current content (ETag)")
-    async def read(self, request: Request[Any, Any, Any], report_id: FromPath[int]) -> Response[Report]:
-        return _answer(Answer(200, await services.get_report(report_id, _viewer(request))))
+    async def read(self, account: Account, report_id: FromPath[int]) -> Response[Report]:
+        return _answer(Answer(200, await services.get_report(report_id, account)))
 
     @put(
         "/{report_id:int}/data", guards=[allow(*SENDERS)], summary="Replace the content of a draft (If-Match)"
@@ -282,30 +278,28 @@ class ReportController(Controller):
         return _answer(answer)
 
     @get("/{report_id:int}/versions", guards=[allow(*READERS)], summary="Every version of a report")
-    async def versions(self, request: Request[Any, Any, Any], report_id: FromPath[int]) -> list[VersionOut]:
-        return await services.list_versions(report_id, _viewer(request))  # type: ignore[return-value]
+    async def versions(self, account: Account, report_id: FromPath[int]) -> list[VersionOut]:
+        return await services.list_versions(report_id, account)  # type: ignore[return-value]
 
     @get(
         "/{report_id:int}/versions/{number:int}", guards=[allow(*READERS)], summary="One version with content"
     )
-    async def version(
-        self, request: Request[Any, Any, Any], report_id: FromPath[int], number: FromPath[int]
-    ) -> VersionOut:
-        return await services.get_version(report_id, number, _viewer(request))  # type: ignore[return-value]
+    async def version(self, account: Account, report_id: FromPath[int], number: FromPath[int]) -> VersionOut:
+        return await services.get_version(report_id, number, account)  # type: ignore[return-value]
 
     @get("/{report_id:int}/diff", guards=[allow(*READERS)], summary="What changed between two versions")
     async def diff(
         self,
-        request: Request[Any, Any, Any],
+        account: Account,
         report_id: FromPath[int],
         from_version: FromQuery[int],
         to_version: FromQuery[int],
-    ) -> dict[str, Any]:
-        return await services.diff_versions(report_id, from_version, to_version, _viewer(request))
+    ) -> VersionDiff:
+        return await services.diff_versions(report_id, from_version, to_version, account)  # type: ignore[return-value]
 
     @get("/{report_id:int}/events", guards=[allow(*READERS)], summary="Who moved the report, when and why")
-    async def events(self, request: Request[Any, Any, Any], report_id: FromPath[int]) -> list[EventOut]:
-        return await services.list_events(report_id, _viewer(request))  # type: ignore[return-value]
+    async def events(self, account: Account, report_id: FromPath[int]) -> list[EventOut]:
+        return await services.list_events(report_id, account)  # type: ignore[return-value]
 
 
 async def _step(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 
 class _In(BaseModel):
@@ -138,3 +138,96 @@ class OverduePage(BaseModel):
     page: int
     page_size: int
     total: int
+
+
+class Change(BaseModel):
+    path: str = Field(description="A field's name, or a table row as `table[key]`")
+    before: Any = Field(description="The value or row before (null when added)")
+    after: Any = Field(description="The value or row after (null when removed)")
+
+
+_FromVersion = create_model("_FromVersion", **{"from": (int, ...)})  # `from` is a Python keyword
+
+
+class VersionDiff(_FromVersion):  # type: ignore[misc,valid-type]
+    to: int
+    changes: list[Change]
+
+
+class FieldDescription(BaseModel):
+    name: str
+    type: str
+    label: str
+    required: bool
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    choices: list[Any] | None = None
+
+
+class TableDescription(BaseModel):
+    name: str
+    label: str
+    key: list[str]
+    columns: list[FieldDescription]
+    row_rules: list[dict[str, Any]]
+    template_marker: str = Field(description="Written into the table's CSV/XLSX template")
+
+
+class DefinitionOut(BaseModel):
+    """A published definition version: its fields, tables and rules."""
+
+    code: str
+    version: int
+    title: str
+    period_type: str
+    deadline_days: int
+    fields: list[FieldDescription]
+    tables: list[TableDescription]
+    rules: list[dict[str, Any]]
+    published_at: datetime
+    published_by: str
+
+
+class Counts(BaseModel):
+    expected: int
+    received: int
+    on_time: int
+    late: int
+    missing: int
+    pending: int
+    returned: int
+    completeness: float | None = Field(description="received / expected (null when none expected)")
+    timeliness: float | None = Field(description="on time / expected (null when none expected)")
+
+
+class PeriodCounts(Counts):
+    period: str
+    deadline: date
+
+
+class OwesCounts(Counts):
+    owes_id: int
+    owes_name: str
+    accreditation_known: bool
+
+
+class FollowUpCell(BaseModel):
+    owes_id: int
+    period: str
+    report_id: int | None
+    state: str | None
+    status: str
+
+
+class FollowUp(BaseModel):
+    """Completeness and timeliness per OWES × period, per period, per OWES and in total."""
+
+    definition_code: str
+    today: date
+    periods: list[PeriodCounts]
+    owes: list[OwesCounts]
+    totals: Counts
+    cells: list[FollowUpCell] | None = Field(default=None, description="Absent with `cells=false`")
