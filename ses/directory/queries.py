@@ -127,6 +127,7 @@ async def service_at_locations(
         " FROM directory_location l JOIN directory_service s ON s.id = l.service "
         "JOIN organisation o ON o.id = s.organisation WHERE " + where
     )
+    # Hot path, engine branch kept: benchmarks.directory (residents' search, docs/benchmarks.md #18).
     # The count rides in the same statement: one round trip instead of two. Measured on 50,000
     # services (150 random gminas, loaded machine): PostgreSQL answers a window count in 17–20 ms
     # against 27–57 ms for a count subquery (planned and run twice) or two statements; SQLite runs
