@@ -168,9 +168,10 @@ class HsdsController(Controller):
             headers={"Content-Disposition": 'attachment; filename="ses-uslugi-hsds.zip"'},
         )
 
-    @get("/licence", summary="The licence of the open data", media_type="text/plain; charset=utf-8")
+    # Litestar adds "; charset=utf-8" to a text/plain answer itself (given twice, it came out twice).
+    @get("/licence", summary="The licence of the open data", media_type="text/plain")
     async def licence(self) -> Response[str]:
-        return Response(export.LICENCE_TEXT, media_type="text/plain; charset=utf-8")
+        return Response(export.LICENCE_TEXT, media_type="text/plain")
 
 
 ROUTES = (HsdsController,)

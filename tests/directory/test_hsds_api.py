@@ -248,3 +248,4 @@ async def test_the_whole_directory_downloads_as_a_data_package_and_json_lines(cl
     assert "CC BY 4.0" in archive.read("LICENCE.txt").decode()
     licence = await client.get("/hsds/licence")
     assert licence.status_code == 200 and "Creative Commons" in licence.text
+    assert licence.headers["content-type"] == "text/plain; charset=utf-8"  # once, readable by any client
