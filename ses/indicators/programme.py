@@ -8,6 +8,7 @@ hand. Every problem is named (row and column); one problem and nothing is loaded
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -69,10 +70,13 @@ def _number(problems: list[FieldError], row: int, column: str, text: str) -> flo
     if not text:
         return None
     try:
-        return float(text.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
+        value = float(text.replace(",", ".").replace("\u00a0", "").replace(" ", ""))
     except ValueError:
+        value = math.nan
+    if not math.isfinite(value):  # "nan", "inf", "1e999": Python reads them, no indicator has them
         problems.append(FieldError(column, f"„{text}” nie jest liczbą.", row=row))
         return None
+    return value
 
 
 def _year(problems: list[FieldError], row: int, column: str, text: str) -> int | None:
