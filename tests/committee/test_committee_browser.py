@@ -120,4 +120,19 @@ def test_staff_record_an_activity_and_its_participant(live_server, browser):  # 
     page.goto(f"{live_server.base_url}/dzialania/wskazniki")
     axe_check(page)
     screenshot(page, "dzialania-wskazniki")
+    # A target staff change here reaches the committee's dashboard at once (it was computed before).
+    page.goto(f"{live_server.base_url}/panel")
+    row = page.locator('tr[data-indicator="project.people_supported"]').first
+    assert "(2029)" in row.inner_text()
+    page.goto(f"{live_server.base_url}/dzialania/wskazniki")
+    page.select_option("#f-code", "people_supported")
+    page.fill("#f-baseline", "0")
+    page.fill("#f-target", "1 250")
+    page.fill("#f-target_year", "2030")
+    page.click("text=Zapisz wartość docelową")
+    see(page, "Zapisano wartość docelową wskaźnika")
+    assert "(2030)" in page.locator("table.indicators").inner_text()
+    page.goto(f"{live_server.base_url}/panel")
+    row = page.locator('tr[data-indicator="project.people_supported"]').first
+    assert "(2030)" in row.inner_text() and "(2029)" not in row.inner_text()
     assert page.csp_violations == []
