@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from scrapers.tables import AutoApply, SyncChange, SyncRecord, SyncRun
+from scrapers.vocab import FIELD_LABELS
 from ses.audit.services import Actor
 from ses.db import write_transaction
 from ses.errors import DomainError, NotFound, ValidationFailed
@@ -96,7 +97,9 @@ async def accept(
 
 def _message(error: DomainError) -> str:
     if isinstance(error, ValidationFailed):
-        return "; ".join(f"{e.field}: {e.message}" for e in error.errors) or str(error)
+        return "; ".join(f"{FIELD_LABELS.get(e.field, e.field)}: {e.message}" for e in error.errors) or str(
+            error
+        )
     return str(error)
 
 

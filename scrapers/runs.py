@@ -272,7 +272,8 @@ async def resolve_founders(items: Sequence[Item]) -> None:
         if found is None:
             message = (
                 f"Podmiot prowadzący {label} nierozpoznany: nie ma go w rejestrze — "
-                "jednostka pozostaje bez powiązania z podmiotem prowadzącym."
+                "jednostka pozostaje bez powiązania z podmiotem prowadzącym (nowej jednostki nie da się "
+                "dodać, dopóki podmiot nie znajdzie się w rejestrze)."
             )
             if message not in item.problems:
                 item.problems.append(message)
