@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from accreditation import services
-from ses.extensions import Panel
+from ses.extensions import Panel, RecordSubject
 
 
-async def panel(org_id: int) -> Panel | None:
-    current = await services.current_accreditation(org_id)
+async def panel(subject: RecordSubject) -> Panel | None:
+    current = await services.current_accreditation(subject.id)
     if current is None:
         return None
     partners = ", ".join(p["name"] for p in current.get("partners", [])) or "—"

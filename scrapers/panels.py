@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from scrapers.queries import facts_of
-from ses.extensions import Panel
+from ses.extensions import Panel, RecordSubject
 
 
-async def krs_panel(org_id: int) -> Panel | None:
-    found = [row for row in await facts_of(org_id) if row["source"] == "krs"]
+async def krs_panel(subject: RecordSubject) -> Panel | None:
+    found = [row for row in await facts_of(subject.id) if row["source"] == "krs"]
     if not found:
         return None
     facts = found[0]["facts"]

@@ -65,8 +65,21 @@ class Panel:
     link: tuple[str, str] | None = None
 
 
-PanelSource = Callable[[int], Awaitable[Panel | None]]
-"""`await source(org_id)`: the panel for that organisation, or None to show nothing."""
+@dataclass(frozen=True)
+class RecordSubject:
+    """The organisation a record page shows: read once by the page and handed to every panel, so
+    a panel reads only its own data (never the organisation again)."""
+
+    id: int
+    name: str
+    kind: str
+    is_owes: bool
+    activity_state: str
+    gmina_code: str | None = None
+
+
+PanelSource = Callable[[RecordSubject], Awaitable[Panel | None]]
+"""`await source(subject)`: the panel for that organisation, or None to show nothing."""
 
 
 @dataclass(frozen=True)

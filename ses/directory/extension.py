@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ses.auth.policy import Role
 from ses.directory import api, hsds_api, jobs, open_data_api, pages
-from ses.extensions import DemoContext, Extension, NavLink, Panel
+from ses.extensions import DemoContext, Extension, NavLink, Panel, RecordSubject
 
 
 async def _demo(_context: DemoContext) -> Sequence[str]:
@@ -20,20 +20,19 @@ async def _demo(_context: DemoContext) -> Sequence[str]:
     return [f"Katalog usług społecznych: {count} usług w gminach regionu demonstracyjnego — /uslugi, /hsds/."]
 
 
-async def _panel(org_id: int) -> Panel | None:
-    from ses.directory.services import list_services
+async def _panel(subject: RecordSubject) -> Panel | None:
+    from ses.directory.services import confirmation_counts
 
-    services, total = await list_services(None, organisation_id=org_id, overdue=None, page=1, page_size=200)
+    total, overdue = await confirmation_counts(subject.id)
     if not total:
         return None
-    overdue = sum(1 for service in services if service["confirmation_overdue"])
     return Panel(
         title="Katalog usług społecznych",
         rows=[
             ("Usługi w katalogu", str(total)),
             ("Czekają na potwierdzenie aktualności", str(overdue)),
         ],
-        link=(f"/api/v1/services?organisation_id={org_id}", "Usługi organizacji (API)"),
+        link=(f"/api/v1/services?organisation_id={subject.id}", "Usługi organizacji (API)"),
     )
 
 

@@ -76,6 +76,15 @@ def is_overdue(confirmed_at: datetime | None, today: datetime | None = None) -> 
     return (today or now()) - confirmed_at > timedelta(days=CONFIRMATION_MAX_AGE_DAYS)
 
 
+async def confirmation_counts(org_id: int) -> tuple[int, int]:
+    """How many services of an organisation the directory holds, and how many of them wait for a
+    confirmation that they are still current (one statement)."""
+    dates = (
+        await Service.select(Service.confirmed_at).where(Service.organisation == org_id).output(as_list=True)
+    )
+    return len(dates), sum(1 for confirmed_at in dates if is_overdue(confirmed_at))
+
+
 def _not_found(service_id: int) -> NotFound:
     return NotFound(f"Nie ma w katalogu usługi o id {service_id}.")
 

@@ -24,6 +24,9 @@ from ses.register.tables import AnnualReport, LegalStatus, Organisation, StatusE
 TERMED = tuple(kind.value for kind in ANNUAL_REPORT_TYPES)
 
 
+CLOSING = ("lost", "withdrawn", "removed", "closed")
+
+
 async def _periods(org_ids: list[int] | None, today: date) -> dict[int, list[Period]]:
     """When each PS, CIS and KIS status was in force, from its decision to the day it ended."""
     query = LegalStatus.select(
@@ -44,8 +47,25 @@ async def _periods(org_ids: list[int] | None, today: date) -> dict[int, list[Per
             StatusEvent.status, StatusEvent.to_state, StatusEvent.on_date
         ).where(StatusEvent.status.is_in([row["id"] for row in rows]))
         for event in closing:
-            if event["to_state"] in ("lost", "withdrawn", "removed", "closed"):
+            if event["to_state"] in CLOSING:
                 ends[event["status"]] = event["on_date"]
+    return _spans(rows, ends, today)
+
+
+def _periods_of(statuses_with_events: list[dict[str, Any]], today: date) -> dict[int, list[Period]]:
+    """`_periods` of one organisation from its statuses already read with their events."""
+    rows = [
+        row
+        for row in statuses_with_events
+        if row["status_type"] in TERMED and row["decision_date"] is not None
+    ]
+    ends = {
+        row["id"]: event["on_date"] for row in rows for event in row["events"] if event["to_state"] in CLOSING
+    }
+    return _spans(rows, ends, today)
+
+
+def _spans(rows: list[dict[str, Any]], ends: Mapping[int, date], today: date) -> dict[int, list[Period]]:
     periods: dict[int, list[Period]] = defaultdict(list)
     for row in rows:
         status_type = StatusType(row["status_type"])
@@ -75,9 +95,16 @@ async def _received(org_ids: list[int] | None) -> dict[int, dict[tuple[str, int]
     return received
 
 
-async def annual_reports(org_id: int, today: date | None = None) -> list[dict[str, Any]]:
+async def annual_reports(
+    org_id: int, today: date | None = None, *, statuses_read: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The annual reports owed and received; `statuses_read`: the organisation's statuses with
+    their events when the caller has them (`status_services.statuses_of`), so they are not read again."""
     today = today or date.today()
-    periods = await _periods([org_id], today)
+    if statuses_read is None:
+        periods = await _periods([org_id], today)
+    else:
+        periods = _periods_of(statuses_read, today)
     received = await _received([org_id])
     return obligations.obligations(periods.get(org_id, []), received.get(org_id, {}), today)
 
@@ -158,15 +185,25 @@ async def record_annual_report(
     return await annual_reports(org_id, today)
 
 
-async def compliance(org_id: int, today: date | None = None) -> dict[str, Any]:
-    """What the record should warn about, and the annual reports owed and received."""
+async def compliance(
+    org_id: int,
+    today: date | None = None,
+    *,
+    org: Mapping[str, Any] | None = None,
+    statuses_read: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """What the record should warn about, and the annual reports owed and received.
+
+    A caller that has already read the organisation (`kind`, `registered_on`) and its statuses with
+    their events (`status_services.statuses_of`) hands them in: nothing is read twice."""
     today = today or date.today()
-    org = (
-        await Organisation.select(Organisation.kind, Organisation.registered_on)
-        .where(Organisation.id == org_id)
-        .first()
-    )
-    rows = await list_statuses(org_id)
+    if org is None:
+        org = (
+            await Organisation.select(Organisation.kind, Organisation.registered_on)
+            .where(Organisation.id == org_id)
+            .first()
+        )
+    rows = await list_statuses(org_id) if statuses_read is None else statuses_read
     warnings: list[str] = []
     open_ps = [row for row in rows if row["status_type"] == "ps" and row["state"] in obligations.IN_FORCE]
     if open_ps:
@@ -182,7 +219,7 @@ async def compliance(org_id: int, today: date | None = None) -> dict[str, Any]:
         entry = kis[0]["decision_date"] if kis else None
         if (warning := obligations.kis_entry_warning(org["registered_on"], entry, today)) is not None:
             warnings.append(warning)
-    reports = await annual_reports(org_id, today)
+    reports = await annual_reports(org_id, today, statuses_read=rows)
     warnings += [
         f"Zaległe sprawozdanie roczne ({MACHINES[StatusType(row['status_type'])].label}) za {row['year']} r. "
         f"(termin {row['due_on'].isoformat()})."

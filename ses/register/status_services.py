@@ -53,13 +53,20 @@ async def _organisation(org_id: int) -> dict[str, Any]:
 
 async def list_statuses(org_id: int) -> list[dict[str, Any]]:
     await _organisation(org_id)
+    return await statuses_of(org_id)
+
+
+async def statuses_of(org_id: int) -> list[dict[str, Any]]:
+    """The statuses of an organisation the caller has already read, each with its events (two
+    statements however many statuses it holds)."""
     rows = await (
         LegalStatus.select(*STATUS_COLUMNS).where(LegalStatus.organisation == org_id).order_by(LegalStatus.id)
     )
-    for row in rows:
-        _effective(row)
-        row["events"] = await (
+    events: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in rows}
+    if rows:
+        for event in await (
             StatusEvent.select(
+                StatusEvent.status,
                 StatusEvent.from_state,
                 StatusEvent.to_state,
                 StatusEvent.on_date,
@@ -68,9 +75,13 @@ async def list_statuses(org_id: int) -> list[dict[str, Any]]:
                 StatusEvent.actor,
                 StatusEvent.at,
             )
-            .where(StatusEvent.status == row["id"])
+            .where(StatusEvent.status.is_in(list(events)))
             .order_by(StatusEvent.id)
-        )
+        ):
+            events[event.pop("status")].append(event)
+    for row in rows:
+        _effective(row)
+        row["events"] = events[row["id"]]
     return rows
 
 
@@ -520,6 +531,11 @@ async def list_figures(org_id: int) -> list[dict[str, Any]]:
     that the accepted OWES reports count, two measures side by side; a year with only one of them
     shows the other as empty (no figures) or zero (no jobs created)."""
     await _organisation(org_id)
+    return await figures_of(org_id)
+
+
+async def figures_of(org_id: int) -> list[dict[str, Any]]:
+    """`list_figures` of an organisation the caller has already read."""
     rows = await (
         YearFigures.select(*FIGURE_COLUMNS)
         .where(YearFigures.organisation == org_id)

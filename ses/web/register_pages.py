@@ -21,7 +21,7 @@ from litestar.response import Redirect, Template
 from ses.audit.services import history
 from ses.auth.policy import Role, allow
 from ses.errors import DomainError, FieldError, PreconditionFailed, ValidationFailed
-from ses.extensions import Panel, installed
+from ses.extensions import Panel, RecordSubject, installed
 from ses.register import obligation_services, page_cache, services, status_services
 from ses.register import statuses as machine
 from ses.register.obligations import REPORT_STATE_LABELS
@@ -112,11 +112,20 @@ ACTION_LABELS = {
 }
 
 
-async def panels(org_id: int) -> list[Panel]:
+async def panels(org: dict[str, Any]) -> list[Panel]:
+    """The boxes other packages contribute, each handed the organisation the page has read."""
+    subject = RecordSubject(
+        id=org["id"],
+        name=org["name"],
+        kind=org["kind"],
+        is_owes=bool(org.get("is_owes")),
+        activity_state=org.get("activity_state") or "",
+        gmina_code=org.get("gmina_code"),
+    )
     found = []
     for extension in installed():
         for source in extension.record_panels:
-            panel = await source(org_id)
+            panel = await source(subject)
             if panel is not None:
                 found.append(panel)
     return found
@@ -288,9 +297,9 @@ NOTICES = {
 }
 
 
-async def _statuses(org: dict[str, Any], may_edit: bool) -> list[dict[str, Any]]:
+def _statuses(rows: list[dict[str, Any]], may_edit: bool) -> list[dict[str, Any]]:
     out = []
-    for row in await status_services.list_statuses(org["id"]):
+    for row in rows:
         status_type = StatusType(row["status_type"]) if row["status_type"] in MACHINES else None
         targets = sorted(MACHINES[status_type].targets(row["state"])) if status_type and may_edit else []
         out.append(
@@ -362,18 +371,20 @@ async def render_record(
     org = await services.get(org_id)
     may_edit = viewer is not None and viewer.role in (Role.STAFF, Role.ADMIN)
     names = await territory_names()
-    founder = None
+    # The body running this unit and the units this body runs, in one statement.
+    related = Organisation.founder == org_id
     if org.get("founder_id"):
-        founder = (
-            await Organisation.select(Organisation.id, Organisation.name)
-            .where(Organisation.id == org["founder_id"])
-            .first()
-        )
-    units = await (
-        Organisation.select(Organisation.id, Organisation.name, Organisation.kind)
-        .where(Organisation.founder == org_id)
+        related = related | (Organisation.id == org["founder_id"])
+    linked = await (
+        Organisation.select(Organisation.id, Organisation.name, Organisation.kind, Organisation.founder)
+        .where(related)
         .order_by(Organisation.name_search)
     )
+    founder = next(
+        ({"id": row["id"], "name": row["name"]} for row in linked if row["id"] == org.get("founder_id")), None
+    )
+    units = [row for row in linked if row["founder"] == org_id]
+    status_rows = await status_services.statuses_of(org_id)
     gmina = names.get(org.get("gmina_code") or "", "")
     place = ", ".join(
         part
@@ -443,13 +454,13 @@ async def render_record(
         address=address,
         founder=founder,
         units=[{**unit, "kind_label": _label(KIND_LABELS, unit["kind"])} for unit in units],
-        statuses=await _statuses(org, may_edit and org["activity_state"] != "retired"),
+        statuses=_statuses(status_rows, may_edit and org["activity_state"] != "retired"),
         new_status_types=(types := _new_status_types(org) if may_edit else []),
         new_states=_new_states(types),
         goals=list(GOAL_LABELS.items()),
-        figures=await status_services.list_figures(org_id),
-        compliance=await _compliance(org_id),
-        panels=await panels(org_id),
+        figures=await status_services.figures_of(org_id),
+        compliance=await _compliance(org, status_rows),
+        panels=await panels(org),
         history=events,
         may_edit=may_edit and org["activity_state"] != "retired",
         field_labels=FIELD_LABELS,
@@ -459,9 +470,9 @@ async def render_record(
     )
 
 
-async def _compliance(org_id: int) -> dict[str, Any]:
+async def _compliance(org: dict[str, Any], status_rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Warnings on the statuses and the annual reports owed, with Polish labels."""
-    compliance = await obligation_services.compliance(org_id)
+    compliance = await obligation_services.compliance(org["id"], org=org, statuses_read=status_rows)
     compliance["annual_reports"] = [
         {
             **row,
