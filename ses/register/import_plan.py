@@ -116,7 +116,7 @@ async def plan(table: Table, *, check_creates: bool = True) -> Plan:
             "Plik nie zawiera żadnego wiersza danych.", [FieldError("file", "Brak danych.", row=2)]
         )
     errors: list[FieldError] = []
-    existing = await importer._existing_identifiers()
+    existing = await importer.existing_identifiers(importer.named_identifiers(raw for _, raw in table.rows))
     matched: dict[int, int] = {}  # line → id
     for line, raw in table.rows:
         text_id = (raw.get("id") or "").strip()
@@ -209,7 +209,9 @@ async def plan(table: Table, *, check_creates: bool = True) -> Plan:
             header=[h for h in table.header if h != "id"], rows=create_rows, encoding=table.encoding
         )
         try:
-            await importer.import_table(result.creates, Actor.system("podgląd importu"), dry_run=True)
+            await importer.import_table(
+                result.creates, Actor.system("podgląd importu"), dry_run=True, known=existing
+            )
         except ValidationFailed as exc:
             errors += [e for e in exc.errors if e.row != 1 or e.field != "file"]
     if errors:

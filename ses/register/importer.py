@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import operator
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -21,6 +21,7 @@ from ses.audit.tables import AuditRecord
 from ses.db import bulk_insert, engine, is_sqlite, reserve_ids, write_transaction
 from ses.errors import FieldError, ValidationFailed
 from ses.register.changes import announce_write
+from ses.register.identifiers import IDENTIFIERS
 from ses.register.name_search import bulk_filled_index
 from ses.register.tables import Organisation
 from ses.register.validation import clean_organisation
@@ -96,12 +97,47 @@ def _typed(line: int, raw: dict[str, str], errors: list[FieldError]) -> dict[str
     return data
 
 
-async def _existing_identifiers() -> dict[str, dict[str, int]]:
+IDENTIFIER_NAMES = ("krs", "nip", "regon")
+LOOKUP_CHUNK = 2000
+"""Values asked for in one statement (below SQLite's and asyncpg's limits of bound parameters)."""
+WHOLE_COLUMN_AT = 25_000
+"""From this many values of one identifier on, reading the whole column is cheaper than asking."""
+
+
+def named_identifiers(rows: Iterable[Mapping[str, str]]) -> dict[str, set[str]]:
+    """The KRS, NIP and REGON numbers rows name, their own and their founders', in every form the
+    checks look them up in (normalised as stored; a founder's number also zero-padded as typed)."""
+    wanted: dict[str, set[str]] = {name: set() for name in IDENTIFIER_NAMES}
+    for raw in rows:
+        for name in IDENTIFIER_NAMES:
+            if value := raw.get(name):
+                wanted[name].add(IDENTIFIERS[name][0](value))
+        for name in ("krs", "nip"):
+            if value := raw.get(f"founder_{name}"):
+                wanted[name].add(IDENTIFIERS[name][0](value))
+                wanted[name].add(str(value).strip().zfill(10))
+    return wanted
+
+
+async def existing_identifiers(wanted: Mapping[str, set[str]]) -> dict[str, dict[str, int]]:
+    """Which organisations already hold the numbers a file names: number → id, per identifier.
+
+    Set-based: the file's numbers are asked for in a few statements (an index lookup each), so a
+    small file against a big register does not read the whole register's identifiers; a file with
+    very many numbers reads the whole column instead, which is then cheaper."""
     found: dict[str, dict[str, int]] = {}
-    for name in ("krs", "nip", "regon"):
+    for name in IDENTIFIER_NAMES:
         column = Organisation._meta.get_column_by_name(name)
-        rows = await Organisation.select(Organisation.id, column).where(column.is_not_null())
-        found[name] = {row[name]: row["id"] for row in rows}
+        values = sorted(value for value in wanted.get(name, ()) if value)
+        found[name] = {}
+        if len(values) >= WHOLE_COLUMN_AT:
+            rows = await Organisation.select(Organisation.id, column).where(column.is_not_null())
+            found[name] = {row[name]: row["id"] for row in rows}
+            continue
+        for start in range(0, len(values), LOOKUP_CHUNK):
+            part = values[start : start + LOOKUP_CHUNK]
+            for row in await Organisation.select(Organisation.id, column).where(column.is_in(part)):
+                found[name][row[name]] = row["id"]
     return found
 
 
@@ -140,7 +176,10 @@ async def import_table(
     dry_run: bool = False,
     is_demo: bool = False,
     progress: Progress | None = None,
+    known: dict[str, dict[str, int]] | None = None,
 ) -> ImportResult:
+    """`known`: for a dry run, the owners of the file's numbers the caller has already looked up
+    (`existing_identifiers`); a real import always looks them up again under the write lock."""
     errors = _header_problems(table)
     if errors:
         raise ValidationFailed("Nagłówek pliku nie pasuje do wzoru importu.", errors)
@@ -150,7 +189,9 @@ async def import_table(
         )
 
     if dry_run:
-        cleaned, errors = await _checked_rows(table, await _existing_identifiers(), writer=None)
+        if known is None:
+            known = await existing_identifiers(named_identifiers(raw for _, raw in table.rows))
+        cleaned, errors = await _checked_rows(table, known, writer=None)
         _refuse(errors)
         return ImportResult(rows=len(cleaned), created=0, dry_run=True)
     # Rows are written while later rows are still being checked (the database works in its own
@@ -162,7 +203,8 @@ async def import_table(
         try:
             async with _name_index_filled_at_end() as first_id:
                 await _roomy_cache()
-                existing = await _existing_identifiers()  # read under the write lock
+                # read under the write lock
+                existing = await existing_identifiers(named_identifiers(raw for _, raw in table.rows))
                 writer = _Writer(actor, existing, is_demo=is_demo, progress=progress)
                 await writer.reserve(len(table.rows))
                 first_id.append(writer.first_id)
