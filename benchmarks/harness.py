@@ -101,8 +101,12 @@ def server(url: str, workers: int = 1, extra_env: dict[str, str] | None = None) 
         process.wait(timeout=20)
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (uvicorn workers), in MB."""
+def tree_rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory of a process and its children (uvicorn workers), in MB.
+
+    `VmRSS` counts the pages of the SQLite file that each pooled connection maps (`mmap_size`,
+    ses/sqlite_engine.py) once per mapping — page cache the kernel shares and can drop; `RssAnon`
+    is the process's own memory (heap, caches of answers)."""
     total = 0
     pids = [pid]
     children = Path(f"/proc/{pid}/task/{pid}/children")
@@ -111,7 +115,7 @@ def tree_rss_mb(pid: int) -> float:
     for one in pids:
         try:
             for line in Path(f"/proc/{one}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     total += int(line.split()[1])
         except FileNotFoundError:
             continue
@@ -137,13 +141,14 @@ def tree_cpu_seconds(pid: int) -> float:
 
 class MemorySampler:
     def __init__(self, pid: int, every: float = 0.2) -> None:
-        self.pid, self.every, self.peak = pid, every, 0.0
+        self.pid, self.every, self.peak, self.peak_anon = pid, every, 0.0, 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
             self.peak = max(self.peak, tree_rss_mb(self.pid))
+            self.peak_anon = max(self.peak_anon, tree_rss_mb(self.pid, "RssAnon"))
             time.sleep(self.every)
 
     def __enter__(self) -> MemorySampler:
