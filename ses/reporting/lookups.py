@@ -25,6 +25,7 @@ from ses.register.vocab import KIND_LABELS
 from ses.settings import get_settings
 from ses.territories.tables import Territory
 from ses.text import fold
+from ses.web.i18n import gettext
 
 LIMIT = 10
 MAX_TEXT = 300
@@ -230,7 +231,9 @@ async def _organisations_labelled(rows: list[dict[str, Any]]) -> list[Found]:
             f"NIP {_format_nip(row['nip'])}" if row["nip"] else (f"KRS {row['krs']}" if row["krs"] else "")
         )
         value = f"{row['name']} (id {row['id']})"
-        details = [known, _KIND_LABELS.get(row["kind"], row["kind"]), names.get(row["gmina_code"], "")]
+        kind = _KIND_LABELS.get(row["kind"], row["kind"])
+        # Shown in the reader's language; the value sent back (name and id) stays as it is.
+        details = [known, gettext(kind) if kind else kind, names.get(row["gmina_code"], "")]
         label = f"{row['name']} — {', '.join(d for d in details if d)}"
         out.append(Found(key=str(row["id"]), value=value, label=label))
     return out

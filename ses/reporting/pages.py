@@ -30,6 +30,7 @@ from ses.reporting.model import Definition
 from ses.reporting.workflow import ACTION_LABELS, EDITABLE, OWES_SIDE, STATE_LABELS, TRANSITIONS, State
 from ses.uploads import body_limit, read_upload
 from ses.web.context import actor_of, split_values
+from ses.web.i18n import gettext
 from ses.web.pages import FIELD_LABELS, Form, field, page, signed_in
 
 READERS = (Role.OWES, Role.REVIEWER, Role.STAFF)
@@ -137,9 +138,9 @@ async def _period_offer(definition: Definition, owes_id: int | None, today: date
         period = periods.parse(code, definition.period_type)
         label = f"{code} ({period.start.strftime('%d.%m')}–{period.end.strftime('%d.%m.%Y')})"
         if code == choices[0]:
-            label += " — trwa, tylko wersja robocza"
+            label += " — " + gettext("trwa, tylko wersja robocza")
         elif code in reported:
-            label += " — sprawozdanie już jest"
+            label += " — " + gettext("sprawozdanie już jest")
         labels[code] = label
     return {"period_choices": choices, "period_labels": labels, "period_default": default}
 

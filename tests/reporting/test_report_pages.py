@@ -239,6 +239,21 @@ async def test_owes_fills_the_form_sees_errors_next_to_fields_fixes_them_and_sub
     assert f'href="/raporty/{report_id}"' in listing.text
 
 
+async def test_the_report_form_in_english_has_no_polish_left(people):
+    """Labels of the definition, choices, units, hints and buttons all come in English."""
+    a = people["a"]
+    form = await a.get("/raporty/nowy?lang=en")
+    assert form.status_code == 200
+    main = form.text.split("<main", 1)[1].split("</main>", 1)[0]
+    shown = html.unescape(re.sub(r"<[^>]+>", " ", main))
+    assert "OWES quarterly report" in shown and "New jobs in PS" in shown and "Save draft" in shown
+    assert "social cooperative" in shown and "in progress, draft only" in shown
+    polish = sorted(set(re.findall(r"\w*[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]\w*", shown)))
+    assert polish == [], polish
+    # Back in Polish, the same form speaks Polish again.
+    assert "Nowe miejsca pracy w PS" in (await a.get("/raporty/nowy?lang=pl")).text
+
+
 async def test_another_owes_cannot_see_or_touch_the_report(people):
     a, b, ps_id = people["a"], people["b"], people["ps"]["id"]
     report_id = report_id_of(await a.post("/raporty/nowy", filled(ps_id, action="save")))

@@ -4,7 +4,9 @@
 
 Runs `pybabel extract` over the packages' code and templates into messages.pot, then
 `pybabel update` for each language; new strings arrive untranslated (English then shows the
-Polish source until someone translates it).
+Polish source until someone translates it). Texts that are data rather than code — the labels
+of the shipped report definitions and the choices of the report form — are added to the template
+too (`data_texts()`), since the pages show them through `_()`.
 """
 
 from __future__ import annotations
@@ -26,8 +28,37 @@ def main() -> int:
     extract = [pybabel, "extract", "-F", str(ROOT / "babel.cfg"), *keywords, "--no-location", "--sort-output"]
     extract += ["-o", str(pot), *sources]
     subprocess.run(extract, cwd=ROOT, check=True, capture_output=True)
+    _add_data_texts(pot)
     subprocess.run([pybabel, "update", "-i", str(pot), "-d", str(HERE), "--no-fuzzy-matching"], check=True)
     return 0
+
+
+def data_texts() -> list[str]:
+    """Labels the pages translate that live in data: the shipped report definitions' title, fields,
+    tables and columns, and the report form's choice and column labels."""
+    from ses.reporting import form
+    from ses.reporting.catalogue import shipped_documents
+
+    texts: list[str] = [*form.CHOICE_LABELS.values(), *form.COLUMN_LABELS.values()]
+    for document in shipped_documents():
+        texts.append(document.get("title") or "")
+        texts += [spec.get("label") or "" for spec in document.get("fields", [])]
+        for table in (document.get("tables") or {}).values():
+            texts.append(table.get("label") or "")
+            texts += [column.get("label") or "" for column in table.get("columns", [])]
+    return sorted({text for text in texts if text and not text.isdigit()})
+
+
+def _add_data_texts(pot: Path) -> None:
+    from babel.messages.pofile import read_po, write_po
+
+    with pot.open("rb") as handle:
+        catalog = read_po(handle)
+    for text in data_texts():
+        if text not in catalog:
+            catalog.add(text)
+    with pot.open("wb") as handle:
+        write_po(handle, catalog, sort_output=True, omit_header=False)
 
 
 if __name__ == "__main__":
