@@ -38,7 +38,7 @@ from ses.register.vocab import (
 )
 from ses.territories.services import territory_names
 from ses.web.context import actor_of, principal
-from ses.web.i18n import gettext
+from ses.web.i18n import N_, gettext
 from ses.web.pages import Form, field, page
 
 READERS = (Role.REVIEWER, Role.STAFF, Role.OWES)
@@ -109,7 +109,21 @@ ACTION_LABELS = {
     "status.create": "nowy status",
     "status.transition": "zmiana statusu",
     "figures.put": "dane roczne",
+    "jobs_created.put": "nowe miejsca pracy (sprawozdanie OWES)",
+    "annual_report.record": "sprawozdanie roczne",
 }
+YEAR_FIELD_LABELS = {
+    "employees": N_("zatrudnieni"),
+    "employees_at_risk": N_("w tym zagrożeni wykluczeniem"),
+    "employees_disabled": N_("w tym z niepełnosprawnościami"),
+    "revenue_pln": N_("przychody (zł)"),
+    "market_revenue_pln": N_("przychody rynkowe (zł)"),
+    "source": N_("źródło danych"),
+    "jobs_created": N_("nowe miejsca pracy"),
+    "jobs_created_at_risk": N_("nowe miejsca pracy dla zagrożonych wykluczeniem"),
+    "jobs_created_disabled": N_("nowe miejsca pracy dla osób z niepełnosprawnościami"),
+}
+"""Fields of the year figures and jobs created, written in the history as "2024.employees"."""
 
 
 async def panels(org: dict[str, Any]) -> list[Panel]:
@@ -337,11 +351,29 @@ def _new_states(types: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(state, STATE_LABELS.get(state, state)) for state in states]
 
 
+def _field_label(name: str) -> str:
+    """The Polish name of a field of the history, also of the per-year ones ("2024.employees",
+    "ps_report_2023"): no code of the database is shown to a person."""
+    if name in FIELD_LABELS:
+        return gettext(FIELD_LABELS[name])
+    year, _, field_name = name.partition(".")
+    if year.isdigit() and field_name in YEAR_FIELD_LABELS:
+        return f"{year}: {gettext(YEAR_FIELD_LABELS[field_name])}"
+    status, _, year = name.rpartition("_report_")
+    if year.isdigit() and status in {t.value for t in StatusType}:
+        return gettext(
+            "sprawozdanie roczne (%(status)s) za %(year)s",
+            status=MACHINES[StatusType(status)].label,
+            year=year,
+        )
+    return name
+
+
 def _describe(changes: dict[str, Any]) -> list[tuple[str, str, str]]:
     out = []
     for name, pair in (changes or {}).items():
         before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        out.append((FIELD_LABELS.get(name, name), _shown(name, before), _shown(name, after)))
+        out.append((_field_label(name), _shown(name, before), _shown(name, after)))
     return out
 
 

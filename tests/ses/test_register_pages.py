@@ -211,3 +211,18 @@ async def test_import_page_shows_errors_then_a_preview_then_imports_on_confirmat
     exported = await client.get("/rejestr/eksport.csv?q=import", headers=HTML)
     assert exported.status_code == 200 and exported.content.startswith("\ufeffid;name".encode())
     assert "Fundacja Import" in exported.content.decode("utf-8-sig")
+
+
+async def test_the_history_names_year_figures_in_polish_not_by_their_codes(client, staff):
+    coop = await add(client, staff, name="Spółdzielnia Socjalna Historia", kind="social_cooperative")
+    put = await client.put(
+        f"/api/v1/organisations/{coop['id']}/figures/2024",
+        json={"employees": 5, "employees_at_risk": 2, "revenue_pln": "100000.00"},
+        headers=staff.headers,
+    )
+    assert put.status_code == 200, put.text
+    record = (await client.get(f"/rejestr/{coop['id']}", headers={**HTML, **staff.headers})).text
+    history = record[record.index("Historia zmian") :]
+    assert "dane roczne" in history and "2024: zatrudnieni" in history
+    assert "2024: w tym zagrożeni wykluczeniem" in history and "2024: przychody (zł)" in history
+    assert "2024.employees" not in history and "figures.put" not in history
