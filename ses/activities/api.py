@@ -12,11 +12,17 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from ses.activities import indicators, monitoring, services
 from ses.activities.schemas import (
+    ActivityDetails,
     ActivityIn,
+    ActivityOut,
+    ActivityPage,
+    Created,
+    Erased,
     EraseIn,
     ParticipantIn,
     PlanIn,
     PlanOut,
+    ProjectIndicators,
     TargetIn,
     TrainingNeedIn,
     TrainingNeedTotal,
@@ -73,12 +79,14 @@ class ActivityController(Controller):
         kind: FromQuery[str | None] = None,
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
-    ) -> dict[str, Any]:
+    ) -> ActivityPage:
         page, page_size = page_window(page, page_size, get_settings().max_page_size)
-        return await services.list_activities(year, kind, page, page_size)
+        return await services.list_activities(year, kind, page, page_size)  # type: ignore[return-value]
 
     @post("/", guards=[allow(*STAFF)], summary="Record an activity")
-    async def create(self, request: Request[Any, Any, Any], data: JSONBody[ActivityIn]) -> Response[Any]:
+    async def create(
+        self, request: Request[Any, Any, Any], data: JSONBody[ActivityIn]
+    ) -> Response[ActivityOut]:
         row = await services.create_activity(data, actor_of(request))
         return Response(
             row,
@@ -87,7 +95,7 @@ class ActivityController(Controller):
         )
 
     @get("/{activity_id:int}", guards=[allow(*STAFF)], summary="An activity with its participants")
-    async def activity(self, activity_id: FromPath[int]) -> Response[Any]:
+    async def activity(self, activity_id: FromPath[int]) -> Response[ActivityDetails]:
         row = await services.get_activity(activity_id)
         row["participants"] = await services.participants(activity_id)
         return Response(row, headers={"ETag": services.activity_etag(row)})
@@ -95,7 +103,7 @@ class ActivityController(Controller):
     @put("/{activity_id:int}", guards=[allow(*STAFF)], summary="Change an activity (needs If-Match)")
     async def update(
         self, request: Request[Any, Any, Any], activity_id: FromPath[int], data: JSONBody[ActivityIn]
-    ) -> Response[Any]:
+    ) -> Response[ActivityOut]:
         row = await services.update_activity(activity_id, data, expected_version(request), actor_of(request))
         return Response(row, headers={"ETag": services.activity_etag(row)})
 
@@ -106,7 +114,7 @@ class ActivityController(Controller):
     )
     async def add_participant(
         self, request: Request[Any, Any, Any], activity_id: FromPath[int], data: JSONBody[ParticipantIn]
-    ) -> Response[Any]:
+    ) -> Response[Created]:
         row = await services.add_participant(activity_id, data, actor_of(request))
         return Response(row, status_code=201)
 
@@ -139,7 +147,7 @@ class PeopleController(Controller):
     @post("/{person_id:int}/erase", guards=[allow(*STAFF)], summary="Remove a person's data on request")
     async def erase(
         self, request: Request[Any, Any, Any], person_id: FromPath[int], data: JSONBody[EraseIn]
-    ) -> Response[Any]:
+    ) -> Response[Erased]:
         await services.erase_person(person_id, actor_of(request), data.reason)
         return Response({"erased": person_id}, status_code=200)
 
@@ -151,15 +159,15 @@ class ProjectController(Controller):
     @get(
         "/project-indicators", guards=[allow(*INDICATOR_READERS)], summary="The project's indicators by year"
     )
-    async def project_indicators(self) -> dict[str, Any]:
-        return await indicators.project_indicators()
+    async def project_indicators(self) -> ProjectIndicators:
+        return await indicators.project_indicators()  # type: ignore[return-value]
 
     @put("/project-indicators/{code:str}/target", guards=[allow(*STAFF)], summary="Set an indicator's target")
     async def set_target(
         self, request: Request[Any, Any, Any], code: FromPath[str], data: JSONBody[TargetIn]
-    ) -> dict[str, Any]:
+    ) -> ProjectIndicators:
         await services.set_target(code, data, actor_of(request))
-        return await indicators.project_indicators()
+        return await indicators.project_indicators()  # type: ignore[return-value]
 
     @get(
         "/project-indicators/monitoring.xlsx",
@@ -181,7 +189,7 @@ class ProjectController(Controller):
     @post("/training-needs", guards=[allow(*STAFF)], summary="Record a survey answer")
     async def add_training_need(
         self, request: Request[Any, Any, Any], data: JSONBody[TrainingNeedIn]
-    ) -> Response[Any]:
+    ) -> Response[Created]:
         return Response(await services.add_training_need(data, actor_of(request)), status_code=201)
 
     @get(
@@ -193,7 +201,7 @@ class ProjectController(Controller):
         return await services.list_plans()  # type: ignore[return-value]
 
     @post("/di-plans", guards=[allow(*STAFF)], summary="Record a local government's plan")
-    async def add_plan(self, request: Request[Any, Any, Any], data: JSONBody[PlanIn]) -> Response[Any]:
+    async def add_plan(self, request: Request[Any, Any, Any], data: JSONBody[PlanIn]) -> Response[Created]:
         return Response(await services.add_plan(data, actor_of(request)), status_code=201)
 
 

@@ -1,8 +1,8 @@
-"""Input models of the support-activity API and forms."""
+"""Input and answer models of the support-activity API and forms."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -98,3 +98,116 @@ class PlanOut(BaseModel):
     territory_name: str | None
     title: str
     adopted_on: date
+
+
+# -- answers (#13: the OpenAPI describes each JSON answer; the JSON itself comes from services) ----
+
+
+class Created(BaseModel):
+    """The id of what was just recorded."""
+
+    id: int
+
+
+class Erased(BaseModel):
+    erased: int = Field(description="The id of the person whose data was removed")
+
+
+class ActivitySummary(BaseModel):
+    """An activity in the list, with its number of participants."""
+
+    id: int
+    kind: str
+    topic: str
+    title: str
+    starts_on: date
+    ends_on: date
+    place: str
+    hours: Decimal
+    kind_label: str
+    topic_label: str
+    participants: int
+
+
+class ActivityPage(BaseModel):
+    items: list[ActivitySummary]
+    page: int
+    page_size: int
+    total: int
+
+
+class ActivityOut(BaseModel):
+    """A support activity (its ETag names the version)."""
+
+    id: int
+    kind: str
+    topic: str
+    title: str
+    starts_on: date
+    ends_on: date
+    place: str
+    gmina_code: str
+    hours: Decimal
+    description: str
+    certificates: bool
+    created_at: datetime
+    version: int
+    kind_label: str
+    topic_label: str
+
+
+class ParticipantOut(BaseModel):
+    """A participation in an activity; a person whose data was removed shows no name."""
+
+    id: int
+    person_id: int
+    full_name: str | None = Field(description="'dane usunięte na wniosek' once the data was removed")
+    email: str | None
+    consent_on: date | None
+    anonymised_at: datetime | None
+    role: str
+    organisation_id: int | None
+    institution: str
+    gmina_code: str
+    completed: bool
+    certificate_number: str | None
+    role_label: str
+
+
+class ActivityDetails(ActivityOut):
+    participants: list[ParticipantOut]
+
+
+class IndicatorPeriod(BaseModel):
+    """An indicator's value in one year: counted in the year and cumulatively (a share in % when the
+    indicator has a denominator)."""
+
+    period: str = Field(description="The year")
+    in_year: int | None = Field(description="Counted in that year alone, for indicators counted so")
+    cumulative: Decimal | int | None = Field(description="The value up to that year (None: no denominator)")
+    count: int
+    of: int | None = Field(description="The denominator of a share, if the indicator is one")
+    realisation_pct: Decimal | None = Field(description="How far from the baseline to the target, in %")
+
+
+class IndicatorOut(BaseModel):
+    code: str
+    name: str
+    unit: str
+    strand: str | None
+    strand_label: str
+    definition: str
+    baseline: Decimal
+    target: Decimal
+    target_year: int
+    periods: list[IndicatorPeriod]
+    current: IndicatorPeriod | None = Field(description="The latest year's period")
+
+
+class ProjectIndicators(BaseModel):
+    """The project's indicators by year, against their targets."""
+
+    region: str
+    region_name: str
+    years: list[str]
+    indicators: list[IndicatorOut]
