@@ -11,8 +11,8 @@ from ses.auth.policy import Role, allow
 from ses.directory import services
 from ses.directory.schemas import ServiceIn, ServiceOut, ServicePage, TermIn, TermOut
 from ses.errors import FieldError, ValidationFailed
-from ses.settings import get_settings
-from ses.web.context import actor_of, expected_version, page_window, principal
+from ses.web.context import actor_of, expected_version, principal
+from ses.web.dependencies import Paging, Viewer
 
 EDITORS = (Role.STAFF, Role.OWES)
 READERS = (Role.STAFF, Role.REVIEWER, Role.OWES)
@@ -39,21 +39,19 @@ class ServiceController(Controller):
     @get("/", guards=[allow(*READERS)], summary="Services (an OWES sees only its own organisation's)")
     async def list_services(
         self,
-        request: Request[Any, Any, Any],
+        viewer: Viewer,
+        paging: Paging,
         organisation_id: FromQuery[int | None] = None,
         confirmation_overdue: FromQuery[bool | None] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
     ) -> ServicePage:
-        page, page_size = page_window(page, page_size, get_settings().max_page_size)
         items, total = await services.list_services(
-            principal(request),
+            viewer,
             organisation_id=organisation_id,
             overdue=confirmation_overdue,
-            page=page,
-            page_size=page_size,
+            page=paging.page,
+            page_size=paging.page_size,
         )
-        return ServicePage(items=items, total=total, page=page, page_size=page_size)  # type: ignore[arg-type]
+        return ServicePage(items=items, total=total, page=paging.page, page_size=paging.page_size)  # type: ignore[arg-type]
 
     @post("/", guards=[allow(*EDITORS)], summary="Add a service (Idempotency-Key: a retry never duplicates)")
     async def create(self, request: Request[Any, Any, Any], data: JSONBody[ServiceIn]) -> ServiceOut:
@@ -66,8 +64,8 @@ class ServiceController(Controller):
         return _with_etag(service, 201 if created else 200)  # type: ignore[return-value]
 
     @get("/{service_id:int}", guards=[allow(*READERS)], summary="One service (with ETag)")
-    async def read(self, request: Request[Any, Any, Any], service_id: FromPath[int]) -> ServiceOut:
-        return _with_etag(await services.get(service_id, principal(request)))  # type: ignore[return-value]
+    async def read(self, viewer: Viewer, service_id: FromPath[int]) -> ServiceOut:
+        return _with_etag(await services.get(service_id, viewer))  # type: ignore[return-value]
 
     @put("/{service_id:int}", guards=[allow(*EDITORS)], summary="Replace a service (needs If-Match)")
     async def replace(
