@@ -1,4 +1,4 @@
-"""The project's indicators against their targets, counted in SQL by year and cumulatively.
+"""The project's indicators against their targets, by year and cumulatively.
 
 - people supported: staff of social-inclusion institutions (OPS, PCPR, CUS, PUP, local
   governments) who took part in any activity, each person counted once;
@@ -10,17 +10,17 @@
 - local governments (gminas and powiats of the region) with a deinstitutionalisation plan.
 
 Distinct counts are not additive over years, so the cumulative value of a year counts everyone
-whose first participation fell in that year or before (one GROUP BY over each one's first year).
-People are grouped by `+p.person`, an expression, so that SQLite sorts the rows it has just read
-instead of walking the person index with a random table read per row (462 → 108 ms for 50,000
-participations, measured with `benchmarks.activities` on a loaded machine); PostgreSQL hashes
-either way.
+whose first participation fell in that year or before. Every count comes from one read of the
+participations joined to their activities, tallied in one pass in Python (`count_participations`,
+pure): the eight GROUP BYs it replaced each scanned the same join again (`benchmarks.activities`,
+docs/benchmarks.md, issue #19).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections import Counter
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -28,7 +28,7 @@ from typing import Any
 
 from ses.activities.tables import Activity, ProjectTarget
 from ses.activities.vocab import INSTITUTION_ROLES, STRAND_LABELS, TOPIC_STRAND, Strand
-from ses.db import engine
+from ses.db import engine, fetch_tuples
 from ses.settings import get_settings
 
 
@@ -115,60 +115,94 @@ DEFINITIONS: dict[str, ProjectIndicator] = {
 }
 
 
+IN_YEAR = ("people_supported", "people_qualified", "institutions_supported")
+ES_TOPICS = tuple(topic for topic, strand in TOPIC_STRAND.items() if strand is Strand.SOCIAL_ECONOMY)
+
+
 def _in(values: Any) -> str:
     return ", ".join(f"'{getattr(v, 'value', v)}'" for v in values)
 
 
-ES_TOPICS = _in(topic for topic, strand in TOPIC_STRAND.items() if strand is Strand.SOCIAL_ECONOMY)
 YEAR = "substr(CAST(a.starts_on AS TEXT), 1, 4)"
 
-# (first year, how many first reached then) for each counted subject
-FIRST_YEARS = {
-    "people_supported": f"""
-        SELECT first_year, COUNT(*) AS n FROM (
-            SELECT +p.person AS person, MIN({YEAR}) AS first_year FROM activity_participation p
-            JOIN activity a ON a.id = p.activity
-            WHERE p.role IN ({_in(INSTITUTION_ROLES)}) GROUP BY 1) x GROUP BY first_year""",
-    "people_qualified": f"""
-        SELECT first_year, COUNT(*) AS n FROM (
-            SELECT +p.person AS person, MIN({YEAR}) AS first_year FROM activity_participation p
-            JOIN activity a ON a.id = p.activity
-            WHERE a.certificates = {{}} AND p.completed = {{}} AND p.certificate_number IS NOT NULL
-            GROUP BY 1) x GROUP BY first_year""",
-    "institutions_supported": f"""
-        SELECT first_year, COUNT(*) AS n FROM (
-            SELECT COALESCE(CAST(p.organisation AS TEXT), p.institution || '|' || p.gmina_code) AS who,
-                MIN({YEAR}) AS first_year FROM activity_participation p
-            JOIN activity a ON a.id = p.activity GROUP BY 1) x GROUP BY first_year""",
-    "gmina_coverage_es": f"""
-        SELECT first_year, COUNT(*) AS n FROM (
-            SELECT substr(p.gmina_code, 1, 6) AS gmina, MIN({YEAR}) AS first_year
-            FROM activity_participation p JOIN activity a ON a.id = p.activity
-            WHERE a.topic IN ({ES_TOPICS}) AND substr(p.gmina_code, 1, 2) = {{}} GROUP BY 1) x
-        GROUP BY first_year""",
-    "powiat_coverage_es": f"""
-        SELECT first_year, COUNT(*) AS n FROM (
-            SELECT substr(p.gmina_code, 1, 4) AS powiat, MIN({YEAR}) AS first_year
-            FROM activity_participation p JOIN activity a ON a.id = p.activity
-            WHERE a.topic IN ({ES_TOPICS}) AND substr(p.gmina_code, 1, 2) = {{}} GROUP BY 1) x
-        GROUP BY first_year""",
-    "di_plan_share": """
-        SELECT substr(CAST(adopted_on AS TEXT), 1, 4) AS first_year, COUNT(*) AS n FROM activity_di_plan
-        WHERE substr(territory_code, 1, 2) = {} GROUP BY 1""",
-}
-IN_YEAR = {
-    "people_supported": f"""
-        SELECT {YEAR} AS year, COUNT(DISTINCT p.person) AS n FROM activity_participation p
-        JOIN activity a ON a.id = p.activity WHERE p.role IN ({_in(INSTITUTION_ROLES)}) GROUP BY 1""",
-    "people_qualified": f"""
-        SELECT {YEAR} AS year, COUNT(DISTINCT p.person) AS n FROM activity_participation p
-        JOIN activity a ON a.id = p.activity
-        WHERE a.certificates = {{}} AND p.completed = {{}} AND p.certificate_number IS NOT NULL GROUP BY 1""",
-    "institutions_supported": f"""
-        SELECT {YEAR} AS year,
-            COUNT(DISTINCT COALESCE(CAST(p.organisation AS TEXT), p.institution || '|' || p.gmina_code)) AS n
-        FROM activity_participation p JOIN activity a ON a.id = p.activity GROUP BY 1""",
-}
+# One row per participation with what the counts need; every count of the table is taken from
+# these rows in one pass (`count_participations`), instead of one GROUP BY per count over the same
+# join: eight scans of the participations became one (measured with `benchmarks.activities`).
+PARTICIPATIONS = f"""
+    SELECT {YEAR}, p.person,
+        CASE WHEN p.role IN ({_in(INSTITUTION_ROLES)}) THEN 1 ELSE 0 END,
+        CASE WHEN a.certificates = {{}} AND p.completed = {{}} AND p.certificate_number IS NOT NULL
+            THEN 1 ELSE 0 END,
+        COALESCE(CAST(p.organisation AS TEXT), p.institution || '|' || p.gmina_code),
+        CASE WHEN a.topic IN ({_in(ES_TOPICS)}) AND substr(p.gmina_code, 1, 2) = {{}}
+            THEN substr(p.gmina_code, 1, 6) END
+    FROM activity_participation p JOIN activity a ON a.id = p.activity
+    ORDER BY 1"""
+DI_PLANS = """
+    SELECT substr(CAST(adopted_on AS TEXT), 1, 4) AS first_year, COUNT(*) AS n FROM activity_di_plan
+    WHERE substr(territory_code, 1, 2) = {} GROUP BY 1"""
+
+
+def count_participations(
+    rows: Iterable[tuple[Any, ...]],
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """(first years, in year) of each counted subject from the participation rows (in order of year).
+
+    First years: {code: {year: how many subjects were first reached that year}} — distinct counts
+    are not additive over years, so the cumulative value of a year counts everyone whose first
+    participation fell in that year or before. In year: {code: {year: distinct subjects}}.
+    A subject that is NULL (an erased person, an institution without a gmina) is one subject among
+    the first years and none in a year, as SQL's GROUP BY and COUNT(DISTINCT) count it."""
+    people: dict[Any, str] = {}
+    qualified_people: dict[Any, str] = {}
+    institutions: dict[Any, str] = {}
+    gminas: dict[str, str] = {}
+    powiats: dict[str, str] = {}
+    in_year: dict[str, dict[str, int]] = {code: {} for code in IN_YEAR}
+    year_people: set[Any] = set()
+    year_qualified: set[Any] = set()
+    year_institutions: set[Any] = set()
+    current = None
+
+    def close_year() -> None:
+        if current:
+            for code, subjects in zip(IN_YEAR, (year_people, year_qualified, year_institutions), strict=True):
+                subjects.discard(None)
+                if subjects:
+                    in_year[code][current] = len(subjects)
+                subjects.clear()
+
+    # The rows come in order of year, so the first year met is each subject's first year.
+    for year, person, from_institution, qualified, who, gmina in rows:
+        if year != current:
+            close_year()
+            current = year
+        if not year:
+            continue
+        if from_institution:
+            people.setdefault(person, year)
+            year_people.add(person)
+        if qualified:
+            qualified_people.setdefault(person, year)
+            year_qualified.add(person)
+        institutions.setdefault(who, year)
+        year_institutions.add(who)
+        if gmina is not None:  # a gmina of the region, in the social-economy strand
+            gminas.setdefault(gmina, year)
+            powiats.setdefault(gmina[:4], year)
+    close_year()
+    first_years = {
+        "people_supported": _tally(people.values()),
+        "people_qualified": _tally(qualified_people.values()),
+        "institutions_supported": _tally(institutions.values()),
+        "gmina_coverage_es": _tally(gminas.values()),
+        "powiat_coverage_es": _tally(powiats.values()),
+    }
+    return first_years, in_year
+
+
+def _tally(years: Iterable[str]) -> dict[str, int]:
+    return dict(Counter(years))
 
 
 async def _denominators(region: str) -> dict[str, int]:
@@ -185,14 +219,6 @@ async def _denominators(region: str) -> dict[str, int]:
         "powiat_coverage_es": powiats,
         "di_plan_share": gminas + powiats,
     }
-
-
-def _args(code: str, region: str) -> list[Any]:
-    if code == "people_qualified":
-        return [True, True]
-    if code in ("gmina_coverage_es", "powiat_coverage_es", "di_plan_share"):
-        return [region]
-    return []
 
 
 async def _targets() -> dict[str, dict[str, Any]]:
@@ -222,22 +248,16 @@ async def project_indicators(today: date | None = None) -> dict[str, Any]:
     """Every indicator by year (in the year and cumulatively), with baseline, target and realisation."""
     today = today or date.today()
     region = get_settings().region_code
-    counted = [*FIRST_YEARS.items(), *IN_YEAR.items()]
-    denominators, stored, names, *answers = await _together(
+    denominators, stored, names, participations, plans = await _together(
         _denominators(region),
         _targets(),
         Activity.raw("SELECT name FROM territory WHERE code = {}", region),
-        *(Activity.raw(sql, *_args(code, region)) for code, sql in counted),
+        fetch_tuples(PARTICIPATIONS, [True, True, region]),
+        Activity.raw(DI_PLANS, region),
     )
-    first_rows, year_rows = answers[: len(FIRST_YEARS)], answers[len(FIRST_YEARS) :]
-    first_years: dict[str, dict[str, int]] = {}
-    in_year: dict[str, dict[str, int]] = {}
-    years: set[str] = set()
-    for code, rows in zip(FIRST_YEARS, first_rows, strict=True):
-        first_years[code] = {str(r["first_year"]): int(r["n"]) for r in rows if r["first_year"]}
-        years |= set(first_years[code])
-    for code, rows in zip(IN_YEAR, year_rows, strict=True):
-        in_year[code] = {str(r["year"]): int(r["n"]) for r in rows if r["year"]}
+    first_years, in_year = count_participations(participations)
+    first_years["di_plan_share"] = {str(r["first_year"]): int(r["n"]) for r in plans if r["first_year"]}
+    years = {year for counts in first_years.values() for year in counts}
     years |= {str(today.year)}
     ordered = sorted(y for y in years if y.isdigit() and int(y) <= today.year)
     out = []
