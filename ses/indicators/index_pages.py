@@ -100,7 +100,7 @@ async def index_page(
         within_name=await services.territory_name(table.territory),
         period=period,
         years=_years(period),
-        method_label=composite.METHODS.get(table.weighting.method, table.weighting.method),
+        method_label=gettext(composite.METHODS.get(table.weighting.method, table.weighting.method)),
         breadcrumbs=_crumbs(),
         notices=[gettext("Zapisano wagi indeksu.")] if zapisano else [],
         **_texts(),
@@ -109,9 +109,9 @@ async def index_page(
 
 def _texts() -> dict[str, str]:
     return {
-        "method_text": composite.METHOD_TEXT,
-        "missing_text": composite.MISSING_TEXT,
-        "sensitivity_text": composite.SENSITIVITY_TEXT,
+        "method_text": gettext(composite.METHOD_TEXT),
+        "missing_text": gettext(composite.MISSING_TEXT),
+        "sensitivity_text": gettext(composite.SENSITIVITY_TEXT),
     }
 
 
@@ -134,7 +134,7 @@ async def _weights_page(request: Request[Any, Any, Any], status: int = 200, **ex
         choices=choices,
         form=form,
         rows=range(FORM_ROWS),
-        methods=composite.METHODS,
+        methods={key: gettext(label) for key, label in composite.METHODS.items()},
         breadcrumbs=_crumbs(("", gettext("Wagi indeksu"))),
         **_texts(),
         **extra,

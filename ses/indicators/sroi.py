@@ -31,6 +31,7 @@ ADJUSTMENTS = {
     "displacement": "przesunięcie (efekt wyparty gdzie indziej)",
     "drop_off": "spadek efektu w kolejnych latach (drop-off)",
 }
+PROXY_LABEL = "wartości finansowe (proxy)"
 ADJUSTMENT_STEP = 10.0
 """Percentage points each adjustment moves in the sensitivity analysis."""
 PROXY_STEP = 0.20
@@ -148,7 +149,7 @@ def compute(outcomes: Sequence[Outcome], investment: Decimal, years: int, discou
     spent = float(investment)
     ratio = total / spent if spent > 0 else None
     scenarios = []
-    for key, label in (*ADJUSTMENTS.items(), ("value_pln", "wartości finansowe (proxy)")):
+    for key, label in (*ADJUSTMENTS.items(), ("value_pln", PROXY_LABEL)):
         step = "20 %" if key == "value_pln" else "10 p.p."
         scenarios.append(
             Scenario(f"{label}: −{step}", _ratio(_moved(outcomes, key, -1), spent, years, discount_rate))

@@ -47,6 +47,20 @@ for _n in range(FORM_OUTCOMES):
         LABELS[f"outcomes.{_n}.{_key}"] = f"Rezultat {_n + 1}: {_label}"
 
 
+def _scopes() -> dict[str, str]:
+    return {key: gettext(label) for key, label in sroi_service.SCOPES.items()}
+
+
+def _adjustments() -> dict[str, str]:
+    return {key: gettext(label) for key, label in sroi.ADJUSTMENTS.items()}
+
+
+def scenario_label(label: str) -> str:
+    """A sensitivity row's label (`<adjustment>: −10 p.p.`) in the reader's language."""
+    name, _, change = label.rpartition(": ")
+    return f"{gettext(name)}: {change}" if name else gettext(label)
+
+
 def pln(value: Any) -> str:
     text = f"{float(sroi.pln(value)):,.2f}".replace(",", "\u00a0").replace(".", ",")
     return text + "\u00a0zł"
@@ -73,11 +87,11 @@ async def sroi_list(request: Request[Any, Any, Any]) -> Template:
         request,
         "panel/sroi_list.html.j2",
         rows=rows,
-        scopes=sroi_service.SCOPES,
+        scopes=_scopes(),
         pln=pln,
         ratio=ratio,
         can_edit=_is_staff(request),
-        separation=sroi.SEPARATION_TEXT,
+        separation=gettext(sroi.SEPARATION_TEXT),
         breadcrumbs=_crumbs(),
     )
 
@@ -91,14 +105,15 @@ async def sroi_page(request: Request[Any, Any, Any], analysis_id: FromPath[int])
         row=row,
         result=row["result"],
         outcomes=list(zip(row["outcome_rows"], row["result"].outcomes, strict=True)),
-        scopes=sroi_service.SCOPES,
+        scopes=_scopes(),
         pln=pln,
         ratio=ratio,
         pct=lambda v: pl_number(v) + "\u00a0%",
         num=pl_number,
-        method=sroi.METHOD_TEXT,
-        sensitivity=sroi.SENSITIVITY_TEXT,
-        separation=sroi.SEPARATION_TEXT,
+        scenario_label=scenario_label,
+        method=gettext(sroi.METHOD_TEXT),
+        sensitivity=gettext(sroi.SENSITIVITY_TEXT),
+        separation=gettext(sroi.SEPARATION_TEXT),
         breadcrumbs=_crumbs(("", row["title"])),
     )
 
@@ -141,12 +156,12 @@ async def _new_page(request: Request[Any, Any, Any], status: int = 200, **extra:
         "panel/sroi_form.html.j2",
         status,
         proxies=await sroi_service.proxies(),
-        scopes=sroi_service.SCOPES,
-        adjustments=sroi.ADJUSTMENTS,
+        scopes=_scopes(),
+        adjustments=_adjustments(),
         rows=range(FORM_OUTCOMES),
         form=extra.pop("form", {"duration_years": "1", "discount_rate": "3,5"}),
         field_labels=LABELS,
-        method=sroi.METHOD_TEXT,
+        method=gettext(sroi.METHOD_TEXT),
         breadcrumbs=_crumbs(("", gettext("Nowa analiza"))),
         **extra,
     )

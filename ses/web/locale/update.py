@@ -35,11 +35,16 @@ def main() -> int:
 
 def data_texts() -> list[str]:
     """Labels the pages translate that live in data: the shipped report definitions' title, fields,
-    tables and columns, and the report form's choice and column labels."""
+    tables and columns, the report form's choice and column labels, and the SROI and condition-index
+    method texts, scopes, adjustments and normalisation methods."""
+    from ses.indicators import composite, sroi, sroi_service
     from ses.reporting import form
     from ses.reporting.catalogue import shipped_documents
 
     texts: list[str] = [*form.CHOICE_LABELS.values(), *form.COLUMN_LABELS.values()]
+    texts += [sroi.METHOD_TEXT, sroi.SENSITIVITY_TEXT, sroi.SEPARATION_TEXT, sroi.PROXY_LABEL]
+    texts += [*sroi.ADJUSTMENTS.values(), *sroi_service.SCOPES.values(), *composite.METHODS.values()]
+    texts += [composite.METHOD_TEXT, composite.MISSING_TEXT, composite.SENSITIVITY_TEXT]
     for document in shipped_documents():
         texts.append(document.get("title") or "")
         texts += [spec.get("label") or "" for spec in document.get("fields", [])]
