@@ -17,9 +17,8 @@ POLISH_LETTERS = re.compile(r"[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]")
 
 
 def visible_words(page: str, *data: str) -> str:
-    """The page's visible text and attribute labels, less the given data values."""
-    body = page.split('id="main"', 1)[-1]
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    """The page's visible text (navigation included) and attribute labels, less the given data values."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
     labels = " ".join(re.findall(r'(?:aria-label|title|placeholder)="([^"]*)"', body))
     text = html.unescape(re.sub(r"<[^>]+>", " ", body) + " " + labels)
     for value in data:

@@ -36,8 +36,10 @@ def main() -> int:
 def data_texts() -> list[str]:
     """Labels the pages translate that live in data: the shipped report definitions' title, fields,
     tables and columns, the report form's choice and column labels, and the SROI and condition-index
-    method texts, scopes, adjustments and normalisation methods."""
+    method texts, scopes, adjustments and normalisation methods, and the installed packages' navigation
+    labels."""
     from ses.indicators import composite, sroi, sroi_service
+    from ses.packages import INSTALLED
     from ses.reporting import form
     from ses.reporting.catalogue import shipped_documents
 
@@ -45,6 +47,7 @@ def data_texts() -> list[str]:
     texts += [sroi.METHOD_TEXT, sroi.SENSITIVITY_TEXT, sroi.SEPARATION_TEXT, sroi.PROXY_LABEL]
     texts += [*sroi.ADJUSTMENTS.values(), *sroi_service.SCOPES.values(), *composite.METHODS.values()]
     texts += [composite.METHOD_TEXT, composite.MISSING_TEXT, composite.SENSITIVITY_TEXT]
+    texts += [link.label for extension in INSTALLED for link in extension.nav]
     for document in shipped_documents():
         texts.append(document.get("title") or "")
         texts += [spec.get("label") or "" for spec in document.get("fields", [])]
