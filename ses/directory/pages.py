@@ -15,7 +15,7 @@ from litestar.static_files import create_static_files_router
 from ses.auth.policy import Role, allow
 from ses.directory import rendering, residents
 from ses.directory.i18n import LANG_NAMES, LANGS, labels, pick, translator
-from ses.web.i18n import current_language
+from ses.web.i18n import PUBLIC_LANGUAGES, current_language, set_language
 from ses.web.pages import page as render_page
 
 STATIC = Path(__file__).parent / "static"
@@ -52,6 +52,8 @@ async def search_page(
     # Ukrainian is the directory's own (its strings are in ses/directory/i18n.py); Polish and English
     # follow the language the visitor chose for the whole site (?lang= or the cookie).
     chosen = lang if lang in LANGS else pick(current_language())
+    if chosen == "uk":  # the page frame (skip link, sign-in, footer) in Ukrainian too
+        set_language(chosen, among=PUBLIC_LANGUAGES)
     given = residents.SearchInput(q, gmina, lat, lon, category, group, cost, language, page)
     outcome = await residents.search(given, chosen)
     outcome.choices = residents.with_labels(outcome.choices, chosen)

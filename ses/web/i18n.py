@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,6 +33,9 @@ from babel.numbers import format_decimal
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = {"pl": "polski", "en": "English"}
+PUBLIC_LANGUAGES = {**LANGUAGES, "uk": "українська"}
+"""The public pages (the directory of social services) are also Ukrainian: their own texts, and the
+page frame through the small `uk` catalog. Staff pages offer Polish and English."""
 DEFAULT = "pl"
 COOKIE = "ses_lang"
 POLISH_TIME = ZoneInfo("Europe/Warsaw")
@@ -56,8 +60,8 @@ def current_language() -> str:
     return _current.get()
 
 
-def set_language(language: str) -> Any:
-    return _current.set(language if language in LANGUAGES else DEFAULT)
+def set_language(language: str, among: Mapping[str, str] = LANGUAGES) -> Any:
+    return _current.set(language if language in among else DEFAULT)
 
 
 def gettext(message: str, **variables: Any) -> str:

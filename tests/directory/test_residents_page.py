@@ -67,6 +67,10 @@ async def test_filters_and_languages(client, staff, make_org):
     ukrainian = await client.get("/uslugi", params={"gmina": TORUN, "language": "uk", "lang": "uk"})
     assert '<html lang="uk">' in ukrainian.text and "Послуги для мешканців" in ukrainian.text
     assert "Українська" in ukrainian.text
+    # the page frame speaks Ukrainian too: skip link, the site's name, sign-in
+    for frame in ("Перейти до змісту", "реєстр і моніторинг соціальної економіки", "Увійти"):
+        assert frame in ukrainian.text
+    assert "Przejdź do treści" not in ukrainian.text and "Zaloguj się" not in ukrainian.text
     assert len(_rows(ukrainian.text)) == 2
     by_group = await client.get("/uslugi", params={"gmina": TORUN, "group": "cudzoziemcy"})
     assert _rows(by_group.text) == ["Wsparcie dla rodzin z Ukrainy"]
