@@ -45,18 +45,18 @@ from ses.register.schemas import (
     YearFiguresIn,
     YearFiguresOut,
 )
-from ses.settings import get_settings
 from ses.web.context import (
     actor_of,
     expected_version,
-    page_window,
     principal,
     split_values,
 )
+from ses.web.dependencies import Paging, Viewer, paging_of
 
 READERS = (Role.REVIEWER, Role.STAFF)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_POLICY = allow(*READERS)
+HISTORY_PAGING = {"paging": paging_of(100)}
 LIST_PARAMS = frozenset(
     ("kind", "pes_letter", "legal_form", "activity_state", "ps_state", "unit_state", "role", "territory", "q",
      "krs", "nip", "regon", "modified_after", "include_retired", "sort", "page", "page_size", "facets")
@@ -123,6 +123,8 @@ class OrganisationController(Controller):
     async def search(
         self,
         request: Request[Any, Any, Any],
+        viewer: Viewer,
+        paging: Paging,
         kind: FromQuery[list[str] | None] = None,
         pes_letter: FromQuery[list[str] | None] = None,
         legal_form: FromQuery[list[str] | None] = None,
@@ -138,11 +140,8 @@ class OrganisationController(Controller):
         modified_after: FromQuery[datetime | None] = None,
         include_retired: FromQuery[bool] = False,
         sort: FromQuery[str] = "name",
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
         facets: FromQuery[list[str] | None] = None,
     ) -> OrganisationPage:
-        page, page_size = page_window(page, page_size, get_settings().max_page_size)
         filters = _filters(
             kind, pes_letter, legal_form, activity_state, ps_state, unit_state, role,
             territory, q, krs, nip, regon, modified_after, include_retired,
@@ -151,10 +150,10 @@ class OrganisationController(Controller):
         # page_cache for the key (query, viewer scope, register stamp) and how fresh it is.
         return await page_cache.list_page(  # type: ignore[return-value]
             raw_query=request.scope["query_string"],
-            viewer=principal(request),
+            viewer=viewer,
             if_none_match=request.headers.get("if-none-match"),
             compute=lambda: queries.search(
-                filters, sort=sort, page=page, page_size=page_size, facets=split_values(facets)
+                filters, sort=sort, page=paging.page, page_size=paging.page_size, facets=split_values(facets)
             ),
             known_params=LIST_PARAMS,
         )
@@ -294,13 +293,15 @@ class OrganisationController(Controller):
         org = await services.retire(org_id, data.reason, version, actor_of(request))
         return _with_etag(org)  # type: ignore[return-value]
 
-    @get("/{org_id:int}/history", guards=[allow(*READERS)], summary="Every change of the record")
-    async def history(
-        self, org_id: FromPath[int], page: FromQuery[int] = 1, page_size: FromQuery[int] = 100
-    ) -> list[HistoryEntry]:
+    @get(
+        "/{org_id:int}/history",
+        guards=[allow(*READERS)],
+        dependencies=HISTORY_PAGING,
+        summary="Every change of the record",
+    )
+    async def history(self, org_id: FromPath[int], paging: Paging) -> list[HistoryEntry]:
         await services.get(org_id)
-        page, page_size = page_window(page, page_size, get_settings().max_page_size)
-        return await history("organisation", org_id, limit=page_size, offset=(page - 1) * page_size)  # type: ignore[return-value]
+        return await history("organisation", org_id, limit=paging.limit, offset=paging.offset)  # type: ignore[return-value]
 
     @get(
         "/{org_id:int}/statuses",
