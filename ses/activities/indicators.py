@@ -227,7 +227,7 @@ async def _targets() -> dict[str, dict[str, Any]]:
 
 async def _together(*queries: Awaitable[Any]) -> list[Any]:
     """The answers of independent queries, run side by side on separate connections (both engines
-    keep a pool), so the nine GROUP BYs of the table use both cores: 2 at a time at most, leaving
+    keep a pool), so the table's statements use both cores: 2 at a time at most, leaving
     connections for other requests. Inside a caller's transaction — one connection — in turn."""
     if engine().current_transaction.get() is not None:
         return [await query for query in queries]
