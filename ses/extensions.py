@@ -196,8 +196,9 @@ class Extension:
     """Indicator definitions (`ses.indicators.model.Indicator`) computed from this package's data;
     codes are unique across packages."""
     indicator_targets: Sequence[TargetSource] = ()
-    """Read whenever the catalogue is (`ses.indicators.services.full_catalogue()`), so a target
-    changed in the package's own data shows at once in the API and on the dashboards."""
+    """Read by the catalogue (`ses.indicators.services.full_catalogue()`) and kept like the values
+    until a write commits, so a target changed in the package's own data shows on the next request
+    in the API and on the dashboards."""
     dashboard_panels: Sequence[DashboardPanel] = ()
     """Sections of the committee's overview (`ses.indicators.model.DashboardPanel`)."""
     lifespans: Sequence[Lifespan] = ()

@@ -89,6 +89,7 @@ async def _with_current_targets(computed: dict[str, Indicator]) -> dict[str, Ind
     thread, twice per page: ~15 ms each on a loaded machine)."""
     from dataclasses import replace
 
+    computed = dict(computed)  # the catalogue is shared and kept: never change it in place
     for extension in installed():
         for source in extension.indicator_targets:
             for code, current in (
