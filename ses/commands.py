@@ -126,12 +126,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def demo_environment() -> None:
+    """The demo's settings: its one process runs the scheduled jobs, but never asks KRS or GUS
+    about invented records. The settings were read (and cached) while the packages were installed
+    to build the parser, so they are read again."""
+    from ses.settings import get_settings
+
+    os.environ.setdefault("SES_SCHEDULER", "1")
+    os.environ.setdefault("SES_EXTERNAL_JOBS", "0")
+    get_settings.cache_clear()
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from ses.demo.load import load_demo
 
-    os.environ.setdefault("SES_SCHEDULER", "1")  # the demo's one process runs the scheduled jobs
-    os.environ.setdefault("SES_EXTERNAL_JOBS", "0")  # but never asks KRS or GUS about invented records
-
+    demo_environment()
     run_async(migrate(territories=True))
     summary = run_async(load_demo())
     url = f"http://{args.host}:{args.port}"

@@ -242,3 +242,22 @@ def test_jobs_that_call_public_registers_stay_off_the_schedule_when_external_job
     assert "scrapers.krs_nightly" not in ids and "scrapers.bdl_population_yearly" not in ids
     assert {"ses.reports_overdue", "ses.cis_status_ending"} <= ids
     assert scheduler.job_by_id("scrapers.krs_nightly") is not None  # still runnable by hand from /zadania
+
+
+def test_the_demo_runs_its_scheduler_although_the_parser_read_the_settings_first(monkeypatch):
+    """`ses demo` promises a running scheduler; the settings are cached before the command runs."""
+    from ses.cli import build_parser
+    from ses.commands import demo_environment
+    from ses.settings import get_settings
+
+    monkeypatch.delenv("SES_SCHEDULER", raising=False)
+    monkeypatch.delenv("SES_EXTERNAL_JOBS", raising=False)
+    get_settings.cache_clear()
+    try:
+        build_parser()
+        assert get_settings().scheduler_enabled is False
+        demo_environment()
+        assert get_settings().scheduler_enabled is True and get_settings().external_jobs is False
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
