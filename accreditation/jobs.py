@@ -35,5 +35,11 @@ JOBS = [
         run=remind_deadlines,
         cron={"hour": 6, "minute": 0},
         title="Przypomnienie o terminach akredytacji i weryfikacji",
+        count_labels={
+            "expiring_accreditations": "kończące się akredytacje",
+            "overdue_verifications": "weryfikacje po terminie",
+            "corrective_actions_overdue": "działania naprawcze po terminie",
+            "unanswered_evidence_requests": "prośby o dowody bez odpowiedzi",
+        },
     )
 ]

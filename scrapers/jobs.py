@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapers.vocab import RECORD_STATUS_LABELS, RUN_STATUS_LABELS
 from ses.extensions import ScheduledJob
+
+RUN_COUNT_LABELS = {
+    "run": "przebieg nr",
+    "status": "stan",
+    "planned": "numery do zapytania",
+    "units": "jednostki",
+    "changes_pending": "zmiany do przejrzenia",
+    "changes_applied": "zmiany zastosowane",
+    **RECORD_STATUS_LABELS,
+}
 
 
 async def krs_nightly() -> dict[str, Any]:
     from scrapers.krs_sync import sync_krs
 
     report = await sync_krs(triggered_by="harmonogram")
-    return {"run": report.run_id, "status": report.status, "planned": report.planned, **dict(report.counts)}
+    status = RUN_STATUS_LABELS.get(report.status, report.status)
+    return {"run": report.run_id, "status": status, "planned": report.planned, **dict(report.counts)}
 
 
 async def bdl_yearly() -> dict[str, Any]:
@@ -20,7 +32,8 @@ async def bdl_yearly() -> dict[str, Any]:
     from scrapers.bdl_sync import sync_bdl
 
     report = await sync_bdl(date.today().year - 1, triggered_by="harmonogram")
-    return {"run": report.run_id, "status": report.status, "units": len(report.values)}
+    status = RUN_STATUS_LABELS.get(report.status, report.status)
+    return {"run": report.run_id, "status": status, "units": len(report.values)}
 
 
 JOBS = (
@@ -31,6 +44,7 @@ JOBS = (
         title="Synchronizacja z KRS według wczorajszego biuletynu",
         time_limit_minutes=180,
         reaches_outside=True,
+        count_labels=RUN_COUNT_LABELS,
     ),
     ScheduledJob(
         id="scrapers.bdl_population_yearly",
@@ -39,5 +53,6 @@ JOBS = (
         title="Ludność z GUS BDL za poprzedni rok",
         time_limit_minutes=60,
         reaches_outside=True,
+        count_labels=RUN_COUNT_LABELS,
     ),
 )

@@ -86,12 +86,19 @@ EXTENSION = Extension(
             run=snapshots.scheduled_snapshot,
             cron={"hour": 2, "minute": 30},
             title=N_("Zapis wartości wskaźników za bieżący rok (szereg czasowy)"),
+            count_labels={
+                "period": "okres",
+                "indicators": "wskaźniki",
+                "values": "wartości",
+                "seconds": "sekundy",
+            },
         ),
         ScheduledJob(
             "register-status-expiry",
             expiry_job,
             cron={"hour": 0, "minute": 5},
             title="Wygaszanie statusów, których termin upłynął (np. status CIS po 5 latach)",
+            count_labels={"result": "wygaszone statusy"},
         ),
     ),
     nav=(

@@ -54,6 +54,9 @@ class ScheduledJob:
     reaches_outside: bool = False
     """The job calls a service outside the ROPS (a public register's API). Such jobs are scheduled only
     while `SES_EXTERNAL_JOBS` is on (the demo turns it off: its register is invented)."""
+    count_labels: Mapping[str, str] = field(default_factory=dict)
+    """Polish labels of the counts a run returns, for /zadania (the outbox's `sent` and `failed` are
+    labelled by the core); a count without a label is shown by its key."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ limit, and a run found still "running" past its limit (its process died) is mark
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import socket
@@ -108,6 +109,8 @@ async def claim(job: ScheduledJob, slot: str, trigger: str) -> int | None:
 
 
 def _counts(result: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        result = dataclasses.asdict(result)
     if isinstance(result, Mapping):
         return {str(k): v for k, v in result.items() if isinstance(v, int | float | str | bool) or v is None}
     return {} if result is None else {"result": str(result)[:200]}

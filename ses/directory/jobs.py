@@ -93,5 +93,6 @@ JOBS = (
         run=remind_unconfirmed,
         cron={"hour": 6, "minute": 30},
         title="Prośba do organizacji o potwierdzenie usług niepotwierdzonych od ponad 6 miesięcy",
+        count_labels={"organisations": "organizacje", "services": "usługi"},
     ),
 )

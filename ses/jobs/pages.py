@@ -30,6 +30,7 @@ async def jobs_page(request: Request[Any, Any, Any], uruchomiono: FromQuery[str 
         status_labels=services.STATUS_LABELS,
         trigger_labels=services.TRIGGER_LABELS,
         titles={job.id: job.title or job.id for job in scheduler.scheduled_jobs()},
+        count_labels={job.id: services.count_labels(job) for job in scheduler.scheduled_jobs()},
         notices=notices,
         scheduler_on=scheduler.is_running(),
         pl_time=services.pl_time,

@@ -86,6 +86,7 @@ JOBS = (
         cron={"hour": 6, "minute": 30},
         title="Przypomnienie o zaległych sprawozdaniach OWES",
         time_limit_minutes=15,
+        count_labels={"overdue": "zaległe sprawozdania"},
     ),
     ScheduledJob(
         id="ses.annual_reports_due",
@@ -100,5 +101,6 @@ JOBS = (
         cron={"hour": 6, "minute": 45},
         title="Przypomnienie o statusach CIS kończących pięć lat",
         time_limit_minutes=15,
+        count_labels={"cis_ending": "statusy CIS kończące pięć lat"},
     ),
 )

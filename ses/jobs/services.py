@@ -24,6 +24,12 @@ STATUS_LABELS = {
     "failed": "nieudane",
 }
 TRIGGER_LABELS = {"schedule": "wg harmonogramu", "manual": "uruchomione ręcznie"}
+COUNT_LABELS = {"sent": "wysłane e-mailem", "failed": "niewysłane", "result": "wynik"}
+"""Counts every job may return: the outbox's delivery (ses/jobs/outbox.py) and a bare result."""
+
+
+def count_labels(job: ScheduledJob) -> dict[str, str]:
+    return {**COUNT_LABELS, **job.count_labels}
 
 
 WARSAW = ZoneInfo("Europe/Warsaw")

@@ -261,3 +261,19 @@ def test_the_demo_runs_its_scheduler_although_the_parser_read_the_settings_first
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+async def test_the_counts_of_a_run_are_shown_to_staff_in_polish(client, staff):
+    """A run's counts on /zadania are labelled in Polish, never a code or a Python object."""
+    from ses import scheduler
+
+    for job_id in ("register-status-expiry", "indicator-snapshot", "accreditation.remind_deadlines"):
+        started = await client.post(f"/api/v1/jobs/{job_id}/run", headers=staff.headers)
+        assert started.status_code == 202, started.text
+        await scheduler.wait_for_manual_runs()  # one at a time: the test's one connection
+    html = (await client.get("/zadania", headers=staff.headers)).text
+    assert "wygaszone statusy: 0" in html
+    assert "wskaźniki: " in html and "wartości: " in html
+    assert "weryfikacje po terminie: 0" in html
+    for code in ("result:", "SnapshotResult", "indicators:", "overdue_verifications"):
+        assert code not in html
