@@ -131,6 +131,7 @@ async def _seed(owes: int) -> dict[str, Any]:
                 "signatory_name": "Katarzyna Wróblewska",
                 "signatory_position": "Dyrektor Regionalnego Ośrodka Polityki Społecznej",
                 "place": "Toruń",
+                "reference_number": "ROPS.ES.4130.1.2026",  # approval requires the case number
             },
             actor,
         )
