@@ -209,9 +209,8 @@ class SurveyController(Controller):
         " body is refused (422).",
     )
     async def respond(
-        self, request: Request[Any, Any, Any], survey_id: SurveyId, data: JSONBody[ResponseIn]
+        self, request: Request[Any, Any, Any], viewer: Viewer, survey_id: SurveyId, data: JSONBody[ResponseIn]
     ) -> ResponseOut:
-        viewer = principal(request)
         key = make_key(
             viewer.account_id if viewer else 0, request.headers.get("idempotency-key"),
             request.method, request.url.path, data.model_dump_json(),

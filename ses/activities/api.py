@@ -28,8 +28,8 @@ from ses.activities.schemas import (
     TrainingNeedTotal,
 )
 from ses.auth.policy import Role, allow
-from ses.settings import get_settings
-from ses.web.context import actor_of, expected_version, page_window
+from ses.web.context import actor_of, expected_version
+from ses.web.dependencies import Paging
 from ses.web.params import OptionalYear, Year
 
 STAFF = (Role.STAFF,)
@@ -75,13 +75,11 @@ class ActivityController(Controller):
     @get("/", guards=[allow(*STAFF)], summary="Support activities, newest first")
     async def activities(
         self,
+        paging: Paging,
         year: OptionalYear = None,
         kind: FromQuery[str | None] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
     ) -> ActivityPage:
-        page, page_size = page_window(page, page_size, get_settings().max_page_size)
-        return await services.list_activities(year, kind, page, page_size)  # type: ignore[return-value]
+        return await services.list_activities(year, kind, paging.page, paging.page_size)  # type: ignore[return-value]
 
     @post("/", guards=[allow(*STAFF)], summary="Record an activity")
     async def create(

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ses.auth import services
 from ses.auth.policy import ACCOUNT_ROLES, Role, allow
-from ses.settings import get_settings
-from ses.web.context import actor_of, page_window, principal
+from ses.web.context import actor_of
+from ses.web.dependencies import Account, Paging
 
 
 class Me(BaseModel):
@@ -64,14 +64,12 @@ class TokenPage(BaseModel):
 
 
 @get("/api/v1/me", guards=[allow(*ACCOUNT_ROLES)], tags=["Konta"], summary="Who am I")
-async def me(request: Request[Any, Any, Any]) -> Me:
-    user = principal(request)
-    assert user is not None
+async def me(request: Request[Any, Any, Any], account: Account) -> Me:
     return Me(
-        account_id=user.account_id,
-        username=user.username,
-        role=user.role,
-        organisation_id=user.organisation_id,
+        account_id=account.account_id,
+        username=account.username,
+        role=account.role,
+        organisation_id=account.organisation_id,
         authenticated_by=str(request.scope.get("auth")),
         csrf_token=(
             session.csrf_token if (session := request.scope.get("state", {}).get("browser_session")) else None
@@ -85,21 +83,15 @@ class TokenController(Controller):
     guards = [allow(Role.STAFF)]
 
     @get("/", summary="API tokens (never the secrets)")
-    async def list_tokens(
-        self,
-        account_id: FromQuery[int | None] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
-    ) -> TokenPage:
-        page, page_size = page_window(page, page_size, get_settings().max_page_size)
-        return TokenPage.model_validate(await services.list_tokens(account_id, page, page_size))
+    async def list_tokens(self, paging: Paging, account_id: FromQuery[int | None] = None) -> TokenPage:
+        return TokenPage.model_validate(await services.list_tokens(account_id, paging.page, paging.page_size))
 
     @post("/", summary="Issue a token for an OWES account (shown once)")
-    async def create(self, request: Request[Any, Any, Any], data: JSONBody[TokenCreate]) -> TokenCreated:
-        user = principal(request)
-        assert user is not None
+    async def create(
+        self, request: Request[Any, Any, Any], account: Account, data: JSONBody[TokenCreate]
+    ) -> TokenCreated:
         secret, token_id = await services.issue_token(
-            issuer=user,
+            issuer=account,
             account_id=data.account_id,
             name=data.name,
             valid_days=data.valid_days,
@@ -108,10 +100,10 @@ class TokenController(Controller):
         return TokenCreated(id=token_id, token=secret)
 
     @post("/{token_id:int}/revoke", summary="Revoke a token at once", status_code=200)
-    async def revoke(self, request: Request[Any, Any, Any], token_id: FromPath[int]) -> TokenRevoked:
-        user = principal(request)
-        assert user is not None
-        await services.withdraw_token(issuer=user, token_id=token_id, actor=actor_of(request))
+    async def revoke(
+        self, request: Request[Any, Any, Any], account: Account, token_id: FromPath[int]
+    ) -> TokenRevoked:
+        await services.withdraw_token(issuer=account, token_id=token_id, actor=actor_of(request))
         return TokenRevoked(id=token_id, revoked=True)
 
 

@@ -11,7 +11,7 @@ from ses.auth.policy import Role, allow
 from ses.directory import services
 from ses.directory.schemas import ServiceIn, ServiceOut, ServicePage, TermIn, TermOut
 from ses.errors import FieldError, ValidationFailed
-from ses.web.context import actor_of, expected_version, principal
+from ses.web.context import actor_of, expected_version
 from ses.web.dependencies import Paging, Viewer
 
 EDITORS = (Role.STAFF, Role.OWES)
@@ -54,10 +54,12 @@ class ServiceController(Controller):
         return ServicePage(items=items, total=total, page=paging.page, page_size=paging.page_size)  # type: ignore[arg-type]
 
     @post("/", guards=[allow(*EDITORS)], summary="Add a service (Idempotency-Key: a retry never duplicates)")
-    async def create(self, request: Request[Any, Any, Any], data: JSONBody[ServiceIn]) -> ServiceOut:
+    async def create(
+        self, request: Request[Any, Any, Any], viewer: Viewer, data: JSONBody[ServiceIn]
+    ) -> ServiceOut:
         service, created = await services.create(
             data.model_dump(),
-            principal(request),
+            viewer,
             actor_of(request),
             idempotency_key=_idempotency_key(request),
         )
@@ -69,12 +71,14 @@ class ServiceController(Controller):
 
     @put("/{service_id:int}", guards=[allow(*EDITORS)], summary="Replace a service (needs If-Match)")
     async def replace(
-        self, request: Request[Any, Any, Any], service_id: FromPath[int], data: JSONBody[ServiceIn]
+        self,
+        request: Request[Any, Any, Any],
+        viewer: Viewer,
+        service_id: FromPath[int],
+        data: JSONBody[ServiceIn],
     ) -> ServiceOut:
         version = expected_version(request)
-        service = await services.replace(
-            service_id, data.model_dump(), version, principal(request), actor_of(request)
-        )
+        service = await services.replace(service_id, data.model_dump(), version, viewer, actor_of(request))
         return _with_etag(service)  # type: ignore[return-value]
 
     @post(
@@ -83,15 +87,19 @@ class ServiceController(Controller):
         status_code=200,
         summary="Confirm the entry is up to date (needs If-Match)",
     )
-    async def confirm(self, request: Request[Any, Any, Any], service_id: FromPath[int]) -> ServiceOut:
+    async def confirm(
+        self, request: Request[Any, Any, Any], viewer: Viewer, service_id: FromPath[int]
+    ) -> ServiceOut:
         version = expected_version(request)
-        service = await services.confirm(service_id, version, principal(request), actor_of(request))
+        service = await services.confirm(service_id, version, viewer, actor_of(request))
         return _with_etag(service)  # type: ignore[return-value]
 
     @delete("/{service_id:int}", guards=[allow(*EDITORS)], summary="Remove a service (needs If-Match)")
-    async def remove(self, request: Request[Any, Any, Any], service_id: FromPath[int]) -> None:
+    async def remove(
+        self, request: Request[Any, Any, Any], viewer: Viewer, service_id: FromPath[int]
+    ) -> None:
         version = expected_version(request)
-        await services.delete(service_id, version, principal(request), actor_of(request))
+        await services.delete(service_id, version, viewer, actor_of(request))
 
     @post("/taxonomy_terms", guards=[allow(Role.STAFF)], summary="Add a term to a taxonomy (staff)")
     async def add_term(self, request: Request[Any, Any, Any], data: JSONBody[TermIn]) -> TermOut:

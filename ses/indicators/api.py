@@ -18,6 +18,7 @@ from ses.indicators.schemas import (
     indicator_out,
     values_out,
 )
+from ses.web.dependencies import Paging, paging_of
 from ses.web.params import OptionalYear
 
 READERS = (Role.COMMITTEE, Role.STAFF, Role.REVIEWER)
@@ -79,17 +80,17 @@ class IndicatorController(Controller):
     @get(
         "/{code:str}/values/{territory:str}/behind",
         summary="What one value was computed from (organisations or ties), with the same filters",
+        dependencies={"paging": paging_of(50, services.MAX_BEHIND_PAGE)},
     )
     async def read_behind(
         self,
         code: FromPath[str],
         territory: FromPath[str],
+        paging: Paging,
         period: FromQuery[str | None] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 50,
     ) -> BehindOut:
-        _, chosen, found = await services.behind(code, territory, period, page, page_size)
-        return behind_out(code, territory, chosen.code, found, page, page_size)
+        _, chosen, found = await services.behind(code, territory, period, paging.page, paging.page_size)
+        return behind_out(code, territory, chosen.code, found, paging.page, paging.page_size)
 
     @get("/{code:str}/series", summary="One territory's values over the years, with baseline and target")
     async def series(

@@ -10,10 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ses.auth.policy import Role, allow
 from ses.errors import FieldError, ValidationFailed
-from ses.settings import get_settings
 from ses.territories import services
 from ses.territories.reference import LEVELS
-from ses.web.context import page_window
+from ses.web.dependencies import Paging, paging_of
 
 
 class Territory(BaseModel):
@@ -66,25 +65,32 @@ def _level(level: str | None) -> str | None:
     return level
 
 
+TERRITORY_PAGE_MAX = 500
+"""The largest page of territories (the lists' SES_MAX_PAGE_SIZE is 200 by default)."""
+
+
 class TerritoryController(Controller):
     path = "/api/v1/territories"
     tags = ["Terytorium"]
     guards = [allow(Role.PUBLIC)]
 
-    @get("/", summary="Voivodeships, powiats and gminas (TERC)")
+    @get(
+        "/",
+        summary="Voivodeships, powiats and gminas (TERC)",
+        # All 380 powiats fit on one page: reference data has a larger largest page than lists.
+        dependencies={"paging": paging_of(100, TERRITORY_PAGE_MAX)},
+    )
     async def list_units(
         self,
+        paging: Paging,
         level: FromQuery[str | None] = None,
         parent: FromQuery[str | None] = None,
         q: FromQuery[str | None] = None,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 100,
     ) -> TerritoryPage:
-        page, page_size = page_window(page, page_size, max(get_settings().max_page_size, 500))
         items, total = await services.list_territories(
-            level=_level(level), parent=parent, q=q, limit=page_size, offset=(page - 1) * page_size
+            level=_level(level), parent=parent, q=q, limit=paging.limit, offset=paging.offset
         )
-        return {"items": items, "page": page, "page_size": page_size, "total": total}  # type: ignore[return-value]
+        return {"items": items, "page": paging.page, "page_size": paging.page_size, "total": total}  # type: ignore[return-value]
 
     @get("/geojson", summary="Boundaries of one level as GeoJSON, optionally within a code")
     async def geojson(

@@ -1,6 +1,7 @@
 """Dependencies every handler of every package takes by name instead of parsing them itself: the
 viewer (who calls), the signed-in account, the page of a list. Registered once on the application
-(ses/app.py); a route that needs another default page size overrides `paging` with `paging_of(n)`.
+(ses/app.py); a route that needs another default or largest page size overrides `paging` with
+`paging_of(n, maximum)`.
 """
 
 from __future__ import annotations
@@ -34,11 +35,12 @@ class Page:
         return (self.page - 1) * self.page_size
 
 
-def paging_of(default_size: int = 50) -> Provide:
-    """The `paging` dependency: `?page=` (from 1) and `?page_size=` (1 … SES_MAX_PAGE_SIZE)."""
+def paging_of(default_size: int = 50, maximum: int | None = None) -> Provide:
+    """The `paging` dependency: `?page=` (from 1) and `?page_size=` (1 … `maximum`, by default
+    SES_MAX_PAGE_SIZE, read at each request so a test or deployment can change it)."""
 
     def paging(page: FromQuery[int] = 1, page_size: FromQuery[int] = default_size) -> Page:
-        return Page(*page_window(page, page_size, get_settings().max_page_size))
+        return Page(*page_window(page, page_size, maximum or get_settings().max_page_size))
 
     return Provide(paging, sync_to_thread=False)
 
