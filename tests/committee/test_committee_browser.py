@@ -36,7 +36,7 @@ def test_staff_keep_the_committee_and_a_member_reads_it(live_server, browser):  
     page.fill("#f-represented_body", "Urząd Marszałkowski")
     page.fill("#f-appointed_on", starts.isoformat())
     page.click("button:has-text('Powołaj')")
-    page.locator(".field.invalid #f-person_name").wait_for()
+    page.locator("#f-person_name[aria-invalid=true]").wait_for()
     assert page.locator("text=Wpisz co najmniej 3 znaki.").first.is_visible()
     assert page.input_value("#f-represented_body") == "Urząd Marszałkowski"
     axe_check(page)
