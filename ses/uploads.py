@@ -162,7 +162,17 @@ def hold(upload: Upload, account_id: int | None, purpose: str) -> str:
     return token
 
 
-def held(token: str, account_id: int | None, purpose: str) -> Upload:
+@dataclass(frozen=True)
+class HeldWords:
+    """What `held` says when the file is gone (expired, confirmed already or a bad token) and
+    when another account or page sent it; a page passes its own, translated ones."""
+
+    gone: str = "Plik czekający na potwierdzenie wygasł albo już go wczytano. Wyślij go ponownie."
+    again: str = "Wyślij plik ponownie."
+    foreign: str = "Ten plik wysłała inna osoba albo dla innej listy."
+
+
+def held(token: str, account_id: int | None, purpose: str, words: HeldWords = HeldWords()) -> Upload:
     """The file `hold` kept under `token` for this account and purpose, or 422 saying why not."""
     meta_path = HELD / f"{token}.json"
     if (
@@ -170,13 +180,10 @@ def held(token: str, account_id: int | None, purpose: str) -> Upload:
         or not meta_path.exists()
         or time.time() - meta_path.stat().st_mtime > HELD_SECONDS
     ):
-        raise ValidationFailed(
-            "Plik czekający na potwierdzenie wygasł albo już go wczytano. Wyślij go ponownie.",
-            [FieldError("file", "Wyślij plik ponownie.")],
-        )
+        raise ValidationFailed(words.gone, [FieldError("file", words.again)])
     meta = json.loads(meta_path.read_text())
     if meta["account"] != account_id or meta.get("purpose") != purpose:
-        raise ValidationFailed("Ten plik wysłała inna osoba albo dla innej listy.", [FieldError("file", "—")])
+        raise ValidationFailed(words.foreign, [FieldError("file", "—")])
     return Upload(filename=meta["filename"], content=(HELD / f"{token}.bin").read_bytes())
 
 

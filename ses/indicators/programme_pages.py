@@ -12,6 +12,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
+from ses import uploads
 from ses.audit.channel import Channel
 from ses.auth.policy import Role, allow
 from ses.errors import DomainError, FieldError, ValidationFailed
@@ -20,10 +21,12 @@ from ses.indicators.display import formatted
 from ses.uploads import off_loop
 from ses.web.context import actor_of, principal
 from ses.web.i18n import gettext
-from ses.web.import_pages import _drop, _load, _store
+from ses.web.import_pages import held_words
 from ses.web.pages import page
 
 PROGRAMME_BYTES = 4 * 1024 * 1024
+PURPOSE = "indicator-programme"
+"""What a held file was sent for (ses.uploads.hold)."""
 
 
 def _crumbs() -> list[tuple[str, str]]:
@@ -98,7 +101,9 @@ async def programme_preview(
         )
     except DomainError as exc:
         return await _programme_page(request, 422, detail=exc.detail, file_errors=_error_rows(exc))
-    token = _store(content, upload.filename, user.account_id if user else None)
+    token = uploads.hold(
+        uploads.Upload(filename=upload.filename, content=content), user.account_id if user else None, PURPOSE
+    )
     return await _programme_page(request, preview=rows, token=token, filename=upload.filename)
 
 
@@ -110,13 +115,13 @@ async def programme_confirm(
     token = str(data.get("token") or "")
     user = principal(request)
     try:
-        content, filename = _load(token, user.account_id if user else None)
+        held = uploads.held(token, user.account_id if user else None, PURPOSE, held_words())
         loaded = await programme_store.load(
-            filename, content, services.catalogue(), actor_of(request, Channel.WEB)
+            held.filename, held.content, services.catalogue(), actor_of(request, Channel.WEB)
         )
     except DomainError as exc:
         return await _programme_page(request, 422, detail=exc.detail, file_errors=_error_rows(exc))
-    _drop(token)
+    uploads.release(token)
     return Redirect(f"/panel/program?wczytano={loaded}", status_code=303)
 
 

@@ -2,19 +2,15 @@
 
 `/rejestr/import`: upload a CSV or XLSX → the row-and-column error report, or a preview of what
 would be created and changed (the differences field by field) → confirm; all or nothing. The file
-waits for the confirmation in a private temporary folder under a random token bound to the account
-that sent it (an hour at most). Files are parsed off the event loop, within SES_MAX_UPLOAD_BYTES.
+waits for the confirmation in ses.uploads' private temporary folder under a random token bound to
+the account that sent it and to this page (an hour at most). Files are parsed off the event loop,
+within SES_MAX_UPLOAD_BYTES.
 `/rejestr/eksport.csv|xlsx`: the list page's query as a file (ses/register/export.py).
 """
 
 from __future__ import annotations
 
-import json
-import secrets
-import tempfile
-import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -24,7 +20,7 @@ from litestar.response import Redirect, Stream, Template
 
 from ses import uploads
 from ses.auth.policy import Role, allow
-from ses.errors import DomainError, FieldError, ValidationFailed
+from ses.errors import DomainError
 from ses.register import import_plan, page_cache, queries
 from ses.register.columns import BY_CODE, COLUMNS, IMPORT_ONLY
 from ses.register.export import csv_chunks, xlsx_file
@@ -37,8 +33,8 @@ from ses.web.register_pages import _shown
 
 EDITORS = (Role.STAFF,)
 READERS = (Role.REVIEWER, Role.STAFF)
-PENDING = Path(tempfile.gettempdir()) / "ses-imports"
-PENDING_SECONDS = 3600
+PURPOSE = "register-import"
+"""What a held file was sent for (ses.uploads.hold): a token of another page's file is refused."""
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -64,37 +60,13 @@ async def import_form(request: Request[Any, Any, Any]) -> Template:
     return _import_page(request)
 
 
-def _store(content: bytes, filename: str, account_id: int | None) -> str:
-    PENDING.mkdir(mode=0o700, exist_ok=True)
-    now = time.time()
-    for old in PENDING.glob("*.json"):
-        if now - old.stat().st_mtime > PENDING_SECONDS:
-            old.unlink(missing_ok=True)
-            old.with_suffix(".bin").unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    (PENDING / f"{token}.bin").write_bytes(content)
-    (PENDING / f"{token}.json").write_text(json.dumps({"account": account_id, "filename": filename}))
-    return token
-
-
-def _load(token: str, account_id: int | None) -> tuple[bytes, str]:
-    if not token.replace("-", "").replace("_", "").isalnum():
-        raise ValidationFailed(gettext("Nie ma takiego pliku do importu."), [FieldError("token", "?")])
-    meta_path = PENDING / f"{token}.json"
-    if not meta_path.exists() or time.time() - meta_path.stat().st_mtime > PENDING_SECONDS:
-        raise ValidationFailed(
-            gettext("Plik czekający na potwierdzenie wygasł albo już go zaimportowano. Wyślij go ponownie."),
-            [FieldError("file", gettext("Wyślij plik ponownie."))],
-        )
-    meta = json.loads(meta_path.read_text())
-    if meta["account"] != account_id:
-        raise ValidationFailed(gettext("Ten plik wysłała inna osoba."), [FieldError("file", "—")])
-    return (PENDING / f"{token}.bin").read_bytes(), meta["filename"]
-
-
-def _drop(token: str) -> None:
-    (PENDING / f"{token}.json").unlink(missing_ok=True)
-    (PENDING / f"{token}.bin").unlink(missing_ok=True)
+def held_words() -> uploads.HeldWords:
+    """What the import's confirmation says when its file is gone, in the request's language."""
+    return uploads.HeldWords(
+        gone=gettext("Plik czekający na potwierdzenie wygasł albo już go zaimportowano. Wyślij go ponownie."),
+        again=gettext("Wyślij plik ponownie."),
+        foreign=gettext("Ten plik wysłała inna osoba."),
+    )
 
 
 def _error_rows(exc: DomainError) -> list[dict[str, Any]]:
@@ -146,7 +118,7 @@ async def import_preview(
         result = await import_plan.plan(await uploads.parse_table(content, upload.filename))
     except DomainError as exc:
         return _import_page(request, exc.status, detail=exc.detail, errors=_error_rows(exc))
-    token = _store(content, upload.filename, user.account_id if user else None)
+    token = uploads.hold(upload, user.account_id if user else None, PURPOSE)
     return _import_page(request, plan=_preview(result), token=token, filename=upload.filename)
 
 
@@ -163,9 +135,10 @@ async def import_confirm(
     token = str(data.get("token") or "")
     user = principal(request)
     try:
-        content, filename = _load(token, user.account_id if user else None)
+        upload = uploads.held(token, user.account_id if user else None, PURPOSE, held_words())
+        filename = upload.filename
         result = await import_plan.apply(
-            await uploads.parse_table(content, filename), actor_of(request, Channel.IMPORT)
+            await uploads.parse_table(upload.content, filename), actor_of(request, Channel.IMPORT)
         )
     except DomainError as exc:
         return _import_page(
@@ -173,7 +146,7 @@ async def import_confirm(
         )
     finally:
         page_cache.register_changed()
-    _drop(token)
+    uploads.release(token)
     return _import_page(
         request,
         notices=[
