@@ -55,6 +55,8 @@ class Plan:
     changed: list[Change] = field(default_factory=list)
     unchanged: int = 0
     creates: Table | None = None
+    creates_unchecked: bool = False
+    """The new rows were left to the importer that writes them (`plan(check_creates=False)`)."""
 
 
 def normalise(table: Table) -> Table:
@@ -71,14 +73,20 @@ def normalise(table: Table) -> Table:
         problems += missing_columns(codes) if not set(codes) & {"id", *IDENTIFIER_NAMES} else []
         raise ValidationFailed("Nagłówek pliku nie pasuje do wzoru importu.", problems)
     kept = [code for code in codes if code and code not in READ_ONLY]
+    read = [
+        (header, code, BY_CODE[code].allowed or None)
+        for header, code in zip(table.header, codes, strict=True)
+        if code and code not in READ_ONLY
+    ]
     rows = []
     for line, raw in table.rows:
         values: dict[str, str] = {}
-        for header, code in zip(table.header, codes, strict=True):
-            if not code or code in READ_ONLY:
-                continue
-            text = unneutralise(raw.get(header, ""))
-            values[code] = value_code(code, text) if BY_CODE[code].allowed else text
+        for header, code, allowed in read:
+            text = raw.get(header, "")
+            if text.startswith("'"):
+                text = unneutralise(text)
+            # A code is kept as it is (value_code's first answer), a label looked up.
+            values[code] = value_code(code, text) if allowed and text and text not in allowed else text
         rows.append((line, values))
     return Table(header=kept, rows=rows, encoding=table.encoding)
 
@@ -109,7 +117,9 @@ def _identifier(name: str, raw: str) -> str:
 async def plan(table: Table, *, check_creates: bool = True) -> Plan:
     """What the file would do (nothing is written); every problem found raises ValidationFailed.
 
-    `check_creates=False` leaves the new rows' checks to the importer that writes them (`apply`)."""
+    `check_creates=False` leaves the new rows' checks to the importer that writes them (`apply`)
+    when nothing else is wrong and no existing record changes: it then checks them against the
+    same register, in the same write transaction, the same way, so they are checked once."""
     table = normalise(table)
     if not table.rows:
         raise ValidationFailed(
@@ -141,7 +151,8 @@ async def plan(table: Table, *, check_creates: bool = True) -> Plan:
         org_id = matched.get(line)
         if org_id is None:
             if not (raw.get("id") or "").strip():
-                create_rows.append((line, {k: v for k, v in raw.items() if k != "id"}))
+                new = {k: v for k, v in raw.items() if k != "id"} if "id" in raw else raw
+                create_rows.append((line, new))
                 result.created.append((line, raw.get("name", "")))
             continue
         record = current.get(org_id)
@@ -208,19 +219,32 @@ async def plan(table: Table, *, check_creates: bool = True) -> Plan:
         result.creates = Table(
             header=[h for h in table.header if h != "id"], rows=create_rows, encoding=table.encoding
         )
-        try:
-            await importer.import_table(
-                result.creates, Actor.system("podgląd importu"), dry_run=True, known=existing
-            )
-        except ValidationFailed as exc:
-            errors += [e for e in exc.errors if e.row != 1 or e.field != "file"]
+        # With errors, every problem of the file is reported at once; with changes, the importer
+        # runs after them (and checks the new rows again against the changed register).
+        if check_creates or errors or result.changed:
+            try:
+                await importer.import_table(
+                    result.creates, Actor.system("podgląd importu"), dry_run=True, known=existing
+                )
+            except ValidationFailed as exc:
+                errors += _of_new_rows(exc)
+        else:
+            result.creates_unchecked = True
     if errors:
-        errors.sort(key=lambda e: (e.row or 0, e.field or ""))
-        shown = errors[: importer.MAX_REPORTED_ERRORS]
-        raise ValidationFailed(
-            f"Import odrzucony: {len(errors)} błędów w pliku. Nic nie zostało zapisane.", shown
-        )
+        raise _refused(errors)
     return result
+
+
+def _of_new_rows(refused: ValidationFailed) -> list[FieldError]:
+    return [e for e in refused.errors if e.row != 1 or e.field != "file"]
+
+
+def _refused(errors: list[FieldError]) -> ValidationFailed:
+    errors.sort(key=lambda e: (e.row or 0, e.field or ""))
+    shown = errors[: importer.MAX_REPORTED_ERRORS]
+    return ValidationFailed(
+        f"Import odrzucony: {len(errors)} błędów w pliku. Nic nie zostało zapisane.", shown
+    )
 
 
 async def apply(table: Table, actor: Actor, progress: importer.Progress | None = None) -> Plan:
@@ -232,5 +256,10 @@ async def apply(table: Table, actor: Actor, progress: importer.Progress | None =
         for change in result.changed:
             await services.update(change.org_id, change.data, change.version, actor)
         if result.creates is not None:
-            await importer.import_table(result.creates, actor, progress=progress)
+            try:
+                await importer.import_table(result.creates, actor, progress=progress)
+            except ValidationFailed as exc:
+                if not result.creates_unchecked:
+                    raise
+                raise _refused(_of_new_rows(exc)) from exc  # reported as the plan reports them
     return result

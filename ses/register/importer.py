@@ -18,7 +18,7 @@ from typing import Any
 
 from ses.audit.services import Actor, audit_fields
 from ses.audit.tables import AuditRecord
-from ses.db import bulk_insert, engine, is_sqlite, reserve_ids, write_transaction
+from ses.db import bound, bulk_insert, engine, is_sqlite, reserve_ids, write_transaction
 from ses.errors import FieldError, ValidationFailed
 from ses.register.changes import announce_write
 from ses.register.identifiers import IDENTIFIERS
@@ -35,12 +35,16 @@ COLUMNS = (
     "founder_id", "founder_krs", "founder_nip", "ref", "founder_ref",
 )  # fmt: skip
 # `ref` names a row within the file (not stored) so that `founder_ref` of a unit can point at it.
+COLUMN_SET = frozenset(COLUMNS)
+FOUNDER_LOOKUPS = frozenset({"founder_krs", "founder_nip", "founder_ref"})
+"""The founder columns resolved after the rows are checked (founder_id is checked with the row)."""
 REQUIRED = ("name", "kind", "gmina_code")
 UNIT_KIND_CODES = frozenset(kind.value for kind in REINTEGRATION_UNIT_KINDS)
 MAX_REPORTED_ERRORS = 1000
 BATCH = 1000
 TRUE_WORDS = {"1", "true", "tak", "t", "yes", "y", "x"}
 FALSE_WORDS = {"", "0", "false", "nie", "n", "no"}
+OWES_WORDS = TRUE_WORDS | FALSE_WORDS
 
 Progress = Callable[[int, int], None]
 
@@ -71,7 +75,7 @@ def _date(text: str) -> date:
 
 
 def _typed(line: int, raw: dict[str, str], errors: list[FieldError]) -> dict[str, Any]:
-    data: dict[str, Any] = {key: (value or None) for key, value in raw.items() if key in COLUMNS}
+    data: dict[str, Any] = {key: (value or None) for key, value in raw.items() if key in COLUMN_SET}
     data.pop("ref", None)
     if data.get("activity_state") is None:
         data.pop("activity_state", None)
@@ -83,7 +87,7 @@ def _typed(line: int, raw: dict[str, str], errors: list[FieldError]) -> dict[str
             data["registered_on"] = None
     if "is_owes" in data:
         word = (data["is_owes"] or "").strip().lower()
-        if word not in TRUE_WORDS | FALSE_WORDS:
+        if word not in OWES_WORDS:
             errors.append(FieldError("is_owes", "Wpisz „tak” albo „nie”.", row=line))
         data["is_owes"] = word in TRUE_WORDS
     if data.get("founder_id"):
@@ -252,11 +256,7 @@ async def _checked_rows(
         data = _typed(line, raw, row_errors)
         own_ref = raw.get("ref") or None
         values, problems = clean_organisation(
-            {
-                key: value
-                for key, value in data.items()
-                if not key.startswith("founder_") or key == "founder_id"
-            },
+            {key: value for key, value in data.items() if key not in FOUNDER_LOOKUPS},
             gmina_exists=gmina_exists,
             today=today,
         )
@@ -372,7 +372,8 @@ EMPTY_ROW = dict.fromkeys(ORGANISATION_COLUMNS)
 row_values = operator.itemgetter(*ORGANISATION_COLUMNS)
 # One encoder for every audit record: json.dumps with options builds a new encoder per call.
 # Values are text, numbers, booleans and dates (as ISO text, like audit_fields).
-encode_changes = json.JSONEncoder(ensure_ascii=False, default=str).encode
+# (No circular check: a record's changes are flat, and the check costs a tenth of the encoding.)
+encode_changes = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False).encode
 
 
 async def _roomy_cache() -> None:
@@ -469,7 +470,9 @@ class _Writer:
     ) -> None:
         self.stamp = datetime.now(UTC)
         # Every audit record of the import is the same apart from the organisation and its values.
+        self.stored_stamp = bound(self.stamp)  # adapted once, not for every row
         template = audit_fields(actor, "organisation.import", "organisation", 0, {}, at=self.stamp)
+        template["at"] = self.stored_stamp
         self.audit_base = [template[column] for column in AUDIT_COLUMNS]
         self.existing = existing
         self.is_demo = is_demo
@@ -507,8 +510,8 @@ class _Writer:
                 **values,
                 "id": org_id,
                 "is_demo": self.is_demo,
-                "created_at": self.stamp,
-                "updated_at": self.stamp,
+                "created_at": self.stored_stamp,
+                "updated_at": self.stored_stamp,
             }
             rows.append(row_values(record))
             changes = {
@@ -516,6 +519,9 @@ class _Writer:
                 for key, value in values.items()
                 if value is not None and key != "name_search" and not key.startswith("_")
             }
+            if (registered := values.get("registered_on")) is not None:
+                # As `default=str` writes it, without a call back into Python from the encoder.
+                changes["registered_on"] = [None, str(registered)]
             audit = self.audit_base.copy()
             audit[entity_at] = org_id
             audit[changes_at] = encode_changes(changes)

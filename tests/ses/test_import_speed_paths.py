@@ -60,6 +60,9 @@ async def test_more_rows_than_a_batch_with_units_founders_and_audit(app_tx):
     assert changes["is_owes"] == [None, True]
     assert "name_search" not in changes and not any(key.startswith("_") for key in changes)
     assert record["channel"] == "import" and record["actor"] == "cli:test"
+    # One moment for the rows and their records, stored as any other timestamp (bound once).
+    assert founder["created_at"] == founder["updated_at"] == record["at"]
+    assert isinstance(record["at"], datetime) and record["at"].utcoffset() is not None
     unit_record = next(audit for audit in audits if audit["entity_id"] == units[0]["id"])
     unit_changes = (
         json.loads(unit_record["changes"])

@@ -130,3 +130,40 @@ async def test_a_wrong_row_stops_the_whole_import_and_names_row_and_column(clien
     assert [(e.row, e.field) for e in errors] == [(3, "gmina_code")]
     record = (await client.get(f"/api/v1/organisations/{known['id']}", headers=staff.headers)).json()
     assert record["name"] == "Stowarzyszenie Stałe"  # all or nothing
+
+
+async def test_new_rows_are_checked_once_when_applied_and_refused_as_the_preview_refuses(
+    client, staff, monkeypatch
+):
+    """`apply` used to check every new row twice (a dry run in the plan, then the writing import):
+    a third of the 100,000-row import's time. A file of new rows is now checked by the import that
+    writes it, and a wrong file gets the preview's report, word for word."""
+    from ses.register import importer, validation
+
+    checked = []
+    original = validation.clean_organisation
+
+    def counting(*args, **kwargs):
+        checked.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "clean_organisation", counting)
+    rows = "".join(f"Stowarzyszenie Nowe {n};stowarzyszenie;0463011\n" for n in range(5))
+    done = await import_plan.apply(
+        read_table(f"Nazwa;Rodzaj;Kod gminy\n{rows}".encode(), "n.csv"), Actor.system("t")
+    )
+    assert (len(done.created), len(checked)) == (5, 5)
+
+    for content in (
+        "Nazwa;Rodzaj;Kod gminy\nDobra;stowarzyszenie;0463011\nZła;fundacja;123\n;cis;0463011\n",
+        "Nazwa;name;Rodzaj;Kod gminy\nDobra;Dobra;stowarzyszenie;0463011\n",  # a column twice
+    ):
+        table = read_table(content.encode(), "zly.csv")
+        with pytest.raises(ValidationFailed) as preview:
+            await import_plan.plan(table)
+        with pytest.raises(ValidationFailed) as applied:
+            await import_plan.apply(table, Actor.system("test"))
+        assert applied.value.detail == preview.value.detail
+        assert applied.value.errors == preview.value.errors
+    listed = await client.get("/api/v1/organisations?q=dobra", headers=staff.headers)
+    assert listed.json()["total"] == 0  # nothing written
