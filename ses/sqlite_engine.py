@@ -65,9 +65,13 @@ class PooledSQLiteEngine(SQLiteEngine):
         connection = await self._acquire()
         broken = False
         try:
-            async with connection.execute(query, args or []) as cursor:
-                rows = await cursor.fetchall()
-            await connection.commit()
+            # One trip to the connection's thread (execute and fetch together) instead of four
+            # (execute, fetch, close, commit): each trip wakes the event loop through its pipe,
+            # ~0.1 ms of CPU on a 10-statement page. A read opens no transaction, so only a
+            # write (Python's sqlite3 begins one before DML) has one to commit.
+            rows = await connection.execute_fetchall(query, args or [])
+            if connection.in_transaction:
+                await connection.commit()
             return rows
         except BaseException:
             broken = True
