@@ -30,6 +30,8 @@ from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = {"pl": "polski", "en": "English"}
@@ -157,6 +159,26 @@ class LanguageMiddleware:
             _current.reset(token)
 
 
+@pass_eval_context
+def _template_gettext(eval_ctx: Any, __string: str, **variables: Any) -> str:
+    """Jinja's new-style `gettext` (the translation, escaped when autoescaping, always formatted
+    with the variables), called directly: the extension's `_` goes through an alias and two
+    `Context.call`s per string, a fifth of a register page's rendering (56 strings a page)."""
+    text = translations(_current.get()).gettext(__string)
+    if eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx: Any, __singular: str, __plural: str, __num: int, **variables: Any) -> str:
+    variables.setdefault("num", __num)
+    text = translations(_current.get()).ngettext(__singular, __plural, __num)
+    if eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
 def install_jinja(environment: Any) -> None:
     """`_()`, `gettext`, `ngettext` and the `date`/`number` filters in every template."""
     environment.add_extension("jinja2.ext.i18n")
@@ -165,6 +187,8 @@ def install_jinja(environment: Any) -> None:
         lambda singular, plural, n: translations(_current.get()).ngettext(singular, plural, n),
         newstyle=True,
     )
+    # The same new-style semantics (see `_template_gettext`), without the extension's indirection.
+    environment.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
     environment.filters["date"] = fmt_date
     environment.filters["number"] = fmt_number
     environment.globals["current_language"] = current_language
