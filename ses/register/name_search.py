@@ -75,7 +75,10 @@ async def fts_candidates(words: list[str]) -> int:
 
 
 def name_conditions(words: list[str], *, use_index: bool = True) -> list[Any]:
-    """WHERE conditions matching every word anywhere in the folded name (see the module docstring)."""
+    """WHERE conditions matching every word anywhere in the folded name (see the module docstring).
+
+    `use_index=False`: the same test in a form no trigram index serves (SQLite: the LIKEs alone;
+    PostgreSQL: strpos), for a plan that walks the name index instead."""
     from ses.register.tables import Organisation
 
     # Hot path, engine branch kept: benchmarks.register, docs/benchmarks.md "Trigram name search and
@@ -96,9 +99,10 @@ def name_conditions(words: list[str], *, use_index: bool = True) -> list[Any]:
         return conditions
     conditions = []
     for word in words:
-        if len(word) < MIN_INDEXED:
+        if len(word) < MIN_INDEXED or not use_index:
             # A word without a trigram would make PostgreSQL read the whole GIN index (0.2–0.3 s
-            # at 100,000 names); strpos is the same substring test and leaves the index aside.
+            # at 100,000 names); strpos is the same substring test and leaves the index aside
+            # (also asked for when a page walks the name index: `queries._name_page_plan`).
             conditions.append(WhereRaw('strpos("organisation"."name_search", {}) > 0', word))
         else:
             # PostgreSQL's LIKE escapes with a backslash: double it so the word is taken literally.
