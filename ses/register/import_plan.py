@@ -137,6 +137,8 @@ async def plan(table: Table, *, check_creates: bool = True) -> Plan:
                 matched[line] = int(text_id)
             continue
         for name in IDENTIFIER_NAMES:
+            if not existing[name]:  # none of the file's numbers is in the register (a first load)
+                continue
             value = _identifier(name, raw.get(name) or "")
             if value and value in existing[name]:
                 matched[line] = existing[name][value]

@@ -314,7 +314,7 @@ async def _checked_rows(
         kind = values.get("kind")
         if kind is None:
             continue
-        is_unit = Kind(kind) in REINTEGRATION_UNIT_KINDS
+        is_unit = kind in UNIT_KIND_CODES  # a checked kind's code
         reference = (
             data.get("founder_id")
             or data.get("founder_krs")
@@ -373,7 +373,30 @@ row_values = operator.itemgetter(*ORGANISATION_COLUMNS)
 # One encoder for every audit record: json.dumps with options builds a new encoder per call.
 # Values are text, numbers, booleans and dates (as ISO text, like audit_fields).
 # (No circular check: a record's changes are flat, and the check costs a tenth of the encoding.)
-encode_changes = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False).encode
+_CHANGES_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)
+
+
+def _changes_encoder() -> Callable[[Any], str]:
+    """`_CHANGES_ENCODER.encode`, without building a new C encoder and a Python closure on every
+    call as `encode` does (a quarter of the time of encoding an import row's changes): the C
+    encoder that `encode` makes is made once, with the same arguments, and its pieces joined the
+    same way."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without the C accelerator
+        return _CHANGES_ENCODER.encode
+    encoder = _CHANGES_ENCODER
+    c_encoder = make(
+        None, encoder.default, json.encoder.encode_basestring, encoder.indent, encoder.key_separator,
+        encoder.item_separator, encoder.sort_keys, encoder.skipkeys, encoder.allow_nan,
+    )  # fmt: skip
+
+    def encode(value: Any) -> str:
+        return "".join(c_encoder(value, 0))
+
+    return encode
+
+
+encode_changes = _changes_encoder()
 
 
 async def _roomy_cache() -> None:
