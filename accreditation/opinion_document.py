@@ -41,6 +41,7 @@ from accreditation.lifecycle import (
     OpinionConclusion,
     VerificationMode,
 )
+from ses.text import xml_safe
 
 __all__ = [
     "DEFAULT_DOCX_TEMPLATE",
@@ -704,7 +705,7 @@ def _normalise_zip(data: bytes, stamp: datetime) -> bytes:
 def render_opinion_docx(content: OpinionContent, template_path: str | Path | None = None) -> bytes:
     """The opinion as DOCX bytes, laid out by the DOCX template (default: the shipped one)."""
     _validate(content)
-    view = _view(content)
+    view = xml_safe(_view(content))  # an old finding with a control character must not break it
     doc = _load_template(Path(template_path) if template_path else DEFAULT_DOCX_TEMPLATE)
     ensure_styles(doc)
     _clear_body(doc)
@@ -713,7 +714,7 @@ def render_opinion_docx(content: OpinionContent, template_path: str | Path | Non
 
     stamp = datetime(content.issue_date.year, content.issue_date.month, content.issue_date.day, tzinfo=UTC)
     props = doc.core_properties
-    props.title = f"Opinia w sprawie OWES „{content.owes_name}”"
+    props.title = xml_safe(f"Opinia w sprawie OWES „{content.owes_name}”")
     props.subject = "Opinia regionalnego ośrodka polityki społecznej o realizacji standardów OWES"
     props.author = content.rops_name
     props.last_modified_by = content.rops_name

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from typing import Any
 
 # Letters that Unicode does not decompose into a base letter and a combining mark.
 _EXTRA_FOLDS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
@@ -66,3 +68,21 @@ def pl_number(value: object) -> str:
     number = float(str(value))
     text = f"{int(number):,}" if number.is_integer() else f"{number:,.1f}"
     return text.replace(",", "\u00a0").replace(".", ",")
+
+
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters no XML document (DOCX, XLSX) can hold: lxml refuses to write them at all."""
+
+
+def xml_safe(value: Any) -> Any:
+    """`value` (text, or dicts and lists of it) with the characters XML cannot hold shown as U+FFFD.
+
+    Input refuses them (ses/web/input_guard.py), but a record stored before that must not make a
+    document (minutes, an opinion) impossible to write: one record never breaks an export."""
+    if isinstance(value, str):
+        return XML_ILLEGAL.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {key: xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list) or type(value) is tuple:
+        return type(value)(xml_safe(item) for item in value)
+    return value

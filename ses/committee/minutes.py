@@ -13,6 +13,8 @@ from typing import Any
 from docx import Document
 from docx.shared import Pt
 
+from ses.text import xml_safe
+
 
 def _pl_date(value: Any) -> str:
     day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
@@ -20,6 +22,7 @@ def _pl_date(value: Any) -> str:
 
 
 def minutes_docx(meeting: dict[str, Any], term: dict[str, Any], region: str) -> bytes:
+    meeting, term = xml_safe(meeting), xml_safe(term)  # an old record with a control character
     doc = Document()
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(11)

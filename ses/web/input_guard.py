@@ -8,12 +8,20 @@
 - NUL characters in any text body, whatever content type it claims (PostgreSQL cannot store them,
   SQLite would), in the query string and in the path. Only file uploads (multipart, spreadsheets)
   may carry NUL bytes; their parsers check their own cells.
+- Other control characters (C0 and C1; tab, line feed and carriage return aside) in any text body:
+  no field of any package holds them, and the documents made from what people typed cannot (an
+  XLSX cell or a DOCX opinion, minutes or report with one fails to be written at all). Refused
+  here once, naming the field, so no package has to remember it (the register and the upload
+  readers say the same of their own fields and cells).
 """
 
 from __future__ import annotations
 
+import json
+import re
 from contextvars import ContextVar
 from typing import Any
+from urllib.parse import parse_qsl
 
 from ses.errors import FieldError, ValidationFailed
 
@@ -28,6 +36,17 @@ BINARY_TYPES = (
     "application/vnd.openxmlformats",
     "application/vnd.ms-excel",
     "application/vnd.oasis.opendocument",
+)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters no text SES keeps may hold (tab, line feed and carriage return aside)."""
+_SUSPECT = re.compile(
+    rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]"  # as they are, or UTF-8 of U+0080–U+009F
+    rb"|\\u00(?:0[1-8bcef]|1[0-9a-f]|7f|[89][0-9a-f])",  # JSON escapes
+    re.IGNORECASE,
+)
+_SUSPECT_FORM = re.compile(rb"%(?:0[1-8bcef]|1[0-9a-f]|7f)|%c2%[89][0-9a-f]", re.IGNORECASE)
+CONTROL_MESSAGE = (
+    "Pole zawiera niedozwolony znak sterujący (U+{code:04X}), zwykle wklejony z innego programu: usuń go."
 )
 OUT_OF_RANGE = "Liczba spoza dopuszczalnego zakresu (identyfikatory i liczby całkowite: do 2147483647)."
 
@@ -82,6 +101,48 @@ async def refuse_nul_characters(request: Any) -> None:
         raise ValidationFailed(
             "Dane zawierają niedozwolony znak NUL.", [FieldError("body", "Usuń znak NUL (\\0) z tekstu.")]
         )
+    if problems := control_character_problems(body, content_type):
+        raise ValidationFailed("Dane zawierają niedozwolony znak sterujący; nic nie zapisano.", problems)
+
+
+def control_character_problems(body: bytes, content_type: str) -> list[FieldError]:
+    """The fields of a text body holding a control character (empty when there is none).
+
+    A cheap scan of the bytes decides; only a body that may hold one is decoded to name the field
+    (as JSON, whatever content type it claims, since the API reads JSON under any; as a form)."""
+    form = content_type.startswith("application/x-www-form")
+    if not (_SUSPECT.search(body) or (form and _SUSPECT_FORM.search(body))):
+        return []
+    text = body.decode("utf-8", "replace")
+    if form:
+        pairs = parse_qsl(text, keep_blank_values=True)
+        return [_control_field(name, name + value) for name, value in pairs if CONTROL.search(name + value)]
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):  # not JSON (or a raw control character in a JSON string)
+        found = CONTROL.search(text)
+        return [_control_field("body", found.group())] if found else []
+    problems: list[FieldError] = []
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:  # iterative: a body nested 100,000 deep is refused elsewhere, never by recursion here
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if CONTROL.search(value):
+                problems.append(_control_field(path or "body", value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                child = f"{path}.{key}" if path else str(key)
+                if CONTROL.search(key):
+                    problems.append(_control_field(child, key))
+                stack.append((child, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}.{i}" if path else str(i), item) for i, item in enumerate(value))
+    return sorted(problems, key=lambda problem: problem.field)
+
+
+def _control_field(field: str, value: str) -> FieldError:
+    found = CONTROL.search(value)
+    return FieldError(field, CONTROL_MESSAGE.format(code=ord(found.group()) if found else 0))
 
 
 def add_location(response: Any, request: Any) -> None:

@@ -149,3 +149,13 @@ def test_area_summaries_from_results_refuse_partly_and_foreign_codes(shipped_tem
 
 def test_polish_dates() -> None:
     assert format_date_pl(date(2025, 9, 1)) == "1 września 2025 r."
+
+
+def test_a_control_character_stored_before_input_refused_it_does_not_break_the_docx(
+    opinion: OpinionContent,
+) -> None:
+    """#14: one record must never break an export; DOCX cannot hold U+0007 at all."""
+    body, _, _ = _docx_text(
+        render_opinion_docx(replace(opinion, justification="Uzasadnienie\x07 krótkie."))
+    )
+    assert "Uzasadnienie\ufffd krótkie." in body
