@@ -70,6 +70,19 @@ def pl_number(value: object) -> str:
     return text.replace(",", "\u00a0").replace(".", ",")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell a spreadsheet would run as a formula begins (OWASP's list: a tab or carriage return
+before one counts too). Every CSV and XLSX SES writes puts an apostrophe before such text."""
+
+
+def inert(value: Any) -> Any:
+    """A cell for a CSV or XLSX: text a spreadsheet would run as a formula gets a leading
+    apostrophe (shown as typed, never run); anything else is returned as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters no XML document (DOCX, XLSX) can hold: lxml refuses to write them at all."""
 

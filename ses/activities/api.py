@@ -28,6 +28,7 @@ from ses.activities.schemas import (
     TrainingNeedTotal,
 )
 from ses.auth.policy import Role, allow
+from ses.text import inert
 from ses.web.context import actor_of, expected_version
 from ses.web.dependencies import Paging
 from ses.web.params import OptionalYear, Year
@@ -40,8 +41,7 @@ EXPORT_COLUMNS = ("imie_nazwisko", "email", "rola", "instytucja", "gmina", "ukon
 
 
 def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "" if value is None else inert(str(value))
 
 
 def participants_csv(rows: list[dict[str, Any]]) -> str:

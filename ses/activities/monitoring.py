@@ -12,10 +12,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from ses.text import inert
+
 
 def _text(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "" if value is None else inert(str(value))
 
 
 def monitoring_xlsx(table: dict[str, Any]) -> bytes:

@@ -19,6 +19,7 @@ from typing import Any
 
 from ses.directory import hsds, publishing, queries, taxonomy
 from ses.directory.queries import Filters
+from ses.text import inert
 
 BATCH = 500
 CHUNK = 64 * 1024
@@ -143,7 +144,7 @@ def _cell(value: Any) -> str:
         return ""
     text = str(value)
     # A spreadsheet must never read a cell as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+    return text if _is_number(text) else inert(text)
 
 
 def _is_number(text: str) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ses.indicators.services import ValueTable
+from ses.text import inert
 
 HEADER = (
     "kod TERYT",
@@ -45,9 +46,7 @@ def rows_of(table: ValueTable) -> list[list[Any]]:
 
 def _safe(cell: Any) -> Any:
     """Text that a spreadsheet would read as a formula is kept as text."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
-        return "'" + cell
-    return cell
+    return inert(cell)
 
 
 def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:

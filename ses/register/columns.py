@@ -23,6 +23,7 @@ from ses.register.vocab import (
     LEGAL_FORM_LABELS,
     PES_LETTER_LABELS,
 )
+from ses.text import FORMULA_START as _FORMULA_START
 from ses.text import fold
 
 
@@ -140,7 +141,7 @@ EXPORT_CODES = tuple(column.code for column in COLUMNS)
 READ_ONLY = frozenset(column.code for column in COLUMNS if not column.writable)
 _BY_HEADER = {fold(column.header): column.code for column in (*COLUMNS, *IMPORT_ONLY)}
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = _FORMULA_START  # one list for every export (ses/text.py)
 
 
 def column_code(header: str) -> str:

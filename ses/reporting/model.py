@@ -6,6 +6,7 @@ the database. The parsed form is what the validator (`rules.py`) and the templat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,10 @@ VALUE_TYPES = (
 )
 OPERATORS = ("<=", "<", ">=", ">", "==", "!=")
 RULE_TYPES = ("compare", "prior_le")
+CODE = re.compile(r"[a-z][a-z0-9_]{0,62}")
+"""A field's, table's or column's name is a code: it heads the templates' columns (CSV, XLSX), so it
+can never be text a spreadsheet would run as a formula, and it is what the API and the files use."""
+CODE_MESSAGE = "Nazwa to kod: małe litery łacińskie, cyfry i podkreślenia, na początku litera (np. new_jobs)."
 ROW_RULE_TYPES = ("compare", "require_any", "required_unless", "in_period", "period_before")
 
 
@@ -102,6 +107,8 @@ def _field(raw: Any, path: str, errors: list[FieldError]) -> FieldSpec | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
         errors.append(FieldError(path, "Pole definicji musi mieć nazwę (name)."))
         return None
+    if not CODE.fullmatch(raw["name"]):
+        errors.append(FieldError(f"{path}.name", f"„{raw['name']}”: {CODE_MESSAGE}"))
     unknown = set(raw) - {
         "name",
         "type",
@@ -162,6 +169,8 @@ def parse_definition(raw: Any) -> Definition:
     tables: list[TableSpec] = []
     for name, table in (raw.get("tables") or {}).items():
         path = f"tables.{name}"
+        if not CODE.fullmatch(str(name)):
+            errors.append(FieldError(path, f"„{name}”: {CODE_MESSAGE}"))
         if not isinstance(table, dict):
             errors.append(FieldError(path, "Tabela musi być obiektem."))
             continue

@@ -155,7 +155,5 @@ def test_a_control_character_stored_before_input_refused_it_does_not_break_the_d
     opinion: OpinionContent,
 ) -> None:
     """#14: one record must never break an export; DOCX cannot hold U+0007 at all."""
-    body, _, _ = _docx_text(
-        render_opinion_docx(replace(opinion, justification="Uzasadnienie\x07 krótkie."))
-    )
+    body, _, _ = _docx_text(render_opinion_docx(replace(opinion, justification="Uzasadnienie\x07 krótkie.")))
     assert "Uzasadnienie\ufffd krótkie." in body
