@@ -134,7 +134,19 @@ async def list_accreditations(
     if organisation_id is not None:
         query = query.where(Accreditation.organisation == organisation_id)
     if state:
-        query = query.where(Accreditation.state == state)
+        # The state as it is today (as `effective_state` shows it): one in force whose period has
+        # passed is expired, though nobody marked it so yet.
+        today = date.today()
+        lapsed = Accreditation.state.is_in(list(IN_FORCE)) & (Accreditation.valid_to < today)
+        if state == "expired":
+            query = query.where((Accreditation.state == state) | lapsed)
+        elif state in IN_FORCE:
+            query = query.where(
+                (Accreditation.state == state)
+                & (Accreditation.valid_to.is_null() | (Accreditation.valid_to >= today))
+            )
+        else:
+            query = query.where(Accreditation.state == state)
     rows = await query.order_by(Accreditation.id, ascending=False).limit(limit).offset(offset)
     return await _accreditation_out(rows)
 

@@ -322,3 +322,21 @@ async def test_evidence_upload_without_its_file_part_is_a_clear_422(client, revi
         response = await client.post(url, files=files, headers=reviewer.headers)
         assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["field"] == "file"
+
+
+async def test_a_lapsed_accreditation_is_listed_as_expired_not_as_accredited(client, staff, new_organisation):
+    """A status with a term shows as expired in lists when the term passes, before anyone marks it."""
+    lead = await new_organisation(name="Fundacja OWES Minionego Okresu", kind="foundation", is_owes=True)
+    body = {"organisation_id": lead["id"], "call_edition": "nabór 2022", "decision_number": "DES.9.2022",
+            "decision_date": "2022-12-15", "valid_from": "2023-01-01", "valid_to": "2024-12-15"}  # fmt: skip
+    acc = await client.post(f"{API}/accreditations", json=body, headers=staff.headers)
+    assert acc.status_code == 201 and acc.json()["state"] == "accredited"  # stored as decided
+
+    async def listed(state: str) -> list[int]:
+        query = {"organisation_id": lead["id"], "state": state}
+        response = await client.get(f"{API}/accreditations", params=query, headers=staff.headers)
+        assert response.status_code == 200, response.text
+        return [item["id"] for item in response.json()]
+
+    assert await listed("expired") == [acc.json()["id"]]
+    assert await listed("accredited") == []
