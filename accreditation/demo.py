@@ -22,6 +22,7 @@ from accreditation.checklists import Template, iter_criteria, load_shipped_templ
 from accreditation.tables import ChecklistTemplate
 from ses.audit.services import Actor
 from ses.auth.policy import Principal, Role
+from ses.demo.register import working_day
 
 TEAM = [
     {"name": "Anna Żmudzka", "role": "przewodnicząca zespołu", "institution": "ROPS"},
@@ -64,10 +65,11 @@ async def load_accreditation_demo(
     accreditations = []
     for i, owes_id in enumerate(owes_ids):
         # Periods spread so that some expire within 90 days and the deadline page has content.
-        decision = today - timedelta(days=200 + (i * 37) % 500)
+        # Decisions on working days only, as the minister's office issues them.
+        decision = working_day(today - timedelta(days=200 + (i * 37) % 500))
         valid_to = decision + timedelta(days=729)  # within 2 years of the decision in any calendar
         # The accreditation before this one, now expired: the OWES has reported for two years.
-        start = decision - timedelta(days=730)
+        start = working_day(decision - timedelta(days=730))
         previous = await services.create_accreditation(
             {
                 "organisation_id": owes_id,

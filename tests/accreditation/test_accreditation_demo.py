@@ -4,11 +4,13 @@ and an approved opinion whose DOCX opens again."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from docx import Document
 
 from accreditation.demo import load_accreditation_demo
+from ses.demo.register import public_holidays
 
 pytestmark = pytest.mark.anyio
 API = "/api/v1/accreditation"
@@ -23,6 +25,10 @@ async def test_demo_region_has_accredited_owes_work_in_progress_and_an_approved_
     ]
     loaded = await load_accreditation_demo([lead["id"] for lead in leads])
     assert len(loaded["accreditations"]) == 3 and len(loaded["verifications"]) == 2
+    listed = (await client.get(f"{API}/accreditations", headers=staff.headers)).json()
+    decided = [date.fromisoformat(item["decision_date"]) for item in listed]
+    assert len(decided) == 6  # each OWES: the accreditation in force and the one before it
+    assert all(day.weekday() < 5 and day not in public_holidays(day.year) for day in decided), decided
 
     in_progress, finished = loaded["verifications"]
     opened = (await client.get(f"{API}/verifications/{in_progress}", headers=staff.headers)).json()

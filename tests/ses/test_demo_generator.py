@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 
 import pytest
 from stdnum.pl import nip, regon
 
-from ses.demo.generator import generate_organisations
-from ses.demo.names import in_gmina, locative, voivode_of
+from ses.demo.generator import generate_organisations, powiat_seat
+from ses.demo.names import POSTAL_CODES, POSTAL_PREFIXES, in_gmina, locative, voivode_of
 from ses.demo.regions import country_gminas, region_gminas
-from ses.demo.register import generate_register
+from ses.demo.register import generate_register, public_holidays
 from ses.register.identifiers import krs_problem
+from ses.register.statuses import PS_ACT_IN_FORCE, StatusType, term_end
 from ses.register.vocab import REINTEGRATION_UNIT_KINDS, Kind, letter_of
 
 
@@ -98,6 +100,38 @@ def test_statuses_have_decisions_and_plausible_figures(region):
         assert figures.employees_at_risk <= figures.employees
         assert figures.employees_disabled <= figures.employees
         assert figures.market_revenue_pln <= figures.revenue_pln
+
+
+def test_decisions_fall_on_working_days_within_the_law_and_a_cis_is_in_force(region):
+    """#14 demo realism: no office decides on a Sunday or a holiday, no PS before the Act took
+    effect (30.10.2022) and nothing in the future; at least one CIS holds its five-year status."""
+    today = date.today()
+    for status in region.statuses:
+        decided = [status.decision_date, *(on for _, on, number, _ in status.transitions if number)]
+        for day in (d for d in decided if d is not None):
+            assert day.weekday() < 5 and day not in public_holidays(day.year), (status.ref, day)
+            assert day <= today, (status.ref, day)
+        if status.status_type == "ps":
+            assert status.decision_date is None or status.decision_date >= PS_ACT_IN_FORCE, status
+    in_force = [
+        s for s in region.statuses
+        if s.status_type == "cis" and s.state == "active"
+        and term_end(StatusType.CIS, s.decision_date) >= today
+    ]  # fmt: skip
+    assert in_force
+
+
+def test_postal_codes_match_their_towns_and_powiat_offices_sit_in_powiat_seats(region):
+    gminas = region_gminas("04")
+    by_code = {g.code: g for g in gminas}
+    for org in region.organisations:
+        gmina = by_code[org.gmina_code]
+        assert org.postal_code and int(org.postal_code[:2]) in POSTAL_PREFIXES["04"], org
+        if gmina.name in POSTAL_CODES:
+            assert org.postal_code == POSTAL_CODES[gmina.name], (org.name, gmina.name, org.postal_code)
+    seats = {powiat_seat(p, gminas).code for p in {g.powiat_code for g in gminas}}
+    for kind in (Kind.PCPR, Kind.PUP):
+        assert {o.gmina_code for o in region.organisations if o.kind is kind} == seats, kind
 
 
 def test_polish_place_names_decline_or_avoid_declension():
