@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -125,18 +126,26 @@ def read_grid(
     except Exception as error:  # ValidationFailed from the shared decoder: a message for the run
         raise ListProblem(str(error)) from error
     head = text[:4096].lower()
+    rows = None if within is None else _row_bound()
     if lowered.endswith((".html", ".htm")) or "<table" in head or "<html" in head:
-        return _html(text)
-    return _csv(text)
+        return _html(text, rows)
+    return _csv(text, rows, None if within is None else within.max_columns)
 
 
-def _csv(text: str) -> list[list[str]]:
+def _row_bound() -> int:
+    """Rows read of an uploaded list: one past the most a list may have, so a longer one is seen
+    and refused by `read_rows` without the rest of the file ever being held in memory."""
+    return MAX_ROWS + HEADER_SEARCH_ROWS + 2
+
+
+def _csv(text: str, max_rows: int | None = None, max_columns: int | None = None) -> list[list[str]]:
     if not text.strip():
         raise ListProblem("Plik jest pusty.")
-    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    sample = "\n".join(itertools.islice(io.StringIO(text), HEADER_SEARCH_ROWS))
     delimiter = max(";,\t", key=sample.count)
     try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        reader = itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), max_rows)
+        return [[cell.strip() for cell in row[:max_columns]] for row in reader]
     except csv.Error as error:
         raise ListProblem(f"Plik CSV jest uszkodzony: {error}.") from error
 
@@ -180,8 +189,9 @@ def _cell_text(value: Any) -> str:
 class _Tables(HTMLParser):
     """The first <table> of a page as rows of cell texts (nested tables are flattened into it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_rows: int | None = None) -> None:
         super().__init__(convert_charrefs=True)
+        self.max_rows = max_rows
         self.rows: list[list[str]] = []
         self.depth = 0
         self.done = False
@@ -193,6 +203,8 @@ class _Tables(HTMLParser):
         if tag == "table":
             self.depth += 1
         elif self.depth and tag == "tr":
+            if self.max_rows is not None and len(self.rows) >= self.max_rows:
+                raise _Enough  # enough to refuse the list as too long (`read_rows`); stop parsing
             self.rows.append([])
         elif self.depth and tag in ("td", "th"):
             self._close_cell()
@@ -222,10 +234,17 @@ class _Tables(HTMLParser):
             self.cell = None
 
 
-def _html(text: str) -> list[list[str]]:
-    parser = _Tables()
-    parser.feed(text)
-    parser.close()
+class _Enough(Exception):
+    """The table has more rows than an uploaded list may have: the rest is not parsed."""
+
+
+def _html(text: str, max_rows: int | None = None) -> list[list[str]]:
+    parser = _Tables(max_rows)
+    try:
+        parser.feed(text)
+        parser.close()
+    except _Enough:
+        pass
     if not parser.rows:
         raise ListProblem("Strona HTML nie zawiera tabeli.")
     return parser.rows

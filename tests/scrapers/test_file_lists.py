@@ -62,6 +62,37 @@ def test_a_mapping_that_names_a_column_the_file_lacks_stops_the_list_naming_it()
         locate_header(read_grid(b"a;b\n1;2\n", "x.csv"), SHIPPED["ps"])
 
 
+@pytest.mark.parametrize("kind", ["csv", "html"])
+def test_an_uploaded_list_of_millions_of_rows_is_refused_without_holding_them(kind):
+    """#14, the same fault as the uploads': a 10 MB CSV of empty rows took 509 MiB and 12 s of CPU
+    to be read before `read_rows` refused it; XLSX was already bounded, CSV and HTML were not."""
+    import tracemalloc
+
+    from scrapers.filelist import MAX_ROWS, ListProblem, locate_header, read_grid, read_rows
+    from scrapers.places import shipped_index
+    from ses.uploads import limits
+
+    sample_grid = read_grid(sample("ps"), "wykaz-ps.csv")
+    head = "\n".join(";".join(row) for row in sample_grid[:4]) + "\n"
+    if kind == "csv":
+        data, name = head.encode() + b";\n" * 3_000_000, "lista.csv"
+    else:
+        rows = "".join(f"<tr>{''.join(f'<td>{cell}</td>' for cell in row)}</tr>" for row in sample_grid[:4])
+        data, name = f"<table>{rows}".encode() + b"<tr><td></td></tr>" * 200_000 + b"</table>", "lista.html"
+    tracemalloc.start()
+    try:
+        grid = read_grid(data, name, None, limits())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(grid) <= MAX_ROWS + 40 and peak < 64 * 2**20, (len(grid), peak)
+    header = locate_header(grid, SHIPPED["ps"])
+    with pytest.raises(ListProblem, match=f"najwyżej {MAX_ROWS}"):
+        read_rows(grid, header, SHIPPED["ps"], shipped_index())
+    if kind == "csv":
+        assert len(read_grid(head.encode() + b";\n" * 30_000, name)) > MAX_ROWS  # from disk: whole
+
+
 async def _register_for_ps():
     from ses.audit.services import Actor
     from ses.register import services
