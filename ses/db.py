@@ -88,11 +88,20 @@ async def prepare_database() -> None:
         await engine().run_ddl("PRAGMA journal_mode=WAL")
 
 
+async def keep_session(_connection: Any) -> None:
+    """What a pooled PostgreSQL connection needs before its next statement, past what asyncpg
+    always does on release (roll back a transaction left open, drop listeners): nothing. asyncpg's
+    default also runs `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL` — a
+    second statement for every statement outside a transaction (a register page runs eleven),
+    undoing session state SES never sets: no SET, LISTEN, session-level advisory lock or cursor
+    outside a transaction (tests/ses/test_db_pool.py checks the code for them)."""
+
+
 @asynccontextmanager
 async def db_lifespan(_app: Any = None) -> AsyncIterator[None]:
     db = engine()
     if isinstance(db, PostgresEngine):
-        await db.start_connection_pool(min_size=1, max_size=10)
+        await db.start_connection_pool(min_size=1, max_size=10, reset=keep_session)
     else:
         await prepare_database()
     try:
