@@ -274,18 +274,38 @@ async def _organisation_rows(text: str, limit: int, *, typeahead: bool = True) -
     if is_sqlite() and typeahead:
         rows = await _sqlite_name_rows(words, needle, limit)
     else:
-        rows = await (
-            Organisation.select(*_ORG_COLUMNS)
-            .where(_VISIBLE, *name_conditions(words))
-            .order_by(Organisation.name_search)
-            .limit(200)
-        )
+        # PostgreSQL, type-ahead: the names starting with the text first (a range of the name
+        # index), as on SQLite; when they fill the answer, the trigram query — which reads and
+        # sorts every name holding the words: 64 ms of PostgreSQL for "stow" (51,833 names) at
+        # 100,000 — is not run. Its first 200 names by name held none starting with "stow".
+        rows = await _starting_rows(needle, limit) if typeahead else []
+        if len(rows) < limit:
+            rows = await (
+                Organisation.select(*_ORG_COLUMNS)
+                .where(_VISIBLE, *name_conditions(words))
+                .order_by(Organisation.name_search)
+                .limit(200)
+            )
 
     def rank(row: dict[str, Any]) -> tuple[Any, ...]:
         name = row["name_search"]
         return (0 if name == needle else 1 if name.startswith(needle) else 2, name, row["id"])
 
     return sorted(rows, key=rank)[:limit]
+
+
+async def _starting_rows(needle: str, limit: int) -> list[dict[str, Any]]:
+    """The first `limit` names (not retired) starting with `needle`, by name: a range of the name
+    index. Under a collation that is not byte order (a PostgreSQL database created with a
+    language's collation) the range is only close to the prefix: what it holds that does not start
+    with the text is dropped, and the caller, finding fewer than `limit`, asks the full query."""
+    rows = await (
+        Organisation.select(*_ORG_COLUMNS)
+        .where(_VISIBLE, Organisation.name_search >= needle, Organisation.name_search < needle + "\U0010ffff")
+        .order_by(Organisation.name_search)
+        .limit(limit)
+    )
+    return [row for row in rows if row["name_search"].startswith(needle)]
 
 
 TYPEAHEAD_CANDIDATES = 500
@@ -298,12 +318,7 @@ async def _sqlite_name_rows(words: list[str], needle: str, limit: int) -> list[d
     `TYPEAHEAD_CANDIDATES` the trigram index offers. Sorting every name that holds a common word
     ("stow": a fifth of the register) cost 40 ms per keystroke at 100,000 names; a type-ahead needs
     ten, and a longer text narrows them."""
-    starting = await (
-        Organisation.select(*_ORG_COLUMNS)
-        .where(_VISIBLE, Organisation.name_search >= needle, Organisation.name_search < needle + "\U0010ffff")
-        .order_by(Organisation.name_search)
-        .limit(limit)
-    )
+    starting = await _starting_rows(needle, limit)
     if len(starting) >= limit:
         return list(starting)
     conditions = name_conditions(words, use_index=False)
