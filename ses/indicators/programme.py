@@ -52,6 +52,18 @@ def rows_from_yaml(data: bytes) -> list[tuple[int, dict[str, str]]]:
             "Plik YAML musi zawierać listę wskaźników (albo klucz `indicators` z listą).",
             [FieldError("file", "Każdy wskaźnik to słownik pól, np. code, name_pl, target.")],
         )
+    # A field holds one value. A list or mapping is refused before it is ever turned into text: YAML
+    # aliases let 4 MB nest a billion items ("billion laughs"), whose str() would take gigabytes.
+    nested = [
+        FieldError(str(key).strip().lower() if isinstance(key, str) else "file",
+                   "Pole wskaźnika ma jedną wartość (liczbę albo tekst), nie listę ani słownik.", row=number)
+        for number, item in enumerate(items, start=1)
+        for key, value in item.items()
+        if isinstance(value, (list, dict)) or not isinstance(key, (str, int, float, bool))
+    ]  # fmt: skip
+    if nested:
+        message = "Plik YAML zawiera listy albo słowniki tam, gdzie ma być jedna wartość."
+        raise ValidationFailed(message, nested)
     return [
         (number, {str(k).strip().lower(): "" if v is None else str(v).strip() for k, v in item.items()})
         for number, item in enumerate(items, start=1)

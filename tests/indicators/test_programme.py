@@ -95,6 +95,21 @@ async def test_bad_programme_files_are_refused_whole(client, staff, name, conten
     assert await ProgrammeIndicator.count() == 0
 
 
+async def test_a_yaml_alias_bomb_is_refused_naming_the_field_not_expanded(client, staff):
+    """#14, hostile files: nine levels of aliases nest 9**9 items in a few hundred bytes; the field's
+    value was turned into text (str of the whole nest: gigabytes). Seven levels keep this test cheap
+    even if the guard is ever lost."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 7):
+        lines.append(f"a{level}: &a{level} [" + ", ".join([f"*a{level - 1}"] * 9) + "]")
+    lines.append("indicators:\n  - {code: rpres.bomb, name_pl: *a6, target: 5, target_year: 2030}")
+    response = await upload(client, staff, "p.yaml", "\n".join(lines).encode())
+    assert response.status_code == 422, response.text[:300]
+    assert [(e["field"], e.get("row")) for e in response.json()["errors"]] == [("name_pl", 1)]
+    assert "jedną wartość" in response.json()["errors"][0]["message"]
+    assert await ProgrammeIndicator.count() == 0
+
+
 async def test_xlsx_programme_and_who_may_load(client, staff, committee):
     from openpyxl import Workbook
 
