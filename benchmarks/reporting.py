@@ -5,6 +5,7 @@ upload, and the follow-up table for 70 OWES × 8 quarters.
                                              [--workers 2]
     .venv/bin/python -m benchmarks.reporting --profile 300 [--cprofile /tmp/submit.prof]
     .venv/bin/python -m benchmarks.reporting --follow-up-only [--engine postgres|sqlite]
+    .venv/bin/python -m benchmarks.reporting --upload-only [--engine postgres|sqlite] [--xlsx-rows 10000]
 
 A fresh database, `ses migrate`, 70 OWES with API tokens and one PS (made through the real
 services), then a real uvicorn server. 64 clients (asyncio + httpx, one OWES each) send every
@@ -23,7 +24,8 @@ and each OWES sends only the quarters it was accredited for (`accredited_for`). 
 sends periods before 2000 (new reports only, never colliding with the httpx phase): it uses the
 OWES the accreditation package knows nothing about, which are never refused.
 `--follow-up-only` skips the load phases: 64 clients send the 8 quarters' reports once, then
-the follow-up table is timed.
+the follow-up table is timed. `--upload-only` skips them too: only the XLSX upload is timed (dry
+run, then stored; best of 3 dry runs), with the server's CPU for it.
 """
 
 from __future__ import annotations
@@ -437,8 +439,8 @@ def jobs_xlsx(rows: int, ps_id: int) -> bytes:
     return out.getvalue()
 
 
-def upload_timing(base: str, world: dict[str, Any], rows: int) -> dict[str, float]:
-    owes = world["owes"][-1]
+def upload_timing(base: str, world: dict[str, Any], rows: int, which: int = -1) -> dict[str, float]:
+    owes = world["owes"][which]
     headers = {"Authorization": f"Bearer {owes['token']}"}
     with httpx.Client(base_url=base, timeout=120) as http:
         draft = http.post("/api/v1/reports", json={"period": "2026-Q3", "data": {}}, headers=headers)
@@ -519,6 +521,37 @@ def compare_windows(url: str) -> dict[str, float]:
         capture_output=True,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def upload_only(engine: str, rows: int) -> int:
+    url = fresh_database(engine, "bench_reporting_upload")
+    try:
+        ses(url, "migrate", capture=True)
+        world = setup(url)
+        with server(url, workers=1) as (base, pid):
+            warm = httpx.get(
+                f"{base}/api/v1/report-definitions", headers={"Authorization": f"Bearer {world['staff']}"}
+            )
+            warm.raise_for_status()
+            load_before = Path("/proc/loadavg").read_text().strip()
+            timings = []
+            for which in (-1, -11, -21):  # each on its own OWES's draft (alike: same place in ten)
+                cpu_before = tree_cpu_seconds(pid)
+                upload = upload_timing(base, world, rows, which)
+                timings.append((upload["dry_run_s"], upload["store_s"], tree_cpu_seconds(pid) - cpu_before))
+            load_after = Path("/proc/loadavg").read_text().strip()
+        print(f"\nMachine: {machine()}; engine {engine}, 1 uvicorn worker\n")
+        print("| measure | value |")
+        print("|---|---|")
+        dry = [t[0] for t in timings]
+        print(f"| **{rows}-row XLSX ({upload['bytes'] // 1024} KiB) validate (dry run), best / worst of 3** "
+              f"| **{min(dry):.2f} s** / {max(dry):.2f} s |")  # fmt: skip
+        print(f"| {rows}-row XLSX validate and store, best of 3 | {min(t[1] for t in timings):.2f} s |")
+        print(f"| server CPU for one dry run + one store, best of 3 | {min(t[2] for t in timings):.2f} s |")
+        print(f"| /proc/loadavg before / after | {load_before} / {load_after} |")
+        return 0
+    finally:
+        drop_database(url)
 
 
 def follow_up_only(engine: str, workers: int) -> int:
@@ -664,6 +697,7 @@ def main() -> int:
     parser.add_argument("--cprofile", metavar="PATH", help="with --profile: write cProfile stats to PATH")
     parser.add_argument("--profile-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--compare-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--upload-only", action="store_true", help="only: the XLSX upload timing")
     parser.add_argument(
         "--follow-up-only", action="store_true", help="only: 8 quarters of reports, then the follow-up timing"
     )
@@ -681,6 +715,8 @@ def main() -> int:
     if args.compare_child:
         print(json.dumps(asyncio.run(_compare_windows(50))))
         return 0
+    if args.upload_only:
+        return upload_only(args.engine, args.xlsx_rows)
     if args.follow_up_only:
         return follow_up_only(args.engine, args.workers if args.engine == "postgres" else 1)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import operator
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -205,13 +205,13 @@ async def import_table(
         savepoint = await transaction.savepoint()  # also undoes our part of a caller's transaction
         writer: _Writer | None = None
         try:
-            async with _name_index_filled_at_end() as first_id:
+            async with _name_index_filled_at_end() as names:
                 await _roomy_cache()
                 # read under the write lock
                 existing = await existing_identifiers(named_identifiers(raw for _, raw in table.rows))
                 writer = _Writer(actor, existing, is_demo=is_demo, progress=progress)
                 await writer.reserve(len(table.rows))
-                first_id.append(writer.first_id)
+                names.first_id, writer.index_names = writer.first_id, names.index_to
                 rebuilt = await _drop_indexes_for_bulk_load(len(table.rows), writer.first_id)
                 cleaned, errors = await _checked_rows(table, existing, writer=writer)
                 _refuse(errors)
@@ -449,29 +449,42 @@ async def _create_indexes(statements: list[str]) -> None:
             await connection.execute(statement)
 
 
+@dataclass
+class _NameIndex:
+    first_id: int = 0
+    """The first new id (set by the caller once the ids are reserved)."""
+    index_to: Callable[[int], Awaitable[None]] | None = None
+    """SQLite: indexes the names written so far, up to an id."""
+
+
 @asynccontextmanager
-async def _name_index_filled_at_end() -> AsyncIterator[list[int]]:
-    """SQLite: index the imported names in one statement once all rows are in, instead of one
-    FTS trigger call per row (ses/register/name_search.py). The caller appends the first new id.
-    PostgreSQL's trigram GIN index takes COPY as it comes."""
-    first_id: list[int] = []
+async def _name_index_filled_at_end() -> AsyncIterator[_NameIndex]:
+    """SQLite: index the imported names batch by batch, each in one statement queued after the
+    batch's rows (the database thread indexes while Python checks the next batch), instead of one
+    FTS trigger call per row (ses/register/name_search.py); what is left at the end is indexed
+    then. PostgreSQL's trigram GIN index takes COPY as it comes."""
+    names = _NameIndex()
     # Hot path, engine branch kept: benchmarks.register import of 100,000 rows (see _roomy_cache).
     if not is_sqlite():
-        yield first_id
+        yield names
         return
     connection = engine().current_transaction.get().connection
-    async with bulk_filled_index(connection, lambda: first_id[0]):
-        yield first_id
+    async with bulk_filled_index(connection, lambda: names.first_id) as index_to:
+        names.index_to = index_to
+        yield names
 
 
-def _start_writes(rows: list[tuple[Any, ...]], audits: list[tuple[Any, ...]]) -> list[asyncio.Future[None]]:
+def _start_writes(
+    rows: list[tuple[Any, ...]], audits: list[tuple[Any, ...]], index_names: Awaitable[None] | None
+) -> list[asyncio.Future[None]]:
     # Hot path, engine branch kept: benchmarks.register import of 100,000 rows (see _roomy_cache).
     if is_sqlite():
-        # aiosqlite runs statements one after another in its thread: queue both at once.
-        return [
+        # aiosqlite runs statements one after another in its thread: queue them all at once.
+        writes = [
             asyncio.ensure_future(bulk_insert("organisation", ORGANISATION_COLUMNS, rows)),
             asyncio.ensure_future(bulk_insert("audit_record", AUDIT_COLUMNS, audits)),
         ]
+        return writes + ([asyncio.ensure_future(index_names)] if index_names is not None else [])
 
     async def in_order() -> None:  # one asyncpg connection runs one command at a time
         await bulk_insert("organisation", ORGANISATION_COLUMNS, rows)
@@ -506,6 +519,7 @@ class _Writer:
         self.total = 0
         self.first_id = 0
         self.units: list[dict[str, Any]] = []
+        self.index_names: Callable[[int], Awaitable[None]] | None = None
 
     async def reserve(self, total: int) -> None:
         ids = await reserve_ids("organisation", total)
@@ -550,7 +564,8 @@ class _Writer:
             audit[changes_at] = encode_changes(changes)
             audits.append(tuple(audit))
         await self.drain()
-        self.pending = _start_writes(rows, audits)
+        index = self.index_names(org_id) if self.index_names is not None else None  # up to this batch
+        self.pending = _start_writes(rows, audits, index)
         await asyncio.sleep(0)  # let both writes reach the database before the next batch
         self.done += len(batch)
         if self.progress:

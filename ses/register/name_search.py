@@ -20,7 +20,7 @@ case on both sides, so it never loses a row that the LIKE (ASCII case-insensitiv
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -31,6 +31,9 @@ from ses.text import fold
 
 FTS_TABLE = "organisation_name_fts"
 INSERT_TRIGGER = "organisation_name_fts_insert"
+_INDEX_NAMES = (
+    f"INSERT INTO {FTS_TABLE} (rowid, name_search) SELECT id, name_search FROM organisation WHERE id >= ?"
+)
 MIN_INDEXED = 3
 """Shortest word the trigram index can answer."""
 
@@ -111,9 +114,15 @@ def name_conditions(words: list[str], *, use_index: bool = True) -> list[Any]:
 
 
 @asynccontextmanager
-async def bulk_filled_index(connection: Any, first_id: Callable[[], int]) -> AsyncIterator[None]:
+async def bulk_filled_index(
+    connection: Any, first_id: Callable[[], int]
+) -> AsyncIterator[Callable[[int], Awaitable[None]] | None]:
     """SQLite, inside a write transaction: index the names of rows inserted from id `first_id()`
     on in one statement at the end, instead of one trigger call per inserted row.
+
+    Yields `index_to(last_id)` (None without a name index), which indexes the rows written so far
+    at once: a caller writing in batches indexes each batch while it prepares the next, and the
+    statement at the end takes only the rows after the last one indexed. Ids are given in order.
 
     The insert trigger is dropped for the duration and created again from its own stored SQL, all
     inside the caller's transaction (SQLite DDL is transactional: on rollback the trigger is back
@@ -125,14 +134,17 @@ async def bulk_filled_index(connection: Any, first_id: Callable[[], int]) -> Asy
     row = await cursor.fetchone()
     await cursor.close()
     if row is None:  # a database without the name index: nothing to keep in step
-        yield
+        yield None
         return
     trigger_sql = row["sql"] if isinstance(row, dict) else row[0]
+    indexed = 0  # the last id indexed by index_to
+
+    async def index_to(last_id: int) -> None:
+        nonlocal indexed
+        start, indexed = max(first_id(), indexed + 1), last_id
+        await connection.execute(f"{_INDEX_NAMES} AND id <= ?", (start, last_id))
+
     await connection.execute(f"DROP TRIGGER {INSERT_TRIGGER}")
-    yield
-    await connection.execute(
-        f"INSERT INTO {FTS_TABLE} (rowid, name_search) "
-        "SELECT id, name_search FROM organisation WHERE id >= ?",
-        (first_id(),),
-    )
+    yield index_to
+    await connection.execute(_INDEX_NAMES, (max(first_id(), indexed + 1),))
     await connection.execute(trigger_sql)

@@ -186,3 +186,28 @@ def test_fold_per_character_equals_fold_of_the_whole_string():
     ]
     for text in samples:
         assert fold(text) == _fold_by_string(text), text
+
+
+async def test_an_import_of_several_batches_is_indexed_batch_by_batch_and_undone_whole(app_tx):
+    """SQLite indexes each written batch while the next is checked; every row is indexed exactly once
+    (FTS5's own integrity check), units written after the bodies too, and a row refused after some
+    batches were indexed leaves the index as it was."""
+    from ses.register.importer import BATCH
+
+    rows = [f"Spółdzielnia Próbna Kwx{n:05},social_cooperative,{TORUN},,\n" for n in range(2 * BATCH + 7)]
+    rows.insert(0, f"CIS Przy Kwx00001,cis,{TORUN},,z1\n")
+    rows[2] = f"Spółdzielnia Próbna Kwx00001,social_cooperative,{TORUN},z1,\n"
+    content = "name,kind,gmina_code,ref,founder_ref\n" + "".join(rows)
+    result = await import_table(read_csv(content.encode()), Actor(label="test", channel=Channel.IMPORT))
+    assert result.created == 2 * BATCH + 8
+    await index_is_consistent()
+    for number in (0, BATCH - 1, BATCH, 2 * BATCH + 6):
+        assert await found(q=f"kwx{number:05}") == [f"Spółdzielnia Próbna Kwx{number:05}"]
+    assert await found(q="cis przy kwx") == ["CIS Przy Kwx00001"]
+
+    again = "".join(f"Fundacja Odrzucona Qzv{n:05},foundation,{TORUN},,\n" for n in range(2 * BATCH + 3))
+    bad = f"name,kind,gmina_code,ref,founder_ref\n{again}Zły wiersz,foundation,9999999,,\n"
+    with pytest.raises(ValidationFailed):
+        await import_table(read_csv(bad.encode()), Actor(label="test", channel=Channel.IMPORT))
+    assert await found(q="qzv00001") == []
+    await index_is_consistent()
