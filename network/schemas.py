@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from network.vocab import Intensity, Origin, RelationType
+from ses.web.schemas import Named, Page, PageInfo
 
 MAX_ID = 2**31 - 1
 """The largest id the tables hold (32-bit integer keys): a larger one is refused as input (the
@@ -82,11 +83,8 @@ class Relation(BaseModel):
     updated_at: datetime
 
 
-class RelationPage(BaseModel):
-    items: list[Relation]
-    page: int
-    page_size: int
-    total: int
+class RelationPage(Page[Relation]):
+    pass
 
 
 class SurveyCreate(_In):
@@ -102,9 +100,7 @@ class Invitations(_In):
     organisation_ids: list[Id] = Field(min_length=1, max_length=5000)
 
 
-class Survey(BaseModel):
-    id: int
-    name: str
+class Survey(Named):
     opened_on: date
     closes_on: date | None
     state: str
@@ -140,7 +136,7 @@ class OrganisationScore(BaseModel):
     value: float
 
 
-class SurveyScores(BaseModel):
+class SurveyScores(PageInfo):
     survey_id: int
     invited: int
     responded: int
@@ -148,9 +144,6 @@ class SurveyScores(BaseModel):
     relationship_trust: float | None
     relationship_value: float | None
     organisations: list[OrganisationScore]
-    page: int
-    page_size: int
-    total: int
 
 
 class Metrics(BaseModel):
@@ -160,24 +153,16 @@ class Metrics(BaseModel):
     summary: dict[str, Any]
 
 
-class NodeMetricsPage(BaseModel):
+class NodeMetricsPage(Page[dict[str, Any]]):
     scope: dict[str, Any]
     version: int | None = None
     cached: bool | None = None
-    items: list[dict[str, Any]]
-    page: int
-    page_size: int
-    total: int
 
 
-class CommunityPage(BaseModel):
+class CommunityPage(Page[dict[str, Any]]):
     scope: dict[str, Any]
     modularity: float | None
     seed: int
-    items: list[dict[str, Any]]
-    page: int
-    page_size: int
-    total: int
 
 
 class GraphNode(BaseModel):

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
+from ses.web.schemas import Page
+
 
 class RunError(BaseModel):
     at: str
@@ -28,11 +30,8 @@ class SyncRunOut(BaseModel):
     is_demo: bool
 
 
-class SyncRunsPage(BaseModel):
-    items: list[SyncRunOut]
-    total: int
-    page: int
-    page_size: int
+class SyncRunsPage(Page[SyncRunOut]):
+    pass
 
 
 class ChangeOut(BaseModel):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ses.activities.vocab import ActivityKind, ParticipantRole, Topic
+from ses.web.schemas import Page
 
 Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
 Id = int
@@ -129,11 +130,8 @@ class ActivitySummary(BaseModel):
     participants: int
 
 
-class ActivityPage(BaseModel):
-    items: list[ActivitySummary]
-    page: int
-    page_size: int
-    total: int
+class ActivityPage(Page[ActivitySummary]):
+    pass
 
 
 class ActivityOut(BaseModel):

@@ -13,6 +13,7 @@ from ses.auth import services
 from ses.auth.policy import ACCOUNT_ROLES, Role, allow
 from ses.web.context import actor_of
 from ses.web.dependencies import Account, Paging
+from ses.web.schemas import Page
 
 
 class Me(BaseModel):
@@ -56,11 +57,8 @@ class TokenRevoked(BaseModel):
     revoked: bool
 
 
-class TokenPage(BaseModel):
-    items: list[TokenOut]
-    total: int
-    page: int
-    page_size: int
+class TokenPage(Page[TokenOut]):
+    pass
 
 
 @get("/api/v1/me", guards=[allow(*ACCOUNT_ROLES)], tags=["Konta"], summary="Who am I")

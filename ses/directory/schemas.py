@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from ses.directory.vocab import Cost, ServiceStatus
+from ses.web.schemas import Named, Page
 
 
 class _In(BaseModel):
@@ -93,11 +94,8 @@ class ServiceOut(BaseModel):
     area_codes: list[str]
 
 
-class ServicePage(BaseModel):
-    items: list[ServiceOut]
-    total: int
-    page: int
-    page_size: int
+class ServicePage(Page[ServiceOut]):
+    pass
 
 
 class TermIn(_In):
@@ -131,9 +129,8 @@ class PublicTerm(BaseModel):
     name_uk: str
 
 
-class PublicOrganisationRef(BaseModel):
-    id: int
-    name: str
+class PublicOrganisationRef(Named):
+    pass
 
 
 class PublicLocation(BaseModel):
@@ -176,11 +173,8 @@ class PublicService(BaseModel):
     areas: list[PublicArea]
 
 
-class PublicServicePage(BaseModel):
-    items: list[PublicService]
-    total: int
-    page: int
-    page_size: int
+class PublicServicePage(Page[PublicService]):
+    pass
 
 
 class PublicOrganisation(BaseModel):
@@ -200,16 +194,12 @@ class PublicOrganisation(BaseModel):
     updated_at: datetime | None
 
 
-class PublicOrganisationPage(BaseModel):
-    items: list[PublicOrganisation]
-    total: int
-    page: int
-    page_size: int
+class PublicOrganisationPage(Page[PublicOrganisation]):
+    pass
 
 
-class PublicServiceRef(BaseModel):
-    id: int
-    name: str
+class PublicServiceRef(Named):
+    pass
 
 
 class PublicOrganisationDetail(PublicOrganisation):

@@ -19,6 +19,7 @@ from ses.indicators.model import (
     Level,
 )
 from ses.indicators.services import Value, ValueTable
+from ses.web.schemas import Page
 
 
 class BenchmarkOut(BaseModel):
@@ -82,16 +83,12 @@ class ValuesOut(BaseModel):
     values: list[ValueOut]
 
 
-class BehindOut(BaseModel):
+class BehindOut(Page[dict[str, Any]]):
     indicator: str
     territory: str
     period: str
     basis: str
     columns: list[dict[str, str]]
-    items: list[dict[str, Any]]
-    page: int
-    page_size: int
-    total: int
 
 
 def _benchmark(value: Benchmark | None) -> BenchmarkOut | None:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from ses.auth.policy import Role, allow
 from ses.indicators import sroi, sroi_service
 from ses.web.context import actor_of
+from ses.web.schemas import Named
 
 READERS = (Role.COMMITTEE, Role.STAFF, Role.REVIEWER)
 Loose = str | float | int | None
@@ -30,9 +31,7 @@ class ProxyIn(BaseModel):
     version: int | None = Field(default=None, description="the version read; a stale one is refused (409)")
 
 
-class ProxyOut(BaseModel):
-    id: int
-    name: str
+class ProxyOut(Named):
     unit: str
     value_pln: Decimal
     source: str

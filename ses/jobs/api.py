@@ -13,6 +13,7 @@ from ses import scheduler
 from ses.auth.policy import Role, allow
 from ses.jobs import services
 from ses.web.context import page_window
+from ses.web.schemas import Page
 
 
 class JobRunOut(BaseModel):
@@ -39,11 +40,8 @@ class JobOut(BaseModel):
     last_runs: list[JobRunOut]
 
 
-class JobRunsPage(BaseModel):
-    items: list[JobRunOut]
-    total: int
-    page: int
-    page_size: int
+class JobRunsPage(Page[JobRunOut]):
+    pass
 
 
 class RunStarted(BaseModel):

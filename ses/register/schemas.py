@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ses.register.statuses import PsGoal, StatusType
 from ses.register.vocab import ActivityState, Kind, LegalForm
+from ses.web.schemas import Page
 
 
 class _In(BaseModel):
@@ -93,11 +94,7 @@ class Organisation(BaseModel):
     retired_reason: str | None = None
 
 
-class OrganisationPage(BaseModel):
-    items: list[Organisation]
-    page: int
-    page_size: int
-    total: int
+class OrganisationPage(Page[Organisation]):
     facets: dict[str, dict[str, int]] | None = None
 
 

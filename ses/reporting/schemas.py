@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from ses.web.schemas import Page
+
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -68,11 +70,8 @@ class Report(BaseModel):
     allowed_actions: list[str] | None = None
 
 
-class ReportPage(BaseModel):
-    items: list[Report]
-    page: int
-    page_size: int
-    total: int
+class ReportPage(Page[Report]):
+    pass
 
 
 class VersionOut(BaseModel):
@@ -133,11 +132,8 @@ class OverdueReport(BaseModel):
     days_overdue: int
 
 
-class OverduePage(BaseModel):
-    items: list[OverdueReport]
-    page: int
-    page_size: int
-    total: int
+class OverduePage(Page[OverdueReport]):
+    pass
 
 
 class Change(BaseModel):

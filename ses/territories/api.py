@@ -13,6 +13,7 @@ from ses.errors import FieldError, ValidationFailed
 from ses.territories import services
 from ses.territories.reference import LEVELS
 from ses.web.dependencies import Paging, paging_of
+from ses.web.schemas import Page
 
 
 class Territory(BaseModel):
@@ -50,11 +51,8 @@ class FeatureCollection(BaseModel):
     features: list[Feature]
 
 
-class TerritoryPage(BaseModel):
-    items: list[Territory]
-    page: int
-    page_size: int
-    total: int
+class TerritoryPage(Page[Territory]):
+    pass
 
 
 def _level(level: str | None) -> str | None:
