@@ -84,6 +84,17 @@ def account(live_server: Any, role: Role, organisation_id: int | None = None) ->
     return username
 
 
+def watch_csp(page: Any) -> Any:
+    """The page, collecting what the browser refused under SES's Content-Security-Policy in
+    `page.csp_violations` (a test ends asserting there was none)."""
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda m: page.csp_violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return page
+
+
 def sign_in(
     browser: Any,
     live_server: Any,
@@ -97,12 +108,7 @@ def sign_in(
     username = account(live_server, role, organisation_id)
     context = browser.new_context(viewport=PHONE if phone else {"width": 1280, "height": 900})
     context.set_default_timeout(timeout_ms)
-    page = context.new_page()
-    page.csp_violations = []
-    page.on(
-        "console",
-        lambda m: page.csp_violations.append(m.text) if "Content Security Policy" in m.text else None,
-    )
+    page = watch_csp(context.new_page())
     page.goto(f"{live_server.base_url}/login")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
@@ -130,6 +136,22 @@ def axe_check(page: Any, *, exclude: tuple[str, ...] = ()) -> list[dict[str, Any
         ]
         pytest.fail(f"accessibility violations on {page.url}:\n" + "\n".join(lines))
     return violations
+
+
+def see(page: Any, text: str) -> None:
+    """Wait until the page shows the text (it may still be loading after a form's redirect)."""
+    page.get_by_text(text).first.wait_for(state="visible")
+
+
+def check(page: Any, text: str | None = None, *, phone: bool = False) -> None:
+    """The page as its reader gets it: it shows `text`, fits a phone's width (with `phone`), has no
+    serious or critical axe-core violation and, so far, no CSP violation."""
+    if text is not None:
+        see(page, text)
+    if phone:
+        assert no_horizontal_scroll(page), page.url
+    axe_check(page)
+    assert page.csp_violations == [], page.csp_violations
 
 
 def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:

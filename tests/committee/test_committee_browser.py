@@ -10,14 +10,9 @@ from datetime import date, timedelta
 import pytest
 
 from ses.auth.policy import Role
-from tests.browser import axe_check, browser, no_horizontal_scroll, screenshot, sign_in  # noqa: F401
+from tests.browser import browser, check, screenshot, see, sign_in  # noqa: F401
 
 pytestmark = pytest.mark.browser
-
-
-def see(page, text: str) -> None:
-    """Wait until the text shows (the page may still be loading after a form's redirect)."""
-    page.get_by_text(text).first.wait_for(state="visible")
 
 
 def test_staff_keep_the_committee_and_a_member_reads_it(live_server, browser):  # noqa: F811
@@ -37,9 +32,8 @@ def test_staff_keep_the_committee_and_a_member_reads_it(live_server, browser):  
     page.fill("#f-appointed_on", starts.isoformat())
     page.click("button:has-text('Powołaj')")
     page.locator("#f-person_name[aria-invalid=true]").wait_for()
-    assert page.locator("text=Wpisz co najmniej 3 znaki.").first.is_visible()
+    check(page, "Wpisz co najmniej 3 znaki.")
     assert page.input_value("#f-represented_body") == "Urząd Marszałkowski"
-    axe_check(page)
     for name, group in (("Anna Nowak", "marshal"), ("Jan Kowalski", "voivode"), ("Ewa Wójcik", "employers")):
         page.fill("#f-person_name", name)
         page.select_option("#f-group", group)
@@ -64,9 +58,8 @@ def test_staff_keep_the_committee_and_a_member_reads_it(live_server, browser):  
     page.fill("#f-votes_against", "0")
     page.fill("#f-abstained", "0")
     page.click("button:has-text('Zapisz uchwałę')")
-    see(page, "Uchwała nr 1/2026")
+    check(page, "Uchwała nr 1/2026")
     assert "przyjęta" in page.content()
-    axe_check(page)
     screenshot(page, "komitet-posiedzenie")
     with page.expect_download() as download:
         page.click("text=Pobierz protokół (DOCX)")
@@ -75,13 +68,10 @@ def test_staff_keep_the_committee_and_a_member_reads_it(live_server, browser):  
 
     member = sign_in(browser, live_server, Role.COMMITTEE, phone=True)
     member.goto(meeting_url)
-    see(member, "Uchwała nr 1/2026")
+    check(member, "Uchwała nr 1/2026", phone=True)
     assert member.locator("text=Zapisz listę obecności").count() == 0  # reads, changes nothing
-    assert no_horizontal_scroll(member)
-    axe_check(member)
     member.goto(f"{base}/dzialania/wskazniki")
-    see(member, "Wskaźniki projektu wobec wartości docelowych")
-    axe_check(member)
+    check(member, "Wskaźniki projektu wobec wartości docelowych")
     assert member.goto(f"{base}/dzialania").status == 403
 
 
@@ -97,9 +87,8 @@ def test_staff_record_an_activity_and_its_participant(live_server, browser):  # 
     page.fill("#f-gmina_code", "0463011")
     page.fill("#f-hours", "6")
     page.click("text=Zapisz działanie")
-    see(page, "nie może się kończyć przed rozpoczęciem")
+    check(page, "nie może się kończyć przed rozpoczęciem")
     assert page.input_value("#f-title") == "Klauzule społeczne w gminie"
-    axe_check(page)
     page.fill("#f-ends_on", "2026-05-12")
     page.click("text=Zapisz działanie")
     see(page, "Zapisano działanie.")
@@ -113,12 +102,11 @@ def test_staff_record_an_activity_and_its_participant(live_server, browser):  # 
     see(page, "Zgoda nie może mieć daty z przyszłości.")
     page.fill("#f-consent_on", "2026-05-01")
     page.click("button:has-text('Dopisz')")
-    see(page, "Dopisano uczestnika.")
+    check(page, "Dopisano uczestnika.")
     assert "Anna Nowak" in page.content()
-    axe_check(page)
     screenshot(page, "dzialania-uczestnicy")
     page.goto(f"{live_server.base_url}/dzialania/wskazniki")
-    axe_check(page)
+    check(page, "Wskaźniki projektu wobec wartości docelowych")
     screenshot(page, "dzialania-wskazniki")
     # A target staff change here reaches the committee's dashboard at once (it was computed before).
     page.goto(f"{live_server.base_url}/panel")

@@ -4,29 +4,16 @@ shown next to the field, fixes it, submits, and sees the report as submitted."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 
 import httpx
 import pytest
 
 from ses.reporting import periods
+from tests.browser import browser, watch_csp  # noqa: F401
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PASSWORD = "Formularz-haslo-1"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.fail("Chromium is needed for browser tests: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 def owes_account(live_server, username: str) -> None:
@@ -46,14 +33,10 @@ def owes_account(live_server, username: str) -> None:
     )
 
 
-def test_owes_fills_in_and_submits_the_report_in_a_browser(live_server, browser):
+def test_owes_fills_in_and_submits_the_report_in_a_browser(live_server, browser):  # noqa: F811
     owes_account(live_server, "owes.przegladarka")
     period = periods.last_ended(date.today(), "quarter", 1)[0]
-    page = browser.new_page()
-    csp_violations: list[str] = []
-    page.on(
-        "console", lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None
-    )
+    page = watch_csp(browser.new_page())
 
     page.goto(f"{live_server.base_url}/raporty")
     assert "/login" in page.url
@@ -107,19 +90,15 @@ def test_owes_fills_in_and_submits_the_report_in_a_browser(live_server, browser)
     assert "Sprawozdanie zostało złożone." in page.inner_text("main")
     assert "reintegracja społeczna i zawodowa" in page.inner_text("main")
     assert "Wypełnione w przeglądarce." in page.inner_text("main")
-    assert csp_violations == []
+    assert page.csp_violations == []
     page.close()
 
 
-def test_a_table_file_is_uploaded_from_the_report_page_in_a_browser(live_server, browser, tmp_path):
+def test_a_table_file_is_uploaded_from_the_report_page_in_a_browser(live_server, browser, tmp_path):  # noqa: F811
     owes_account(live_server, "owes.plik")
     period = periods.last_ended(date.today(), "quarter", 1)[0].previous()
     # Scripts off: the file form is plain HTML (the CSRF token is its first multipart field).
-    page = browser.new_page(java_script_enabled=False)
-    csp_violations: list[str] = []
-    page.on(
-        "console", lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None
-    )
+    page = watch_csp(browser.new_page(java_script_enabled=False))
     page.goto(f"{live_server.base_url}/raporty/nowy")
     page.fill("#username", "owes.plik")
     page.fill("#password", PASSWORD)
@@ -143,5 +122,5 @@ def test_a_table_file_is_uploaded_from_the_report_page_in_a_browser(live_server,
     page.wait_for_url("**komunikat=plik**")
     assert "wierszy: 1" in page.inner_text("main")
     assert "Urząd Gminy Lubicz" in page.inner_text("main")
-    assert csp_violations == []
+    assert page.csp_violations == []
     page.close()

@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
+from tests.browser import browser, watch_csp  # noqa: F401
+
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.fail("Chromium is needed for browser tests: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-def test_sign_in_password_change_and_sign_out_in_a_browser(live_server, browser):
+def test_sign_in_password_change_and_sign_out_in_a_browser(live_server, browser):  # noqa: F811
     live_server.ses("user", "create", "anna.browser", "--role", "admin", "--password", "Pierwsze-haslo-1")
-    page = browser.new_page()
-    csp_violations: list[str] = []
-    page.on(
-        "console", lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None
-    )
+    page = watch_csp(browser.new_page())
 
     page.goto(f"{live_server.base_url}/admin/accounts")
     assert page.url.endswith("/login?next=/admin/accounts")
@@ -54,5 +37,5 @@ def test_sign_in_password_change_and_sign_out_in_a_browser(live_server, browser)
     page.wait_for_url("**/login")
     page.goto(f"{live_server.base_url}/admin/accounts")
     assert "/login" in page.url
-    assert csp_violations == []
+    assert page.csp_violations == []
     page.close()
