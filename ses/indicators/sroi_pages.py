@@ -15,9 +15,8 @@ from ses.auth.policy import Role, allow
 from ses.errors import DomainError
 from ses.indicators import sroi, sroi_service
 from ses.indicators.pages import READERS
-from ses.text import pl_number
 from ses.web.context import actor_of
-from ses.web.i18n import gettext
+from ses.web.i18n import fmt_number, gettext
 from ses.web.pages import FIELD_LABELS, Form, field, page, problems_of
 
 FORM_OUTCOMES = 5
@@ -62,13 +61,18 @@ def scenario_label(label: str) -> str:
 
 
 def pln(value: Any) -> str:
-    text = f"{float(sroi.pln(value)):,.2f}".replace(",", "\u00a0").replace(".", ",")
-    return text + "\u00a0zł"
+    """An amount in złoty with grosze, in the reader's number format (1 234,50 zł; 1,234.50 zł)."""
+    return fmt_number(sroi.pln(value), 2, fixed=True) + "\u00a0zł"
 
 
 def ratio(value: float | None) -> str:
-    """Always two decimals (1,50), so ratios line up and compare at a glance."""
-    return f"{value:.2f}".replace(".", ",") if value is not None else "—"
+    """Always two decimals (1,50 or 1.50), so ratios line up and compare at a glance."""
+    return fmt_number(value, 2, fixed=True)
+
+
+def num(value: Any) -> str:
+    """A quantity or a percentage: whole, or with one decimal (25,5; 25.5)."""
+    return fmt_number(value, 1)
 
 
 def _crumbs(*more: tuple[str, str]) -> list[tuple[str, str]]:
@@ -108,8 +112,8 @@ async def sroi_page(request: Request[Any, Any, Any], analysis_id: FromPath[int])
         scopes=_scopes(),
         pln=pln,
         ratio=ratio,
-        pct=lambda v: pl_number(v) + "\u00a0%",
-        num=pl_number,
+        pct=lambda v: num(v) + "\u00a0%",
+        num=num,
         scenario_label=scenario_label,
         method=gettext(sroi.METHOD_TEXT),
         sensitivity=gettext(sroi.SENSITIVITY_TEXT),

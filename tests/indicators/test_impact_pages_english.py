@@ -58,3 +58,21 @@ async def test_condition_index_pages_in_english_have_no_polish_labels(client, st
         text = visible_words(page, "kujawsko-pomorskie")
         assert "ector condition index" in text
         assert not POLISH_LETTERS.search(text), (path, polish_lines(text))
+
+
+async def test_sroi_amounts_follow_the_readers_number_format(client, staff):
+    made = await proxy(client, staff)
+    created = await client.post(
+        "/api/v1/sroi/analyses", json=analysis_body(made["id"]), headers=staff.headers
+    )
+    assert created.status_code == 201, created.text
+    path = f"/panel/sroi/{created.json()['id']}"
+    english = html.unescape(
+        (await client.get(path, params={"lang": "en"}, headers={**HTML, **staff.headers})).text
+    )
+    assert "100,000.00\u00a0zł" in english and "30,000.00\u00a0zł" in english and "3.24" in english
+    assert "100\u00a0000,00" not in english and "3,24" not in english
+    polish = html.unescape(
+        (await client.get(path, params={"lang": "pl"}, headers={**HTML, **staff.headers})).text
+    )
+    assert "100\u00a0000,00\u00a0zł" in polish and "3,24" in polish
