@@ -24,7 +24,7 @@ from ses.indicators import (
 )
 from ses.indicators import pages as indicator_pages
 from ses.indicators.builtin import INDICATORS, PANELS
-from ses.indicators.static_assets import plotly_js, plotly_stylesheet
+from ses.indicators.static_assets import maplibre_stylesheet, plotly_js, plotly_stylesheet
 from ses.jobs import api as jobs_api
 from ses.jobs import cli as jobs_cli
 from ses.jobs import pages as jobs_pages
@@ -70,6 +70,7 @@ EXTENSION = Extension(
         *programme_pages.ROUTES,
         plotly_js,
         plotly_stylesheet,
+        maplibre_stylesheet,
         create_static_files_router(
             path="/static/ses",
             directories=[WEB / "static"],

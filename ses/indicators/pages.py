@@ -40,6 +40,7 @@ from ses.indicators.model import (
     current_period,
     parse_period,
 )
+from ses.indicators.static_assets import CSP_CHARTS, chart_head
 from ses.register.tables import Organisation
 from ses.web.i18n import N_, current_language, gettext
 from ses.web.pages import page, problems_of
@@ -261,9 +262,10 @@ async def indicator_page(
         current_language(),
     )
     body = await cache.computed_once(key, lambda: _indicator_body(request, ind, table, within, measure))
-    return page(
+    shown = page(
         request,
         "panel/indicator.html.j2",
+        **chart_head(),
         ind=ind,
         table=table,
         body=body,
@@ -274,6 +276,8 @@ async def indicator_page(
         programme_label=PROGRAMME_LABELS[ind.programme],
         nature_label=NATURE_LABELS[ind.nature],
     )
+    shown.headers["Content-Security-Policy"] = CSP_CHARTS
+    return shown
 
 
 async def _indicator_body(

@@ -102,3 +102,4 @@ def test_committee_reads_the_region_maps_drills_down_and_reaches_the_organisatio
     names = page.locator("table.behind tbody td:first-child").all_inner_texts()
     assert sorted(names) == ["Stowarzyszenie 0415042-0", "Stowarzyszenie 0415042-1"]
     axe_check(page)
+    assert page.csp_violations == [], page.csp_violations  # plotly's styles come from files

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
@@ -114,6 +115,29 @@ async def test_map_assets_are_served_locally_and_small(client, committee):
     assert len(response.json()["features"]) == 144
     script = await client.get("/static/plotly/plotly.min.js", headers={"Accept-Encoding": "gzip"})
     assert script.status_code == 200 and "plotly" in script.text[:2000].lower()
+
+
+async def test_chart_pages_give_plotly_its_styles_as_files_and_admit_only_an_empty_style(
+    client, committee, region
+):
+    """plotly.js injects <style> elements unless the page holds elements with the ids it looks for;
+    the indicator page links them, and its CSP admits one more thing than every page's: `style=""`."""
+    response = await client.get(
+        "/panel/wskazniki/pes.total", params={"teryt": "04"}, headers=committee.headers
+    )
+    page = response.text
+    assert 'id="plotly.js-style-global" class="no-inline-styles"' in page
+    found = re.search(r'href="/static/plotly/maplibre.css" id="([0-9a-f]{64})"', page)
+    assert (
+        found
+        and f'getElementById("{found.group(1)}")' in (await client.get("/static/plotly/plotly.min.js")).text
+    )
+    assert ".maplibregl-map{" in (await client.get("/static/plotly/maplibre.css")).text
+    charts = response.headers["content-security-policy"]
+    assert "style-src 'self' 'unsafe-hashes' 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';" in charts
+    assert "unsafe-inline" not in charts
+    overview = (await client.get("/panel", headers=committee.headers)).headers["content-security-policy"]
+    assert "style-src 'self';" in overview and "unsafe-hashes" not in overview
 
 
 async def test_the_countrys_gmina_map_travels_gzipped_to_clients_that_accept_it(client, committee):
