@@ -33,7 +33,8 @@ from ses.auth.policy import Role, allow
 from ses.db import write_transaction
 from ses.errors import DomainError, ValidationFailed
 from ses.register.vocab import KIND_LABELS
-from ses.web.context import actor_of, principal
+from ses.web.context import actor_of
+from ses.web.dependencies import Account
 from ses.web.pages import Form, page
 
 PREVIEW_ROWS = 200
@@ -173,6 +174,7 @@ def _upload_errors(error: DomainError) -> list[str]:
 )
 async def upload_list(
     request: Request[Any, Any, Any],
+    account: Account,
     code: FromPath[str],
     data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
 ) -> Template:
@@ -185,8 +187,7 @@ async def upload_list(
     report = await sync_file(code, upload.content, upload.filename, dry_run=True, within=uploads.limits())
     if report.status == "failed":
         return _form_page(request, found, [], "", 422, problems=report.errors, filename=upload.filename)
-    user = principal(request)
-    token = uploads.hold(upload, user.account_id if user else None, _purpose(code))
+    token = uploads.hold(upload, account.account_id, _purpose(code))
     return _form_page(
         request, found, [], "", preview=await _preview(report), token=token, filename=upload.filename
     )
@@ -199,13 +200,14 @@ async def upload_list(
     request_max_body_size=16 * 1024,
     status_code=303,
 )
-async def apply_list(request: Request[Any, Any, Any], code: FromPath[str], data: Form) -> Redirect | Template:
+async def apply_list(
+    request: Request[Any, Any, Any], account: Account, code: FromPath[str], data: Form
+) -> Redirect | Template:
     """Run the list file the dry run showed: its changes wait for review on the run's page."""
     found = await file_sources.source(code)
     token = str(data.get("token") or "")
-    user = principal(request)
     try:
-        upload = uploads.held(token, user.account_id if user else None, _purpose(code))
+        upload = uploads.held(token, account.account_id, _purpose(code))
     except DomainError as error:
         return _form_page(request, found, [], "", 422, problems=_upload_errors(error))
     report = await sync_file(

@@ -19,7 +19,8 @@ from ses.errors import DomainError, FieldError, ValidationFailed
 from ses.indicators import programme, programme_store, services
 from ses.indicators.display import formatted
 from ses.uploads import off_loop
-from ses.web.context import actor_of, principal
+from ses.web.context import actor_of
+from ses.web.dependencies import Account
 from ses.web.i18n import gettext
 from ses.web.import_pages import held_words
 from ses.web.pages import page
@@ -80,10 +81,10 @@ async def programme_page(request: Request[Any, Any, Any], wczytano: FromQuery[st
 )
 async def programme_preview(
     request: Request[Any, Any, Any],
+    account: Account,
     data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
 ) -> Template:
     upload = data.get("file")
-    user = principal(request)
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise ValidationFailed(
@@ -102,7 +103,7 @@ async def programme_preview(
     except DomainError as exc:
         return await _programme_page(request, 422, detail=exc.detail, file_errors=_error_rows(exc))
     token = uploads.hold(
-        uploads.Upload(filename=upload.filename, content=content), user.account_id if user else None, PURPOSE
+        uploads.Upload(filename=upload.filename, content=content), account.account_id, PURPOSE
     )
     return await _programme_page(request, preview=rows, token=token, filename=upload.filename)
 
@@ -110,12 +111,12 @@ async def programme_preview(
 @post("/panel/program/potwierdz", guards=[allow(Role.STAFF)], include_in_schema=False)
 async def programme_confirm(
     request: Request[Any, Any, Any],
+    account: Account,
     data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     token = str(data.get("token") or "")
-    user = principal(request)
     try:
-        held = uploads.held(token, user.account_id if user else None, PURPOSE, held_words())
+        held = uploads.held(token, account.account_id, PURPOSE, held_words())
         loaded = await programme_store.load(
             held.filename, held.content, services.catalogue(), actor_of(request, Channel.WEB)
         )

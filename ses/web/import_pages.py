@@ -25,7 +25,8 @@ from ses.register import import_plan, page_cache, queries
 from ses.register.columns import BY_CODE, COLUMNS, IMPORT_ONLY
 from ses.register.export import csv_chunks, xlsx_file
 from ses.register.vocab import Channel
-from ses.web.context import actor_of, principal
+from ses.web.context import actor_of
+from ses.web.dependencies import Account
 from ses.web.i18n import gettext
 from ses.web.pages import page
 from ses.web.register_list import MULTI, identifier_filters
@@ -109,16 +110,16 @@ def _preview(result: import_plan.Plan) -> dict[str, Any]:
 )
 async def import_preview(
     request: Request[Any, Any, Any],
+    account: Account,
     data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
 ) -> Template:
-    user = principal(request)
     try:
         upload = await uploads.read_upload(data, ("file",))
         content = upload.content
         result = await import_plan.plan(await uploads.parse_table(content, upload.filename))
     except DomainError as exc:
         return _import_page(request, exc.status, detail=exc.detail, errors=_error_rows(exc))
-    token = uploads.hold(upload, user.account_id if user else None, PURPOSE)
+    token = uploads.hold(upload, account.account_id, PURPOSE)
     return _import_page(request, plan=_preview(result), token=token, filename=upload.filename)
 
 
@@ -130,12 +131,12 @@ async def import_preview(
 )
 async def import_confirm(
     request: Request[Any, Any, Any],
+    account: Account,
     data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template | Redirect:
     token = str(data.get("token") or "")
-    user = principal(request)
     try:
-        upload = uploads.held(token, user.account_id if user else None, PURPOSE, held_words())
+        upload = uploads.held(token, account.account_id, PURPOSE, held_words())
         filename = upload.filename
         result = await import_plan.apply(
             await uploads.parse_table(upload.content, filename), actor_of(request, Channel.IMPORT)
