@@ -15,7 +15,7 @@ from ses.register.services import now, touch
 from ses.register.statuses import MACHINES, StatusType
 from ses.register.tables import JobsCreated, LegalStatus, Organisation, StatusEvent, YearFigures
 
-REASON_REQUIRED = "Podaj powód zmiany statusu przedsiębiorstwa społecznego (trafia do historii i wykazu)."
+REASON_REQUIRED = "Podaj powód zmiany: {label} (trafia do historii i wykazu)."
 
 STATUS_COLUMNS = (
     LegalStatus.id,
@@ -245,7 +245,7 @@ async def transition(
             status_type=status_type,
         )
         if MACHINES[status_type].reason_required and not (data.get("reason") or "").strip():
-            problems.add("reason", REASON_REQUIRED)
+            problems.add("reason", REASON_REQUIRED.format(label=MACHINES[status_type].label))
         if final_date is not None and target != "lost":
             problems.add("final_date", "Datę uprawomocnienia podaje się tylko przy utracie statusu.")
         if target == "active" and status["state"] == "submitted" and not data.get("decision_number"):
@@ -469,7 +469,9 @@ async def record_loss_final(
                 final_date=final_date,
             )
         if not (data.get("reason") or "").strip():
-            problems.add("reason", REASON_REQUIRED)
+            problems.add(
+                "reason", REASON_REQUIRED.format(label=MACHINES[StatusType(status["status_type"])].label)
+            )
         problems.raise_if_any("Nie można zapisać daty uprawomocnienia.")
         reapply = machine.reapply_after(final_date)
         await LegalStatus.update(

@@ -37,8 +37,9 @@ class Machine:
     terminal: frozenset[str]
     valid_years: int | None = None
     """A status granted for a term: it expires on its own the day after `valid_to`."""
-    reason_required: bool = False
-    """Every change of the state must say why (PS: the voivode's list is read by the minister)."""
+    reason_required: bool = True
+    """Every change of the state must say why: each transition records who, when and why (the law's
+    lifecycles, DOMAIN.md); for a PS the voivode's list is read by the minister."""
 
     def targets(self, state: str) -> frozenset[str]:
         return self.transitions.get(state, frozenset())
@@ -54,7 +55,6 @@ MACHINES: dict[StatusType, Machine] = {
             "under_control": frozenset({"active", "lost"}),
         },
         terminal=frozenset({"lost", "refused"}),
-        reason_required=True,
     ),
     StatusType.CIS: Machine(
         label="status CIS",

@@ -321,3 +321,23 @@ async def test_bodies_excluded_from_letter_e_are_refused(client, staff, name, le
     # As an actor of the network (not a PES) it may be registered.
     other = await client.post(API, json={**body, "kind": "other"}, headers=staff.headers)
     assert other.status_code == 201, other.text
+
+
+async def test_every_status_change_says_why_not_only_a_ps_one(client, staff):
+    """#14, the same fault elsewhere: a CIS status could be withdrawn without a word in its history."""
+    cis = await unit(client, staff, "cis")
+    status = (
+        await add_status(
+            client, staff, cis["id"], status_type="cis", decision_number="CIS.9", decision_date="2024-03-01"
+        )
+    ).json()
+    silent = await move(client, staff, cis["id"], status["id"], to_state="withdrawn", on_date="2025-02-03")
+    assert silent.status_code == 422, silent.text
+    assert [(e["field"], "status CIS" in e["message"]) for e in silent.json()["errors"]] == [("reason", True)]
+    said = await move(
+        client, staff, cis["id"], status["id"], to_state="withdrawn", on_date="2025-02-03",
+        reason="Cofnięcie statusu decyzją wojewody",
+    )  # fmt: skip
+    assert said.status_code == 200 and said.json()["state"] == "withdrawn", said.text
+    statuses = (await client.get(f"{API}/{cis['id']}/statuses", headers=staff.headers)).json()
+    assert statuses[0]["events"][-1]["reason"] == "Cofnięcie statusu decyzją wojewody"

@@ -329,8 +329,8 @@ def test_every_wrong_date_is_reported_at_once_with_its_message():
     assert final.errors[0].message == "Data uprawomocnienia nie może być z przyszłości."
 
 
-def test_every_change_of_a_ps_status_must_say_why_and_only_a_cis_has_a_term():
-    assert [t for t in StatusType if MACHINES[t].reason_required] == [PS]
+def test_every_change_of_a_status_must_say_why_and_only_a_cis_has_a_term():
+    assert [t for t in StatusType if MACHINES[t].reason_required] == [PS, CIS, KIS, ZAZ, WTZ]
     assert {t: MACHINES[t].valid_years for t in StatusType} == {
         PS: None,
         CIS: 5,

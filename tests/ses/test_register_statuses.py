@@ -110,7 +110,8 @@ async def test_submitted_cis_becomes_active_for_five_years_from_the_decision(cli
     no_number = await move(
         client, staff, cis["id"], submitted.json()["id"], to_state="active", on_date="2024-02-29"
     )
-    assert no_number.status_code == 422 and no_number.json()["errors"][0]["field"] == "decision_number"
+    assert no_number.status_code == 422
+    assert [e["field"] for e in no_number.json()["errors"]] == ["reason", "decision_number"]
     granted = await move(
         client,
         staff,
@@ -119,6 +120,7 @@ async def test_submitted_cis_becomes_active_for_five_years_from_the_decision(cli
         to_state="active",
         on_date="2024-02-29",
         decision_number="CIS.2",
+        reason="decyzja wojewody",
     )
     assert granted.status_code == 200
     assert granted.json()["valid_from"] == "2024-02-29" and granted.json()["valid_to"] == "2029-02-28"
