@@ -3,7 +3,7 @@
 A list page costs a few milliseconds of Python (three statements, rows turned into dicts, JSON);
 the same page asked again while no organisation changed is the same bytes. Entries are keyed by
 
-- the register's stamp (`queries.register_stamp()`: MAX(updated_at), MAX(id) — every write of an
+- the register's stamp (`stamp.register_stamp()`: MAX(updated_at), MAX(id) — every write of an
   organisation moves one of them),
 - the viewer's scope (readers of the whole register share one scope; an OWES account would get its
   own, keyed by its organisation — today the list route refuses OWES altogether),
@@ -36,106 +36,26 @@ Each answer carries a strong ETag (a hash of its bytes); `If-None-Match` with it
 from __future__ import annotations
 
 import hashlib
-import os
-import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from litestar import Response
 from litestar.serialization import encode_json
-from piccolo.engine.sqlite import SQLiteEngine
 
 from ses.auth.policy import Principal
-from ses.register import changes, queries
-from ses.register.tables import Organisation
+from ses.register import changes
+from ses.register.stamp import STAMP, in_transaction, is_sqlite, register_stamp
 from ses.single_flight import SingleFlight
 
-STAMP_RECHECK_S = 0.25
-"""PostgreSQL: a write by another process reaches every list answer within this time."""
 MAX_ENTRY_AGE_S = 30.0
 """PostgreSQL: no entry is served longer than this, whatever the stamp says (see module docs)."""
 CACHE_BYTES = 24 * 1024 * 1024
 """Per process; a 50-row page is ~34 KB, so ~700 distinct pages."""
 JSON = "application/json"
-
-
-def _db() -> Any:
-    # The table's own engine: Piccolo's `engine_finder()` re-imports piccolo_conf on every call
-    # (~20 µs, a tenth of a cached answer).
-    return Organisation._meta.db
-
-
-def in_transaction() -> bool:
-    """Whether this task reads inside a database transaction (its own rows: never cached for others)."""
-    return _db().current_transaction.get() is not None
-
-
-# Hot path, engine branch kept: benchmarks.register, docs/benchmarks.md "List page cache, token cache, lighter
-# hot path": list 4,535 req/s, p50 6.9 ms, 0.22 ms server CPU per request (SQLite); staleness is
-# PRAGMA data_version on SQLite (8 µs), a timed re-read of the stamp on PostgreSQL.
-def is_sqlite() -> bool:
-    return isinstance(_db(), SQLiteEngine)
-
-
-class CommittedStamp:
-    """The register's stamp as last committed, read from the database only when it may have moved."""
-
-    def __init__(self) -> None:
-        self.value: Any = None
-        self.generation = 0
-        """Moves when a change may have happened (a local write, a new SQLite data_version)."""
-        self.valid_generation = -1
-        self.read_at = 0.0
-        self._reads: SingleFlight[Any] = SingleFlight()
-        self._seen_writes = changes.count()
-        self._probe: sqlite3.Connection | None = None
-        self._probe_key: tuple[int, str] | None = None
-        self._seen_version: int | None = None
-
-    def _data_version(self) -> int:
-        path = _db().path  # type: ignore[union-attr]
-        key = (os.getpid(), path)
-        if self._probe is None or self._probe_key != key:
-            self._probe = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False)
-            self._probe_key = key
-            self._seen_version = None
-        return int(self._probe.execute("PRAGMA data_version").fetchone()[0])
-
-    def _fresh(self, now: float) -> bool:
-        if (writes := changes.count()) != self._seen_writes:  # a register write of this process
-            self._seen_writes = writes
-            self.generation += 1
-        # Hot path, engine branch kept: benchmarks.register (see is_sqlite above).
-        if is_sqlite():
-            version = self._data_version()
-            if version != self._seen_version:
-                self._seen_version = version
-                self.generation += 1
-            return self.valid_generation == self.generation
-        return self.valid_generation == self.generation and now - self.read_at < STAMP_RECHECK_S
-
-    async def current(self) -> Any:
-        now = time.monotonic()
-        if self._fresh(now):
-            return self.value
-        # Concurrent requests share one read, if it started for this generation within the last
-        # recheck interval (the time bucket): a read older than that may miss another process's write.
-        generation = self.generation
-        bucket = int(now / STAMP_RECHECK_S)
-        value, _ = await self._reads.run((generation, bucket), lambda: self._read(generation, now))
-        return value
-
-    async def _read(self, generation: int, started: float) -> Any:
-        # The generation and the time are taken before the statement: a change committed while it
-        # runs moves the generation again, so the next request reads once more.
-        value = await queries.register_stamp()
-        if generation >= self.valid_generation:
-            self.value, self.valid_generation, self.read_at = value, generation, started
-        return value
 
 
 @dataclass(frozen=True)
@@ -155,7 +75,7 @@ class PageCache:
 
     def get(self, key: tuple[Any, ...], now: float) -> Entry | None:
         entry = self.entries.get(key)
-        # Hot path, engine branch kept: benchmarks.register (see is_sqlite above).
+        # Hot path, engine branch kept: benchmarks.register (see ses/register/stamp.py is_sqlite).
         if entry is None or (not is_sqlite() and now - entry.made_at > MAX_ENTRY_AGE_S):
             self.misses += 1
             return None
@@ -178,7 +98,6 @@ class PageCache:
         self.size = 0
 
 
-STAMP = CommittedStamp()
 PAGES = PageCache()
 
 
@@ -227,8 +146,8 @@ def respond(entry: Entry, if_none_match: str | None) -> Response[Any]:
     return Response(content=entry.body, media_type=JSON, headers=headers)
 
 
-def _key(stamp: Any, in_transaction: bool, viewer: Principal | None, raw_query: bytes) -> tuple[Any, ...]:
-    return (stamp, in_transaction, scope_of(viewer), canonical_query(raw_query))
+def _key(stamp: Any, inside: bool, viewer: Principal | None, raw_query: bytes) -> tuple[Any, ...]:
+    return (stamp, inside, scope_of(viewer), canonical_query(raw_query))
 
 
 def _only_known(key: tuple[Any, ...], known: frozenset[str]) -> bool:
@@ -248,14 +167,14 @@ async def list_page(
     A query carrying a parameter the route does not read (`known_params`) is answered but not
     stored: endless junk parameters must not push the real pages out of the cache.
     """
-    in_transaction = _db().current_transaction.get() is not None
-    stamp = await (queries.register_stamp() if in_transaction else STAMP.current())
-    key = _key(stamp, in_transaction, viewer, raw_query)
+    inside = in_transaction()
+    stamp = await (register_stamp() if inside else STAMP.current())
+    key = _key(stamp, inside, viewer, raw_query)
     now = time.monotonic()
     entry = PAGES.get(key, now)
     if entry is None:
         storable = _only_known(key, known_params)
-        if storable and not in_transaction:
+        if storable and not inside:
             entry = await _made_once(key, compute, now)
         else:
             entry = await _made(compute, now)
@@ -305,7 +224,7 @@ class ServeCachedPages:
             and scope["method"] == "GET"
             and isinstance(viewer, Principal)
             and viewer.role in self.roles
-            and _db().current_transaction.get() is None
+            and not in_transaction()
         ):
             now = time.monotonic()
             entry = PAGES.get(_key(await STAMP.current(), False, viewer, scope["query_string"]), now)

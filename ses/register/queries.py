@@ -24,6 +24,7 @@ from ses.errors import FieldError, ValidationFailed
 from ses.register.identifiers import IDENTIFIERS
 from ses.register.name_search import MIN_INDEXED, fts_candidates, name_conditions, search_words
 from ses.register.services import OUTPUT_COLUMNS
+from ses.register.stamp import STAMP, in_transaction, register_stamp
 from ses.register.tables import Organisation
 from ses.single_flight import SingleFlight
 from ses.territories.services import territory_codes
@@ -167,28 +168,13 @@ class AggregateCache:
 AGGREGATES = AggregateCache()
 
 
-async def register_stamp() -> Any:
-    """Changes when any organisation is added or changed.
-
-    Two scalar subqueries, because SQLite answers MAX() from an index only when it is the sole
-    aggregate of its SELECT (MAX(a), MAX(b) together scan the table: 60 ms at 100,000 rows).
-    """
-    rows = await Organisation.raw(
-        "SELECT (SELECT MAX(updated_at) FROM organisation) AS stamp, "
-        "(SELECT MAX(id) FROM organisation) AS top"
-    )
-    return (rows[0]["stamp"], rows[0]["top"]) if rows else None
-
-
 async def _stamp() -> Any:
     """The stamp the aggregates are kept by: the committed one the list-page cache reads (no
     statement while nothing changed: SQLite's data_version, this process's writes, PostgreSQL's
     recheck interval), or, inside a transaction, the transaction's own."""
-    from ses.register import page_cache
-
-    if page_cache.in_transaction():
+    if in_transaction():
         return await register_stamp()
-    return await page_cache.STAMP.current()
+    return await STAMP.current()
 
 
 async def check_territories(filters: RegisterFilter) -> None:

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from ses.auth.policy import Role, allow
 from ses.errors import FieldError, ValidationFailed
-from ses.register import page_cache, queries
+from ses.register import queries, stamp
 from ses.register.statuses import STATE_LABELS
 from ses.register.tables import Organisation
 from ses.register.vocab import (
@@ -231,10 +231,10 @@ async def _facet_boxes_key(
     q: str, chosen: dict[str, list[str]], include_retired: bool
 ) -> tuple[Any, ...] | None:
     """None inside a database transaction: its uncommitted rows are never shown to anyone else."""
-    if page_cache.in_transaction():
+    if stamp.in_transaction():
         return None
-    stamp = await page_cache.STAMP.current()
-    return (stamp, current_language(), q, include_retired, tuple(tuple(chosen[name]) for name in MULTI))
+    current = await stamp.STAMP.current()
+    return (current, current_language(), q, include_retired, tuple(tuple(chosen[name]) for name in MULTI))
 
 
 @get("/rejestr", guards=[allow(*READERS)], include_in_schema=False, query=(*MULTI, *SINGLE))

@@ -376,14 +376,14 @@ async def test_an_acceptance_that_writes_the_register_makes_its_list_pages_stale
     PostgreSQL the list otherwise kept its old stamp for up to `STAMP_RECHECK_S`."""
     import time
 
-    from ses.register import page_cache
+    from ses.register import stamp
 
     report = (await submit_new(client, world["a"], world["ps"]["id"])).json()
-    page_cache.STAMP._fresh(time.monotonic())  # everything announced so far is seen
-    seen = page_cache.STAMP.generation
+    stamp.STAMP._fresh(time.monotonic())  # everything announced so far is seen
+    seen = stamp.STAMP.generation
     accepted = await client.post(f"/api/v1/reports/{report['id']}/accept", headers=staff.headers)
     assert accepted.status_code == 200, accepted.text
-    page_cache.STAMP._fresh(time.monotonic())
-    assert page_cache.STAMP.generation > seen  # the next list request reads the register afresh
+    stamp.STAMP._fresh(time.monotonic())
+    assert stamp.STAMP.generation > seen  # the next list request reads the register afresh
     found = await client.get(f"/api/v1/organisations?nip={NEW_PES_NIP}", headers=staff.headers)
     assert found.json()["total"] == 1

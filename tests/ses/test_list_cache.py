@@ -18,7 +18,7 @@ from litestar.serialization import encode_json
 
 from ses.auth.policy import Principal, Role
 from ses.auth.services import TOKEN_CACHE_SECONDS
-from ses.register import page_cache, queries
+from ses.register import page_cache, queries, stamp
 from ses.register.api import LIST_POLICY
 
 pytestmark = pytest.mark.anyio
@@ -163,11 +163,11 @@ async def test_fast_path_serves_only_callers_the_route_admits():
     the register scope: a staff caller gets it, an OWES caller (and an anonymous one) go on to the
     route, which refuses them."""
     raw = b"q=zzfast&page=1"
-    stamp = await page_cache.STAMP.current()
+    current = await stamp.STAMP.current()
     body = b'{"planted":true}'
     entry = page_cache.Entry(body=body, etag=page_cache.etag_of(body), made_at=time.monotonic())
     staff = Principal(account_id=1, username="a", role=Role.STAFF)
-    page_cache.PAGES.put(page_cache._key(stamp, False, staff, raw), entry)
+    page_cache.PAGES.put(page_cache._key(current, False, staff, raw), entry)
     owes = Principal(account_id=3, username="c", role=Role.OWES, organisation_id=10)
     passed_on: list[Any] = []
 
@@ -237,8 +237,8 @@ def test_live_server_writes_from_this_and_other_processes_reach_the_list(live_se
         path = tmp_path / "more.csv"
         path.write_text(f"name,kind,gmina_code\n{word} Beta,foundation,{TORUN}\n", encoding="utf-8")
         live_server.ses("import", str(path))
-        took = _wait_until(lambda: total() == 2, page_cache.STAMP_RECHECK_S + 1.0)
-        assert took <= page_cache.STAMP_RECHECK_S + 0.5
+        took = _wait_until(lambda: total() == 2, stamp.STAMP_RECHECK_S + 1.0)
+        assert took <= stamp.STAMP_RECHECK_S + 0.5
 
 
 def test_live_server_revoked_token_stops_within_the_bound(live_server):
