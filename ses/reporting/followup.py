@@ -57,6 +57,10 @@ async def accredited_windows(owes_ids: list[int]) -> dict[int, list[tuple[date, 
     return out
 
 
+def _day_literal(value: date | None, day: str) -> str:
+    return "NULL" if value is None else f"CAST('{_day(value).isoformat()}' AS {day})"
+
+
 def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
@@ -155,14 +159,14 @@ async def _cells_query(
             as_day(period.start),
             as_day(period.end),
         ]
-    windows = []
-    for window in await reporting_windows():
-        windows.append(f"SELECT CAST({{}} AS INTEGER), CAST({{}} AS {day}), CAST({{}} AS {day})")
-        args += [
-            window.owes_id,
-            None if window.starts_on is None else as_day(window.starts_on),
-            None if window.ends_on is None else as_day(window.ends_on),
-        ]
+    # The windows as one list of literals, written here from typed values (an int and ISO dates, so
+    # nothing a person typed reaches the text): a UNION ALL of one SELECT per window with three
+    # parameters each took PostgreSQL ~80 ms to plan for 70 OWES (benchmarks.reporting
+    # --follow-up-only: 78 ms against 7 ms without windows).
+    windows = [
+        f"({int(window.owes_id)}, {_day_literal(window.starts_on, day)}, {_day_literal(window.ends_on, day)})"
+        for window in await reporting_windows()
+    ]
     # Without a provider (or records): no OWES is known, so every OWES is expected every ended period.
     no_windows = f"SELECT CAST(NULL AS INTEGER), CAST(NULL AS {day}), CAST(NULL AS {day}) WHERE 1 = 0"
     args.append(code)
@@ -174,7 +178,7 @@ async def _cells_query(
     sql = (
         CELLS.format(
             values=", ".join(values),
-            windows=" UNION ALL ".join(windows) or no_windows,
+            windows=f"VALUES {', '.join(windows)}" if windows else no_windows,
             code="{}",
             yes="{}",
             owes_filter=owes_filter,
