@@ -114,12 +114,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if not args.no_migrate:
         run_async(migrate(territories=True))
+    if args.workers > 1:
+        from ses.serving import serve
+
+        return serve(args.host, args.port, args.workers)
     uvicorn.run(
         "ses.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
-        workers=args.workers,
         log_level="warning",
         access_log=False,
     )

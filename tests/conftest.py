@@ -170,6 +170,7 @@ def caller_for(app_tx: Any) -> Any:
 class LiveServer:
     base_url: str
     env: dict[str, str]
+    pid: int = 0
 
     def ses(self, *args: str) -> str:
         """Run the `ses` command against the live server's database (as an operator would)."""
@@ -182,7 +183,7 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def running_server(label: str = "live") -> Iterator[LiveServer]:
+def running_server(label: str = "live", workers: int = 1) -> Iterator[LiveServer]:
     """A real uvicorn server of SES on its own fresh database (same engine as the suite)."""
     import socket
     import time
@@ -213,11 +214,14 @@ def running_server(label: str = "live") -> Iterator[LiveServer]:
             "127.0.0.1",
             "--port",
             str(port),
+            "--workers",
+            str(workers),
         ],
         cwd=ROOT,
         env=env,
         start_new_session=True,
     )
+    server.pid = process.pid
     try:
         for _ in range(300):
             try:

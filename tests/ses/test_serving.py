@@ -1,0 +1,84 @@
+"""`ses serve --workers 2` as a deployment runs it: both processes take connections, a worker that
+dies is replaced, and stopping the server stops them all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import httpx
+
+
+def _workers(pid: int) -> list[int]:
+    """The server's worker processes (the spawned children, not multiprocessing's resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == pid and b"spawn_main" in command:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def _sockets_of(pid: int) -> set[str]:
+    out = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            out.add(target[8:-1])
+    return out
+
+
+def _established_to(port: int) -> set[str]:
+    """Inodes of the server side of established TCP connections on `port` (/proc/net/tcp)."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port = int(fields[1].rsplit(":", 1)[1], 16)
+        if local_port == port and fields[3] == "01":  # 01: ESTABLISHED
+            inodes.add(fields[9])
+    return inodes
+
+
+def _wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_two_workers_share_the_connections_and_a_dead_worker_is_replaced(start_server):
+    with start_server("workers", workers=2) as server:
+        port = int(server.base_url.rsplit(":", 1)[1])
+        assert _wait_for(lambda: len(_workers(server.pid)) == 2, 20)
+        clients = [httpx.Client(base_url=server.base_url, timeout=10) for _ in range(32)]
+        try:
+            for client in clients:  # 32 kept-alive connections, opened one after another
+                assert client.get("/health").status_code == 200
+            open_here = _established_to(port)
+            held = {pid: len(_sockets_of(pid) & open_here) for pid in _workers(server.pid)}
+            assert sum(held.values()) == 32 and min(held.values()) > 0, held
+        finally:
+            for client in clients:
+                client.close()
+
+        dead = _workers(server.pid)[0]
+        os.kill(dead, signal.SIGKILL)
+        assert _wait_for(lambda: dead not in _workers(server.pid) and len(_workers(server.pid)) == 2, 30)
+        assert _wait_for(lambda: httpx.get(f"{server.base_url}/health", timeout=2).status_code == 200, 30)
+        workers = _workers(server.pid)
+    for pid in workers:  # the server stopped (SIGTERM): none of its workers is left
+        assert _wait_for(lambda pid=pid: not Path(f"/proc/{pid}").exists(), 20), pid
