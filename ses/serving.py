@@ -20,7 +20,7 @@ from typing import Any
 APP = "ses.app:create_app"
 CHECK_EVERY_S = 0.5
 EARLY_EXIT_S = 5.0
-"""A worker that ends this soon after its start cannot serve (the port, the database): stop."""
+"""A worker that fails this soon after its start cannot serve (the port, the database): stop."""
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -69,7 +69,9 @@ def serve(host: str, port: int, workers: int) -> int:
         for n, process in enumerate(processes):
             if process.is_alive() or stopping:
                 continue
-            if time.monotonic() - started[id(process)] < EARLY_EXIT_S:
+            # Ended by its own error right after its start (the port, the database): starting it again
+            # would fail again. Killed by a signal (an operator, the OOM killer): start another.
+            if (process.exitcode or 0) > 0 and time.monotonic() - started[id(process)] < EARLY_EXIT_S:
                 print(f"ses serve: a worker ended at start (exit code {process.exitcode})", file=sys.stderr)
                 failed = stopping = True
                 break
