@@ -29,8 +29,8 @@ def listening_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    sock.listen(2048)
-    sock.set_inheritable(True)
+    # Not listening yet: uvicorn listens once the application has started, so the kernel sends a
+    # starting (or restarting) worker no connection before it can answer.
     return sock
 
 
