@@ -37,6 +37,18 @@ async def add_status(client: Any, staff: Any, org_id: int, **body: Any) -> Any:
     return await client.post(f"{API}/{org_id}/statuses", json=body, headers=staff.headers)
 
 
+async def cis_with_status(
+    client: Any, staff: Any, number: str, decided: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A CIS and its status, decided on `decided` (statuses of a CIS last five years)."""
+    cis = await unit(client, staff, "cis")
+    recorded = await add_status(
+        client, staff, cis["id"], status_type="cis", decision_number=number, decision_date=decided
+    )
+    assert recorded.status_code == 201, recorded.text
+    return cis, recorded.json()
+
+
 async def move(client: Any, staff: Any, org_id: int, status_id: int, **body: Any) -> Any:
     return await client.post(
         f"{API}/{org_id}/statuses/{status_id}/transitions", json=body, headers=staff.headers
@@ -111,12 +123,7 @@ async def test_the_passing_of_time_expires_a_status_in_lists_and_counts(client, 
 
 
 async def test_an_extension_is_recorded_and_keeps_the_status_in_force(client, staff):
-    cis = await unit(client, staff, "cis")
-    status = (
-        await add_status(
-            client, staff, cis["id"], status_type="cis", decision_number="CIS.4", decision_date="2022-03-01"
-        )
-    ).json()
+    cis, status = await cis_with_status(client, staff, "CIS.4", "2022-03-01")
     url = f"{API}/{cis['id']}/statuses/{status['id']}/extensions"
     extended = await client.post(
         url, json={"decision_number": "CIS.4.P", "decision_date": "2024-05-06"}, headers=staff.headers
@@ -143,12 +150,7 @@ async def test_an_extension_is_recorded_and_keeps_the_status_in_force(client, st
 
 
 async def test_an_expired_status_is_not_extended_by_a_decision_after_its_end(client, staff):
-    cis = await unit(client, staff, "cis")
-    status = (
-        await add_status(
-            client, staff, cis["id"], status_type="cis", decision_number="C.5", decision_date="2019-02-04"
-        )
-    ).json()
+    cis, status = await cis_with_status(client, staff, "C.5", "2019-02-04")
     assert status["state"] == "expired"
     late = await client.post(
         f"{API}/{cis['id']}/statuses/{status['id']}/extensions",
@@ -325,12 +327,7 @@ async def test_bodies_excluded_from_letter_e_are_refused(client, staff, name, le
 
 async def test_every_status_change_says_why_not_only_a_ps_one(client, staff):
     """#14, the same fault elsewhere: a CIS status could be withdrawn without a word in its history."""
-    cis = await unit(client, staff, "cis")
-    status = (
-        await add_status(
-            client, staff, cis["id"], status_type="cis", decision_number="CIS.9", decision_date="2024-03-01"
-        )
-    ).json()
+    cis, status = await cis_with_status(client, staff, "CIS.9", "2024-03-01")
     silent = await move(client, staff, cis["id"], status["id"], to_state="withdrawn", on_date="2025-02-03")
     assert silent.status_code == 422, silent.text
     assert [(e["field"], "status CIS" in e["message"]) for e in silent.json()["errors"]] == [("reason", True)]
