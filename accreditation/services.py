@@ -36,6 +36,7 @@ from accreditation.tables import (
 from ses.audit.services import Actor, record_event
 from ses.db import write_transaction
 from ses.errors import Conflict, FieldError, InvalidTransition, NotFound, ValidationFailed
+from ses.prepared import prepared
 from ses.register.tables import Organisation
 from ses.territories.tables import Territory
 
@@ -151,10 +152,8 @@ async def list_accreditations(
     return await _accreditation_out(rows)
 
 
-async def current_accreditation(organisation_id: int, today: date | None = None) -> dict[str, Any] | None:
-    """The accreditation in force today of an OWES as lead applicant (None when it has none)."""
-    today = today or date.today()
-    row = await (
+_IN_FORCE_OF = prepared(
+    lambda organisation_id, today: (
         Accreditation.select(*ACCREDITATION_COLUMNS)
         .where(
             (Accreditation.organisation == organisation_id)
@@ -165,6 +164,13 @@ async def current_accreditation(organisation_id: int, today: date | None = None)
         .order_by(Accreditation.valid_from, ascending=False)
         .first()
     )
+)
+
+
+async def current_accreditation(organisation_id: int, today: date | None = None) -> dict[str, Any] | None:
+    """The accreditation in force today of an OWES as lead applicant (None when it has none)."""
+    today = today or date.today()
+    row = await _IN_FORCE_OF(organisation_id, today)
     return (await _accreditation_out([row], today))[0] if row else None
 
 

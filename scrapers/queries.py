@@ -7,6 +7,7 @@ from typing import Any
 
 from scrapers.tables import SourceFacts, SyncChange, SyncRecord, SyncRun
 from ses.errors import NotFound
+from ses.prepared import prepared
 from ses.register.tables import Organisation
 from ses.territories.tables import Territory
 
@@ -119,5 +120,10 @@ async def organisation_names(ids: set[str]) -> dict[str, str]:
     return {str(row["id"]): row["name"] for row in rows}
 
 
+_FACTS_OF = prepared(
+    lambda org_id: SourceFacts.select().where(SourceFacts.organisation == org_id).output(load_json=True)
+)
+
+
 async def facts_of(org_id: int) -> list[dict[str, Any]]:
-    return list(await SourceFacts.select().where(SourceFacts.organisation == org_id).output(load_json=True))
+    return list(await _FACTS_OF(org_id))

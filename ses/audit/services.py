@@ -7,10 +7,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ses.audit.channel import Channel
 from ses.audit.tables import AuditRecord
+from ses.prepared import Prepared, prepared
 
 
 @dataclass(frozen=True)
@@ -118,22 +120,29 @@ async def record_many(rows: Iterable[AuditRecord], batch: int = 500) -> None:
         await AuditRecord.insert(*pending[start : start + batch])
 
 
+@lru_cache(maxsize=32)
+def _history_statement(limit: int, offset: int) -> Prepared[list[dict[str, Any]]]:
+    """One prepared statement per page shape (the limit and offset are part of the SQL text)."""
+    return prepared(
+        lambda entity_type, entity_id: (
+            AuditRecord.select(
+                AuditRecord.at,
+                AuditRecord.actor,
+                AuditRecord.channel,
+                AuditRecord.action,
+                AuditRecord.changes,
+                AuditRecord.reason,
+            )
+            .where((AuditRecord.entity_type == entity_type) & (AuditRecord.entity_id == entity_id))
+            .order_by(AuditRecord.id, ascending=False)
+            .limit(limit)
+            .offset(offset)
+            .output(load_json=True)
+        )
+    )
+
+
 async def history(
     entity_type: str, entity_id: int, limit: int = 200, offset: int = 0
 ) -> list[dict[str, Any]]:
-    rows = await (
-        AuditRecord.select(
-            AuditRecord.at,
-            AuditRecord.actor,
-            AuditRecord.channel,
-            AuditRecord.action,
-            AuditRecord.changes,
-            AuditRecord.reason,
-        )
-        .where((AuditRecord.entity_type == entity_type) & (AuditRecord.entity_id == entity_id))
-        .order_by(AuditRecord.id, ascending=False)
-        .limit(limit)
-        .offset(offset)
-        .output(load_json=True)
-    )
-    return list(rows)
+    return list(await _history_statement(limit, offset)(entity_type, entity_id))

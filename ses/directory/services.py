@@ -20,6 +20,7 @@ from ses.directory.geo import inside_poland
 from ses.directory.tables import Service, ServiceArea, ServiceLocation, TaxonomyTerm
 from ses.directory.vocab import CONFIRMATION_MAX_AGE_DAYS, LANGUAGES
 from ses.errors import Conflict, ErrorCollector, NotFound, PreconditionFailed
+from ses.prepared import prepared
 from ses.register.tables import Organisation
 from ses.territories.services import gmina_codes, territory_codes
 from ses.text import fold
@@ -76,12 +77,17 @@ def is_overdue(confirmed_at: datetime | None, today: datetime | None = None) -> 
     return (today or now()) - confirmed_at > timedelta(days=CONFIRMATION_MAX_AGE_DAYS)
 
 
+_CONFIRMED_AT_OF = prepared(
+    lambda org_id: (
+        Service.select(Service.confirmed_at).where(Service.organisation == org_id).output(as_list=True)
+    )
+)
+
+
 async def confirmation_counts(org_id: int) -> tuple[int, int]:
     """How many services of an organisation the directory holds, and how many of them wait for a
     confirmation that they are still current (one statement)."""
-    dates = (
-        await Service.select(Service.confirmed_at).where(Service.organisation == org_id).output(as_list=True)
-    )
+    dates = await _CONFIRMED_AT_OF(org_id)
     return len(dates), sum(1 for confirmed_at in dates if is_overdue(confirmed_at))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from ses.audit.services import Actor, record_event
 from ses.db import write_transaction
 from ses.errors import Conflict, ErrorCollector
+from ses.prepared import prepared
 from ses.register import obligations, statuses
 from ses.register.obligations import ANNUAL_REPORT_TYPES, Period
 from ses.register.services import now, touch
@@ -80,17 +81,27 @@ def _spans(rows: list[dict[str, Any]], ends: Mapping[int, date], today: date) ->
     return periods
 
 
-async def _received(org_ids: list[int] | None) -> dict[int, dict[tuple[str, int], date]]:
-    query = AnnualReport.select(
+def _received_query() -> Any:
+    return AnnualReport.select(
         AnnualReport.organisation.as_alias("organisation_id"),
         AnnualReport.status_type,
         AnnualReport.year,
         AnnualReport.submitted_on,
     )
-    if org_ids is not None:
-        query = query.where(AnnualReport.organisation.is_in(org_ids))
+
+
+_RECEIVED_OF = prepared(lambda org_id: _received_query().where(AnnualReport.organisation == org_id))
+
+
+async def _received(org_ids: list[int] | None) -> dict[int, dict[tuple[str, int], date]]:
+    if org_ids is not None and len(org_ids) == 1:
+        rows = await _RECEIVED_OF(org_ids[0])
+    elif org_ids is not None:
+        rows = await _received_query().where(AnnualReport.organisation.is_in(org_ids))
+    else:
+        rows = await _received_query()
     received: dict[int, dict[tuple[str, int], date]] = defaultdict(dict)
-    for row in await query:
+    for row in rows:
         received[row["organisation_id"]][(row["status_type"], row["year"])] = row["submitted_on"]
     return received
 

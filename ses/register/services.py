@@ -13,6 +13,7 @@ from ses.audit.services import Actor, diff, record_event
 from ses.auth.policy import Principal
 from ses.db import write_transaction
 from ses.errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
+from ses.prepared import prepared
 from ses.register.changes import announce_write
 from ses.register.tables import Organisation
 from ses.register.validation import clean_organisation
@@ -71,11 +72,31 @@ def ensure_visible(viewer: Principal | None, org_id: int) -> None:
         raise NotFound(f"Nie ma w rejestrze organizacji o id {org_id}.")
 
 
+_BY_ID = prepared(
+    lambda org_id: Organisation.select(*OUTPUT_COLUMNS).where(Organisation.id == org_id).first()
+)
+
+
 async def get(org_id: int) -> dict[str, Any]:
-    row = await Organisation.select(*OUTPUT_COLUMNS).where(Organisation.id == org_id).first()
+    row = await _BY_ID(org_id)
     if row is None:
         raise NotFound(f"Nie ma w rejestrze organizacji o id {org_id}.")
     return row
+
+
+_LINKED = prepared(
+    lambda org_id, founder_id: (
+        Organisation.select(Organisation.id, Organisation.name, Organisation.kind, Organisation.founder)
+        .where((Organisation.founder == org_id) | (Organisation.id == founder_id))
+        .order_by(Organisation.name_search)
+    )
+)
+
+
+async def linked(org_id: int, founder_id: int | None) -> list[dict[str, Any]]:
+    """The body running this unit (`founder_id`) and the units this organisation runs, by name, in
+    one statement (no founder: an id compared with NULL matches nothing)."""
+    return list(await _LINKED(org_id, founder_id))
 
 
 async def _raw(org_id: int) -> dict[str, Any]:

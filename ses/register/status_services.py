@@ -10,6 +10,7 @@ from typing import Any
 from ses.audit.services import Actor, diff, record_event
 from ses.db import write_transaction
 from ses.errors import Conflict, ErrorCollector, FieldError, NotFound, ValidationFailed
+from ses.prepared import prepared
 from ses.register import statuses as machine
 from ses.register.services import now, touch
 from ses.register.statuses import MACHINES, StatusType
@@ -56,28 +57,36 @@ async def list_statuses(org_id: int) -> list[dict[str, Any]]:
     return await statuses_of(org_id)
 
 
+_STATUSES_OF = prepared(
+    lambda org_id: (
+        LegalStatus.select(*STATUS_COLUMNS).where(LegalStatus.organisation == org_id).order_by(LegalStatus.id)
+    )
+)
+_EVENTS_OF = prepared(
+    lambda org_id: (
+        StatusEvent.select(
+            StatusEvent.status,
+            StatusEvent.from_state,
+            StatusEvent.to_state,
+            StatusEvent.on_date,
+            StatusEvent.decision_number,
+            StatusEvent.reason,
+            StatusEvent.actor,
+            StatusEvent.at,
+        )
+        .where(StatusEvent.status.organisation == org_id)
+        .order_by(StatusEvent.id)
+    )
+)
+
+
 async def statuses_of(org_id: int) -> list[dict[str, Any]]:
     """The statuses of an organisation the caller has already read, each with its events (two
     statements however many statuses it holds)."""
-    rows = await (
-        LegalStatus.select(*STATUS_COLUMNS).where(LegalStatus.organisation == org_id).order_by(LegalStatus.id)
-    )
+    rows = await _STATUSES_OF(org_id)
     events: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in rows}
     if rows:
-        for event in await (
-            StatusEvent.select(
-                StatusEvent.status,
-                StatusEvent.from_state,
-                StatusEvent.to_state,
-                StatusEvent.on_date,
-                StatusEvent.decision_number,
-                StatusEvent.reason,
-                StatusEvent.actor,
-                StatusEvent.at,
-            )
-            .where(StatusEvent.status.is_in(list(events)))
-            .order_by(StatusEvent.id)
-        ):
+        for event in await _EVENTS_OF(org_id):
             events[event.pop("status")].append(event)
     for row in rows:
         _effective(row)
@@ -536,19 +545,24 @@ async def list_figures(org_id: int) -> list[dict[str, Any]]:
     return await figures_of(org_id)
 
 
-async def figures_of(org_id: int) -> list[dict[str, Any]]:
-    """`list_figures` of an organisation the caller has already read."""
-    rows = await (
+_FIGURES_OF = prepared(
+    lambda org_id: (
         YearFigures.select(*FIGURE_COLUMNS)
         .where(YearFigures.organisation == org_id)
         .order_by(YearFigures.year)
     )
-    created = {
-        row["year"]: row
-        for row in await JobsCreated.select(
-            JobsCreated.year, *(getattr(JobsCreated, n) for n in JOBS_CREATED)
-        ).where(JobsCreated.organisation == org_id)
-    }
+)
+_JOBS_CREATED_OF = prepared(
+    lambda org_id: JobsCreated.select(
+        JobsCreated.year, *(getattr(JobsCreated, n) for n in JOBS_CREATED)
+    ).where(JobsCreated.organisation == org_id)
+)
+
+
+async def figures_of(org_id: int) -> list[dict[str, Any]]:
+    """`list_figures` of an organisation the caller has already read."""
+    rows = await _FIGURES_OF(org_id)
+    created = {row["year"]: row for row in await _JOBS_CREATED_OF(org_id)}
     by_year = {row["year"]: {**row, "market_share": _share(row)} for row in rows}
     for year in created.keys() - by_year.keys():
         by_year[year] = {"year": year, **NO_FIGURES, "market_share": None}

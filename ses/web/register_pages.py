@@ -26,7 +26,6 @@ from ses.register import obligation_services, page_cache, services, status_servi
 from ses.register import statuses as machine
 from ses.register.obligations import REPORT_STATE_LABELS
 from ses.register.statuses import MACHINES, STATE_LABELS, StatusType
-from ses.register.tables import Organisation
 from ses.register.vocab import (
     ACTIVITY_STATE_LABELS,
     CHANNEL_LABELS,
@@ -403,15 +402,7 @@ async def render_record(
     org = await services.get(org_id)
     may_edit = viewer is not None and viewer.role in (Role.STAFF, Role.ADMIN)
     names = await territory_names()
-    # The body running this unit and the units this body runs, in one statement.
-    related = Organisation.founder == org_id
-    if org.get("founder_id"):
-        related = related | (Organisation.id == org["founder_id"])
-    linked = await (
-        Organisation.select(Organisation.id, Organisation.name, Organisation.kind, Organisation.founder)
-        .where(related)
-        .order_by(Organisation.name_search)
-    )
+    linked = await services.linked(org_id, org.get("founder_id"))
     founder = next(
         ({"id": row["id"], "name": row["name"]} for row in linked if row["id"] == org.get("founder_id")), None
     )
