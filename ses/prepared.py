@@ -68,9 +68,12 @@ class _Plan:
 
 
 class Prepared(Generic[R]):
-    def __init__(self, build: Callable[..., Any]) -> None:
+    def __init__(self, build: Callable[..., Any], arity: int | None = None) -> None:
         self.build = build
-        self.arity = len(inspect.signature(build).parameters)
+        parameters = inspect.signature(build).parameters.values()
+        if arity is None and any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
+            raise TypeError("prepared(build, arity=n): say how many values a `*values` function takes")
+        self.arity = len(parameters) if arity is None else arity
         self._plan: _Plan | None = None
 
     def _compile(self) -> _Plan:
@@ -106,6 +109,7 @@ class Prepared(Generic[R]):
         return rows  # type: ignore[no-any-return]
 
 
-def prepared(build: Callable[..., Any]) -> Prepared[Any]:
-    """`build(v1, v2, …)` returns the select (or `.first()`) with each value as a parameter."""
-    return Prepared(build)
+def prepared(build: Callable[..., Any], arity: int | None = None) -> Prepared[Any]:
+    """`build(v1, v2, …)` returns the select (or `.first()`) with each value as a parameter;
+    `arity`: how many values a `build(*values)` takes."""
+    return Prepared(build, arity)

@@ -16,18 +16,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
 from ses.db import is_sqlite
+from ses.prepared import Prepared, prepared
 from ses.register.identifiers import krs_problem, nip_problem, normalise_krs, normalise_nip
-from ses.register.name_search import FTS_TABLE, fts_match, name_conditions, search_words
+from ses.register.name_search import FTS_TABLE, MIN_INDEXED, fts_match, name_conditions, search_words
 from ses.register.tables import Organisation
 from ses.register.vocab import KIND_LABELS
 from ses.settings import get_settings
-from ses.territories.services import territory_names
-from ses.territories.tables import Territory
+from ses.territories.services import territory_names, territory_rows
 from ses.text import fold
 from ses.web.i18n import gettext
 
@@ -65,15 +66,6 @@ def _clean(text: str) -> str:
 
 # --- territories -----------------------------------------------------------------------------
 
-_TERRITORY_COLUMNS = (
-    Territory.code,
-    Territory.level,
-    Territory.name,
-    Territory.name_search,
-    Territory.type_label,
-    Territory.population,
-)
-
 
 def _powiat_words(row: dict[str, Any]) -> str:
     if row["type_label"] == "powiat":
@@ -83,13 +75,9 @@ def _powiat_words(row: dict[str, Any]) -> str:
 
 async def _parents(given: Iterable[str]) -> dict[str, dict[str, Any]]:
     codes = list(given)
-    wanted = sorted({code[:4] for code in codes if len(code) == 7} | {code[:2] for code in codes})
-    if not wanted:
-        return {}
-    rows = await Territory.select(Territory.code, Territory.name, Territory.type_label).where(
-        Territory.code.is_in(wanted)
-    )
-    return {row["code"]: row for row in rows}
+    wanted = {code[:4] for code in codes if len(code) == 7} | {code[:2] for code in codes}
+    units = await territory_rows()
+    return {code: units[code] for code in wanted if code in units}
 
 
 def _territory_label(row: dict[str, Any], parents: dict[str, dict[str, Any]]) -> str:
@@ -114,11 +102,13 @@ def _needle(text: str) -> str:
 
 
 async def _territory_rows(needle: str, level: str) -> list[dict[str, Any]]:
-    rows = await (
-        Territory.select(*_TERRITORY_COLUMNS)
-        .where((Territory.level == level) & Territory.name_search.like(f"%{needle}%"))
-        .limit(500)
-    )
+    """Units of the level whose folded name holds the text, best first (the reference data is held
+    in memory: no statement per keystroke)."""
+    rows = [
+        row
+        for row in (await territory_rows()).values()
+        if row["level"] == level and needle in row["name_search"]
+    ]
     region = get_settings().region_code
 
     def rank(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -152,18 +142,20 @@ async def territory_labels(codes: Iterable[str]) -> dict[str, str]:
     wanted = sorted({code for code in codes if code})
     if not wanted:
         return {}
-    rows = await Territory.select(*_TERRITORY_COLUMNS).where(Territory.code.is_in(wanted))
+    units = await territory_rows()
+    rows = [units[code] for code in wanted if code in units]
     return {found.key: found.value for found in await _territories_labelled(rows)}
 
 
 async def region_territories(level: str) -> list[Found]:
     """Every gmina or powiat of the ROPS's region (offered as a plain list when scripts are off)."""
-    rows = await (
-        Territory.select(*_TERRITORY_COLUMNS)
-        .where((Territory.level == level) & Territory.code.like(f"{get_settings().region_code}%"))
-        .order_by(Territory.name_search)
-    )
-    return await _territories_labelled(rows)
+    region = get_settings().region_code
+    rows = [
+        row
+        for row in (await territory_rows()).values()
+        if row["level"] == level and row["code"].startswith(region)
+    ]
+    return await _territories_labelled(sorted(rows, key=lambda row: (row["name_search"], row["code"])))
 
 
 async def resolve_territory(text: str, level: str) -> Resolved:
@@ -174,12 +166,8 @@ async def resolve_territory(text: str, level: str) -> Resolved:
     code_match = _CODE_AT_END.search(text)
     code = code_match.group(1) if code_match else (text if text.isdigit() else None)
     if code is not None:
-        row = (
-            await Territory.select(Territory.code)
-            .where((Territory.code == code) & (Territory.level == level))
-            .first()
-        )
-        if row is None or len(code) != length:
+        row = (await territory_rows()).get(code)
+        if row is None or row["level"] != level or len(code) != length:
             return Resolved(None, f"Nie ma {nouns[0]} o kodzie TERYT {code}. Wybierz {level} z podpowiedzi.")
         return Resolved(code)
     needle = _needle(text)
@@ -268,24 +256,15 @@ async def _organisation_rows(text: str, limit: int, *, typeahead: bool = True) -
     if not words or sum(len(word) for word in words) < 2:
         return []
     needle = " ".join(words)
-    # Hot path, engine branch kept: benchmarks.register, docs/benchmarks.md "Register pages (#15)":
-    # SQLite's trigram index returns every name holding a common word, and sorting them all cost
-    # 40 ms per keystroke at 100,000 names (2.5 ms bounded); PostgreSQL's pg_trgm query is 5 ms.
-    if is_sqlite() and typeahead:
-        rows = await _sqlite_name_rows(words, needle, limit)
+    if typeahead:
+        rows = await _typeahead_rows(words, needle, limit)
     else:
-        # PostgreSQL, type-ahead: the names starting with the text first (a range of the name
-        # index), as on SQLite; when they fill the answer, the trigram query — which reads and
-        # sorts every name holding the words: 64 ms of PostgreSQL for "stow" (51,833 names) at
-        # 100,000 — is not run. Its first 200 names by name held none starting with "stow".
-        rows = await _starting_rows(needle, limit) if typeahead else []
-        if len(rows) < limit:
-            rows = await (
-                Organisation.select(*_ORG_COLUMNS)
-                .where(_VISIBLE, *name_conditions(words))
-                .order_by(Organisation.name_search)
-                .limit(200)
-            )
+        rows = await (
+            Organisation.select(*_ORG_COLUMNS)
+            .where(_VISIBLE, *name_conditions(words))
+            .order_by(Organisation.name_search)
+            .limit(200)
+        )
 
     def rank(row: dict[str, Any]) -> tuple[Any, ...]:
         name = row["name_search"]
@@ -294,49 +273,107 @@ async def _organisation_rows(text: str, limit: int, *, typeahead: bool = True) -
     return sorted(rows, key=rank)[:limit]
 
 
-async def _starting_rows(needle: str, limit: int) -> list[dict[str, Any]]:
-    """The first `limit` names (not retired) starting with `needle`, by name: a range of the name
-    index. Under a collation that is not byte order (a PostgreSQL database created with a
-    language's collation) the range is only close to the prefix: what it holds that does not start
-    with the text is dropped, and the caller, finding fewer than `limit`, asks the full query."""
-    rows = await (
-        Organisation.select(*_ORG_COLUMNS)
-        .where(_VISIBLE, Organisation.name_search >= needle, Organisation.name_search < needle + "\U0010ffff")
-        .order_by(Organisation.name_search)
-        .limit(limit)
-    )
-    return [row for row in rows if row["name_search"].startswith(needle)]
-
-
 TYPEAHEAD_CANDIDATES = 500
-"""SQLite: names the trigram index offers for a type-ahead at most (see `_sqlite_name_rows`)."""
+"""Names the trigram index offers for a type-ahead at most (see `_typeahead_rows`)."""
 
 
-async def _sqlite_name_rows(words: list[str], needle: str, limit: int) -> list[dict[str, Any]]:
-    """SQLite: names starting with the typed text (a range of the name index: every one of them,
-    however common the word), then names holding every word among the first
-    `TYPEAHEAD_CANDIDATES` the trigram index offers. Sorting every name that holds a common word
-    ("stow": a fifth of the register) cost 40 ms per keystroke at 100,000 names; a type-ahead needs
-    ten, and a longer text narrows them."""
-    starting = await _starting_rows(needle, limit)
+async def _typeahead_rows(words: list[str], needle: str, limit: int) -> list[dict[str, Any]]:
+    """What the type-ahead offers, on both engines: the names starting with the typed text (a range
+    of the name index: every one of them, however common the word), then, by name, the names
+    holding every word among the first `TYPEAHEAD_CANDIDATES` the trigram index offers.
+
+    Sorting every name that holds a common word cost 40 ms per keystroke on SQLite ("stow": a fifth
+    of the register) and 3–10 ms of PostgreSQL ("przyjac": 10,436 names read, rechecked and
+    sorted); a type-ahead shows ten, and a longer text narrows them. Both statements are prepared
+    (ses/prepared.py): their SQL is built once."""
+    starting = [
+        row
+        for row in await _starting_statement(limit)(needle, needle + "\U0010ffff")
+        if row["name_search"].startswith(needle)
+    ]
     if len(starting) >= limit:
-        return list(starting)
-    conditions = name_conditions(words, use_index=False)
-    match = fts_match(words)
-    if match:
-        candidates = (
-            f'"organisation"."id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {{}} '
-            f"LIMIT {TYPEAHEAD_CANDIDATES})"
-        )
-        conditions.insert(0, WhereRaw(candidates, match))
-    holding = await (
-        Organisation.select(*_ORG_COLUMNS)
-        .where(_VISIBLE, *conditions)
-        .order_by(Organisation.name_search)
-        .limit(200)
-    )
+        return starting
+    indexed = tuple(len(word) >= MIN_INDEXED for word in words)
+    # The names starting with the text are all in `starting`: the first `2 × limit` names holding the
+    # words hold whatever of them the answer still needs.
+    holding = await _holding_statement(is_sqlite(), indexed, 2 * limit)(*_holding_values(words))
     seen = {row["id"] for row in starting}
     return [*starting, *(row for row in holding if row["id"] not in seen)]
+
+
+@lru_cache(maxsize=8)
+def _starting_statement(limit: int) -> Prepared[list[dict[str, Any]]]:
+    """The first `limit` names (not retired) from a folded text on, by name: a range of the name
+    index. Under a collation that is not byte order (a PostgreSQL database created with a
+    language's collation) the range is only close to the prefix: the caller keeps the names that
+    start with the text, and, finding fewer than `limit`, asks for the names holding it."""
+    return prepared(
+        lambda low, high: (
+            Organisation.select(*_ORG_COLUMNS)
+            .where(_VISIBLE, Organisation.name_search >= low, Organisation.name_search < high)
+            .order_by(Organisation.name_search)
+            .limit(limit)
+        )
+    )
+
+
+def _holding_values(words: list[str]) -> tuple[str, ...]:
+    """The values of `_holding_statement`'s parameters for these words."""
+    # Hot path, engine branch kept: each engine's own trigram index (name_search.py).
+    if is_sqlite():
+        match = fts_match(words)
+        return (*([match] if match else []), *(f"%{word}%" for word in words))
+    return tuple(
+        "%" + word.replace("\\", "\\\\") + "%" if len(word) >= MIN_INDEXED else word for word in words
+    )
+
+
+@lru_cache(maxsize=64)
+def _holding_statement(sqlite: bool, indexed: tuple[bool, ...], limit: int) -> Prepared[list[dict[str, Any]]]:
+    """Names (not retired) holding every word, by name, among the first `TYPEAHEAD_CANDIDATES` the
+    trigram index offers; one statement per engine and shape of the text (which words are long
+    enough for the index). Without such a word the name index is walked with the substring test."""
+    name = '"organisation"."name_search"'
+    if sqlite:
+        # SQLite's LIKE has no escape character unless asked: each word is taken literally.
+        def build(*values: Any) -> Any:
+            patterns = values[1:] if any(indexed) else values
+            conditions = [WhereRaw(f"{name} LIKE {{}}", pattern) for pattern in patterns]
+            if any(indexed):
+                candidates = (
+                    f'"organisation"."id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {{}} '
+                    f"LIMIT {TYPEAHEAD_CANDIDATES})"
+                )
+                conditions.insert(0, WhereRaw(candidates, values[0]))
+            return (
+                Organisation.select(*_ORG_COLUMNS)
+                .where(_VISIBLE, *conditions)
+                .order_by(Organisation.name_search)
+                .limit(limit)
+            )
+
+        return prepared(build, arity=len(indexed) + any(indexed))
+
+    def build_pg(*values: Any) -> Any:
+        # PostgreSQL's LIKE escapes with a backslash (doubled in the values); a word without a
+        # trigram is tested with strpos, which the trigram index would otherwise read whole.
+        tests = [f"{name} LIKE {{}}" if long else f"strpos({name}, {{}}) > 0" for long in indexed]
+        if any(indexed):
+            candidates = (
+                f'"organisation"."id" IN (SELECT "id" FROM "organisation" WHERE {" AND ".join(tests)} '
+                f"LIMIT {TYPEAHEAD_CANDIDATES})"
+            )
+            conditions = [WhereRaw(candidates, *values)]
+        else:
+            conditions = [WhereRaw(test, value) for test, value in zip(tests, values, strict=True)]
+        return (
+            Organisation.select(*_ORG_COLUMNS)
+            .where(_VISIBLE, *conditions)
+            .order_by(Organisation.name_search)
+            .limit(limit)
+        )
+
+    return prepared(build_pg, arity=len(indexed))
 
 
 async def find_organisations(text: str, limit: int = LIMIT) -> list[Found]:

@@ -33,6 +33,8 @@ async def load_territories() -> int:
                     {Territory.population: row.population, Territory.name: row.name}
                 ).where(Territory.code == row.code)
     _gmina_codes = _all_codes = None
+    _NAMES.clear()
+    _ROWS.clear()
     return await Territory.count()
 
 
@@ -128,6 +130,24 @@ def feature_of(code: str) -> dict[str, Any]:
 
 
 _NAMES: dict[str, str] = {}
+_ROWS: dict[str, dict[str, Any]] = {}
+
+
+async def territory_rows() -> dict[str, dict[str, Any]]:
+    """Code → the unit's code, level, name, folded name, type and population, for every TERC unit
+    (about 2,900; reference data, read once per process like `territory_names`). The report form's
+    type-ahead looks names up here instead of asking the database on every keystroke."""
+    if not _ROWS:
+        rows = await Territory.select(
+            Territory.code,
+            Territory.level,
+            Territory.name,
+            Territory.name_search,
+            Territory.type_label,
+            Territory.population,
+        )
+        _ROWS.update({row["code"]: row for row in rows})
+    return _ROWS
 
 
 async def territory_names() -> dict[str, str]:

@@ -96,3 +96,15 @@ async def test_a_value_that_is_not_a_parameter_is_refused(app_tx):
 
     with pytest.raises(TypeError, match="parameter"):
         await prepared(ignores)(5)
+
+
+async def test_a_function_of_any_number_of_values_says_how_many(client, staff):
+    await create(client, staff, "Fundacja Rzeka", kind="foundation")
+
+    def named(*names: Any) -> Any:
+        return Organisation.select(Organisation.name).where(Organisation.name.is_in(list(names)))
+
+    with pytest.raises(TypeError, match="arity"):
+        prepared(named)
+    two = prepared(named, arity=2)
+    assert await two("Fundacja Rzeka", "nikt") == [{"name": "Fundacja Rzeka"}]
