@@ -294,6 +294,8 @@ async def _typeahead_rows(words: list[str], needle: str, limit: int) -> list[dic
     if len(starting) >= limit:
         return starting
     indexed = tuple(len(word) >= MIN_INDEXED for word in words)
+    # Hot path, engine branch kept: benchmarks.register (typeahead; docs/benchmarks.md "statements
+    # built once"): each engine's own trigram index, one prepared statement per engine and shape.
     # The names starting with the text are all in `starting`: the first `2 × limit` names holding the
     # words hold whatever of them the answer still needs.
     holding = await _holding_statement(is_sqlite(), indexed, 2 * limit)(*_holding_values(words))
@@ -319,7 +321,7 @@ def _starting_statement(limit: int) -> Prepared[list[dict[str, Any]]]:
 
 def _holding_values(words: list[str]) -> tuple[str, ...]:
     """The values of `_holding_statement`'s parameters for these words."""
-    # Hot path, engine branch kept: each engine's own trigram index (name_search.py).
+    # Hot path, engine branch kept: benchmarks.register (typeahead), each engine's trigram index.
     if is_sqlite():
         match = fts_match(words)
         return (*([match] if match else []), *(f"%{word}%" for word in words))
