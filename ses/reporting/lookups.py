@@ -273,8 +273,10 @@ async def _organisation_rows(text: str, limit: int, *, typeahead: bool = True) -
     return sorted(rows, key=rank)[:limit]
 
 
-TYPEAHEAD_CANDIDATES = 500
-"""Names the trigram index offers for a type-ahead at most (see `_typeahead_rows`)."""
+TYPEAHEAD_CANDIDATES = 100
+"""Names the trigram index offers for a type-ahead at most (see `_typeahead_rows`). Ten are shown,
+and a longer text narrows them; reading and sorting 500 cost PostgreSQL 1.1–2.2 ms per keystroke
+on a word inside names ("przyjac", "amazon", "latarn" at 100,000 names), 100 cost 0.3–0.9 ms."""
 
 
 async def _typeahead_rows(words: list[str], needle: str, limit: int) -> list[dict[str, Any]]:
