@@ -11,17 +11,9 @@ from ses.audit.tables import AuditRecord
 from ses.prepared import prepared
 from ses.register.services import OUTPUT_COLUMNS
 from ses.register.tables import Organisation
+from tests.ses.test_register_queries import TORUN, create
 
 pytestmark = pytest.mark.anyio
-
-TORUN = "0463011"
-
-
-async def create(client: Any, staff: Any, name: str, **fields: Any) -> dict[str, Any]:
-    body = {"name": name, "kind": "association", "gmina_code": TORUN, **fields}
-    response = await client.post("/api/v1/organisations", json=body, headers=staff.headers)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def by_id(org_id: Any) -> Any:
