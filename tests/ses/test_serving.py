@@ -1,5 +1,5 @@
-"""`ses serve --workers 2` as a deployment runs it: both processes take connections, a worker that
-dies is replaced, and stopping the server stops them all."""
+"""`ses serve --workers 2` as a deployment runs it: both processes take an even share of the
+connections, a worker that dies is replaced, and stopping the server stops them all."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def _wait_for(condition, seconds: float) -> bool:
     return False
 
 
-def test_two_workers_share_the_connections_and_a_dead_worker_is_replaced(start_server):
+def test_two_workers_take_even_shares_and_a_dead_worker_is_replaced(start_server):
     with start_server("workers", workers=2) as server:
         port = int(server.base_url.rsplit(":", 1)[1])
         assert _wait_for(lambda: len(_workers(server.pid)) == 2, 20)
@@ -70,7 +70,8 @@ def test_two_workers_share_the_connections_and_a_dead_worker_is_replaced(start_s
                 assert client.get("/health").status_code == 200
             open_here = _established_to(port)
             held = {pid: len(_sockets_of(pid) & open_here) for pid in _workers(server.pid)}
-            assert sum(held.values()) == 32 and min(held.values()) > 0, held
+            # Even shares: the kernel's hash of the client's port split 32 such connections 25 / 11.
+            assert sum(held.values()) == 32 and max(held.values()) - min(held.values()) <= 2, held
         finally:
             for client in clients:
                 client.close()
@@ -82,3 +83,25 @@ def test_two_workers_share_the_connections_and_a_dead_worker_is_replaced(start_s
         workers = _workers(server.pid)
     for pid in workers:  # the server stopped (SIGTERM): none of its workers is left
         assert _wait_for(lambda pid=pid: not Path(f"/proc/{pid}").exists(), 20), pid
+
+
+def test_a_port_in_use_is_said_once_and_nothing_starts():
+    import socket
+    import subprocess
+    import sys
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", f"from ses.serving import serve; exit(serve('127.0.0.1', {port}, 2))"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        taken.close()
+    assert done.returncode == 1
+    assert f"127.0.0.1:{port}" in done.stderr and "in use" in done.stderr
