@@ -1,138 +1,117 @@
-"""`ses serve --workers N`: N server processes sharing one listening socket, each taking a new
-connection only while it holds no more connections than the least busy of them.
+"""`ses serve --workers N`: N server processes, each with its own listening socket on the same port
+(SO_REUSEPORT), each answering with `Connection: close` while it holds more than its share of the
+kept-alive connections.
 
 Browsers and API clients keep their connections open, so how the connections are split between the
-workers decides how long their requests wait. Left to the kernel they split unevenly:
-- uvicorn's own workers share one listening socket, and whichever process wakes first accepts
-  every connection waiting (32 kept-alive connections opened together were seen split 23 / 9);
-- one SO_REUSEPORT socket per worker (SES until this module) spreads them by a hash of the
-  client's address and port, which split 32 connections 25 / 11 in one run of
-  `benchmarks.register` out of three: that run's record-page p99 was 74.6 ms against 49–52 ms.
+workers decides how long their requests wait: the clients of a worker holding twice the connections
+of the other wait about twice as long. uvicorn's own workers share one listening socket, and
+whichever process wakes first accepts every connection waiting (32 connections opened together were
+seen split 23 / 9). With a socket per worker the kernel spreads new connections by a hash of the
+client's address and port: 22 / 10, 21 / 11 and 18 / 14 in three runs of the test, 25 / 11 in one
+run of `benchmarks.register` out of three, whose record-page p99 was 74.6 ms against 49–52 ms.
 
-The clients of the busier worker wait as many times longer as it holds more connections. Here each
-worker publishes how many connections it holds (a shared array, one number per worker) and
-accepts from the shared socket only while its own count is the smallest (ties accept), or when a
-connection has waited `PATIENCE_S` for the others (a worker that is starting or stuck never holds
-one back). A worker that dies is started again; SIGTERM or SIGINT stops them all.
+So each worker publishes how many connections it holds (a shared array, one number per worker,
+`SharingServer.on_tick`), and a worker holding more than one over the least busy one closes the
+connection of its next answer (`ShedExcess`): the client opens another, which the kernel gives to
+either worker, until the shares are even. HTTP/1.1 clients open a new connection after such an
+answer without an error. (Accepting connections in SES's own accept loop balanced them exactly, but
+the transports uvloop makes for sockets accepted that way doubled the type-ahead's p99 on SQLite,
+24–30 → 45–51 ms at the same CPU; the event loop's own listener is kept.)
+
+A worker that dies is started again; SIGTERM or SIGINT stops them all.
 """
 
 from __future__ import annotations
 
-import asyncio
-import errno
-import logging
 import multiprocessing
 import signal
 import socket
 import sys
 import time
+from collections.abc import Awaitable, Callable, MutableSequence
 from typing import Any
 
-APP = "ses.app:create_app"
+APP = "ses.serving:sharing_app"
 CHECK_EVERY_S = 0.5
 EARLY_EXIT_S = 5.0
 """A worker that fails this soon after its start cannot serve (the port, the database): stop."""
-PATIENCE_S = 0.02
-"""How long a waiting connection is left to a less busy worker before a busier one takes it."""
-DEFER_S = 0.001
-BACKLOG = 2048
+TOLERANCE = 1
+"""How many connections a worker may hold over the least busy worker before it sheds one."""
 
-log = logging.getLogger("ses.serving")
+_held: MutableSequence[int] = [0]
+_me = 0
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    sock.listen(BACKLOG)
-    sock.setblocking(False)
+    # Not listening yet: uvicorn listens once the application has started, so the kernel sends a
+    # starting (or restarting) worker no connection before it can answer.
     return sock
 
 
-async def _readable(sock: socket.socket) -> None:
-    loop = asyncio.get_running_loop()
-    ready = loop.create_future()
-    loop.add_reader(sock.fileno(), lambda: ready.done() or ready.set_result(None))
-    try:
-        await ready
-    finally:
-        loop.remove_reader(sock.fileno())
+class ShedExcess:
+    """ASGI wrapper: while this worker holds more than `TOLERANCE` connections over the least busy
+    worker, the next answer carries `Connection: close` (uvicorn then closes the connection)."""
+
+    def __init__(self, app: Any, held: MutableSequence[int], me: int) -> None:
+        self.app, self.held, self.me = app, held, me
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)  # the application's own attributes (tests, tools)
+
+    async def __call__(self, scope: Any, receive: Any, send: Callable[[Any], Awaitable[None]]) -> None:
+        held, me = self.held, self.me
+        if scope["type"] != "http" or held[me] <= min(held) + TOLERANCE:
+            await self.app(scope, receive, send)
+            return
+        held[me] -= 1  # counted as gone now, so the next answers do not all close theirs
+
+        async def closing(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, receive, closing)
+
+
+def sharing_app() -> Any:
+    """The application of one worker of `ses serve --workers N`."""
+    from ses.app import create_app
+
+    return ShedExcess(create_app(), _held, _me)
 
 
 def _server_class() -> Any:
     import uvicorn
 
-    class BalancedServer(uvicorn.Server):
-        """uvicorn's server with SES's accept loop in place of asyncio's (which accepts every
-        connection waiting at once)."""
-
-        def __init__(self, config: Any, sock: socket.socket, held: Any, me: int) -> None:
-            super().__init__(config)
-            self.sock, self.held, self.me = sock, held, me
-            self.accepting: asyncio.Task[None] | None = None
-
-        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-            await super().startup(sockets=[])  # the application started; no listener of uvicorn's
-            self.accepting = asyncio.create_task(self.accept_loop())
-
-        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-            if self.accepting is not None:
-                self.accepting.cancel()
-            self.sock.close()
-            await super().shutdown(sockets=None)
+    class SharingServer(uvicorn.Server):
+        """uvicorn's server publishing, every 0.1 s, how many connections this worker holds."""
 
         async def on_tick(self, counter: int) -> bool:
-            # Every 0.1 s: connections closed since the last accept no longer count against it.
-            self.held[self.me] = len(self.server_state.connections)
+            _held[_me] = len(self.server_state.connections)
             return await super().on_tick(counter)  # type: ignore[no-any-return]
 
-        def protocol(self) -> asyncio.Protocol:
-            return self.config.http_protocol_class(  # type: ignore[no-any-return]
-                config=self.config, server_state=self.server_state, app_state=self.lifespan.state
-            )
-
-        async def accept_loop(self) -> None:
-            loop = asyncio.get_running_loop()
-            held, me = self.held, self.me
-            waiting_since: float | None = None
-            while True:
-                await _readable(self.sock)
-                mine = held[me] = len(self.server_state.connections)
-                if mine > min(held) and (waiting_since is None or loop.time() - waiting_since < PATIENCE_S):
-                    waiting_since = waiting_since or loop.time()
-                    await asyncio.sleep(DEFER_S)
-                    continue
-                waiting_since = None
-                try:
-                    connection, _ = self.sock.accept()
-                except (BlockingIOError, InterruptedError):
-                    continue  # another worker took it
-                except OSError as error:  # out of file descriptors: let some close
-                    if error.errno not in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
-                        raise
-                    log.warning("accept: %s", error)
-                    await asyncio.sleep(0.1)
-                    continue
-                held[me] = mine + 1
-                connection.setblocking(False)
-                await loop.connect_accepted_socket(self.protocol, connection)
-
-    return BalancedServer
+    return SharingServer
 
 
-def run_worker(sock: socket.socket, held: Any, me: int) -> None:
-    """One server process: uvicorn on the shared socket, taking its share of the connections."""
+def run_worker(host: str, port: int, held: MutableSequence[int], me: int) -> None:
+    """One server process: its own socket on the shared port, uvicorn on it."""
     import uvicorn
 
+    global _held, _me
+    _held, _me = held, me
     held[me] = 0
     config = uvicorn.Config(APP, factory=True, log_level="warning", access_log=False)
-    _server_class()(config, sock, held, me).run()
+    _server_class()(config).run(sockets=[listening_socket(host, port)])
 
 
 def serve(host: str, port: int, workers: int) -> int:
     try:
-        sock = listening_socket(host, port)
+        listening_socket(host, port).close()
     except OSError as error:  # the port taken by another program: say so once, start nothing
         print(f"ses serve: {host}:{port}: {error.strerror}", file=sys.stderr)
         return 1
@@ -142,7 +121,7 @@ def serve(host: str, port: int, workers: int) -> int:
     started: dict[int, float] = {}
 
     def start(me: int) -> Any:
-        process = context.Process(target=run_worker, args=(sock, held, me), daemon=False)
+        process = context.Process(target=run_worker, args=(host, port, held, me), daemon=False)
         process.start()
         started[id(process)] = time.monotonic()
         return process
@@ -174,5 +153,4 @@ def serve(host: str, port: int, workers: int) -> int:
         process.join(timeout=10)
         if process.is_alive():
             process.kill()
-    sock.close()
     return 1 if failed else 0

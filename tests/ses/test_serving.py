@@ -66,12 +66,17 @@ def test_two_workers_take_even_shares_and_a_dead_worker_is_replaced(start_server
         assert _wait_for(lambda: len(_workers(server.pid)) == 2, 20)
         clients = [httpx.Client(base_url=server.base_url, timeout=10) for _ in range(32)]
         try:
-            for client in clients:  # 32 kept-alive connections, opened one after another
-                assert client.get("/health").status_code == 200
+            # 32 kept-alive connections, each client asking again and again, as browsers do: a worker
+            # holding more than its share closes some, and their clients' next connections even it out.
+            for _ in range(8):
+                for client in clients:
+                    assert client.get("/health").status_code == 200
+                time.sleep(0.25)
             open_here = _established_to(port)
             held = {pid: len(_sockets_of(pid) & open_here) for pid in _workers(server.pid)}
-            # Even shares: the kernel's hash of the client's port split 32 such connections 25 / 11.
-            assert sum(held.values()) == 32 and max(held.values()) - min(held.values()) <= 2, held
+            # The kernel's hash of the client's port alone split 32 such connections 22 / 10.
+            # (A client whose last answer closed its connection holds none until it asks again.)
+            assert sum(held.values()) >= 30 and max(held.values()) - min(held.values()) <= 2, held
         finally:
             for client in clients:
                 client.close()
