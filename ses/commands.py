@@ -112,12 +112,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from ses.serving import prepare_process, serve
+
     if not args.no_migrate:
         run_async(migrate(territories=True))
     if args.workers > 1:
-        from ses.serving import serve
-
         return serve(args.host, args.port, args.workers)
+    prepare_process()
     uvicorn.run(
         "ses.app:create_app",
         factory=True,

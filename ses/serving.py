@@ -38,6 +38,16 @@ EARLY_EXIT_S = 5.0
 TOLERANCE = 1
 """How many connections a worker may hold over the least busy worker before it sheds one."""
 
+SWITCH_INTERVAL_S = 0.0005
+"""How long a thread may hold Python's GIL while another waits for it (Python's default: 5 ms).
+
+On SQLite each statement runs in its connection's thread (aiosqlite) and hands its rows back to
+the event loop's thread, which meanwhile renders pages and answers other requests in Python. With
+the default a statement's answer could wait up to 5 ms for the GIL, and a record page runs ten. On
+100,000 organisations, 32 connections, two workers (`/tmp` experiment, the same database each
+time): record page p99 78 → 33–39 ms and 1,330 → 1,550 pages/s; type-ahead p99 45 → 18–23 ms.
+PostgreSQL's driver runs no threads: its figures did not move."""
+
 _held: MutableSequence[int] = [0]
 _me = 0
 
@@ -98,10 +108,16 @@ def _server_class() -> Any:
     return SharingServer
 
 
+def prepare_process() -> None:
+    """What a server process sets before it serves (`ses serve`, each of its workers, `ses demo`)."""
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+
+
 def run_worker(host: str, port: int, held: MutableSequence[int], me: int) -> None:
     """One server process: its own socket on the shared port, uvicorn on it."""
     import uvicorn
 
+    prepare_process()
     global _held, _me
     _held, _me = held, me
     held[me] = 0
