@@ -45,7 +45,8 @@ On SQLite each statement runs in its connection's thread (aiosqlite) and hands i
 the event loop's thread, which meanwhile renders pages and answers other requests in Python. With
 the default a statement's answer could wait up to 5 ms for the GIL, and a record page runs ten. On
 100,000 organisations, 32 connections, two workers (`/tmp` experiment, the same database each
-time): record page p99 78 → 33–39 ms and 1,330 → 1,550 pages/s; type-ahead p99 45 → 18–23 ms.
+time): record page p99 78 → 33–39 ms and 1,260–1,360 → 1,510–1,560 pages/s; type-ahead p99
+36–38 → 18–23 ms.
 PostgreSQL's driver runs no threads: its figures did not move."""
 
 _held: MutableSequence[int] = [0]
