@@ -7,16 +7,17 @@ workers decides how long their requests wait: the clients of a worker holding tw
 of the other wait about twice as long. uvicorn's own workers share one listening socket, and
 whichever process wakes first accepts every connection waiting (32 connections opened together were
 seen split 23 / 9). With a socket per worker the kernel spreads new connections by a hash of the
-client's address and port: 22 / 10, 21 / 11 and 18 / 14 in three runs of the test, 25 / 11 in one
-run of `benchmarks.register` out of three, whose record-page p99 was 74.6 ms against 49–52 ms.
+client's address and port: 22 / 10, 21 / 11 and 18 / 14 in three runs of the test, 23 / 9 in one
+run of the record page out of three, whose p99 was 74.6 ms against 49–52 ms.
 
 So each worker publishes how many connections it holds (a shared array, one number per worker,
-`SharingServer.on_tick`), and a worker holding more than one over the least busy one closes the
-connection of its next answer (`ShedExcess`): the client opens another, which the kernel gives to
-either worker, until the shares are even. HTTP/1.1 clients open a new connection after such an
-answer without an error. (Accepting connections in SES's own accept loop balanced them exactly, but
-the transports uvloop makes for sockets accepted that way doubled the type-ahead's p99 on SQLite,
-24–30 → 45–51 ms at the same CPU; the event loop's own listener is kept.)
+-1 while it is not serving; `SharingServer.on_tick`), and a worker holding more than one over the
+least busy serving one closes the connection of its next answer (`ShedExcess`): the client opens
+another, which the kernel gives to either worker, until the shares are even. HTTP/1.1 clients open
+a new connection after such an answer without an error. (Accepting connections in SES's own accept
+loop balanced them exactly, but the transports uvloop makes for sockets accepted that way nearly
+doubled the type-ahead's p99 on SQLite, 24–30 → 45–51 ms at the same CPU; the event loop's own
+listener is kept.)
 
 A worker that dies is started again; SIGTERM or SIGINT stops them all.
 """
@@ -49,8 +50,15 @@ time): record page p99 78 → 33–39 ms and 1,260–1,360 → 1,510–1,560 pag
 36–38 → 18–23 ms.
 PostgreSQL's driver runs no threads: its figures did not move."""
 
-_held: MutableSequence[int] = [0]
+NOT_SERVING = -1
+"""A worker's count while it starts (or after it died): the others do not even out against it."""
+
+_held: MutableSequence[int] = [NOT_SERVING]
 _me = 0
+
+
+def _least(held: MutableSequence[int]) -> int:
+    return min((count for count in held if count != NOT_SERVING), default=0)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
@@ -66,7 +74,8 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 class ShedExcess:
     """ASGI wrapper: while this worker holds more than `TOLERANCE` connections over the least busy
-    worker, the next answer carries `Connection: close` (uvicorn then closes the connection)."""
+    serving worker, the next answer carries `Connection: close` (uvicorn then closes the
+    connection)."""
 
     def __init__(self, app: Any, held: MutableSequence[int], me: int) -> None:
         self.app, self.held, self.me = app, held, me
@@ -76,7 +85,7 @@ class ShedExcess:
 
     async def __call__(self, scope: Any, receive: Any, send: Callable[[Any], Awaitable[None]]) -> None:
         held, me = self.held, self.me
-        if scope["type"] != "http" or held[me] <= min(held) + TOLERANCE:
+        if scope["type"] != "http" or held[me] <= _least(held) + TOLERANCE:
             await self.app(scope, receive, send)
             return
         held[me] -= 1  # counted as gone now, so the next answers do not all close theirs
@@ -100,7 +109,8 @@ def _server_class() -> Any:
     import uvicorn
 
     class SharingServer(uvicorn.Server):
-        """uvicorn's server publishing, every 0.1 s, how many connections this worker holds."""
+        """uvicorn's server publishing, every 0.1 s from when it serves, how many connections this
+        worker holds."""
 
         async def on_tick(self, counter: int) -> bool:
             _held[_me] = len(self.server_state.connections)
@@ -121,7 +131,6 @@ def run_worker(host: str, port: int, held: MutableSequence[int], me: int) -> Non
     prepare_process()
     global _held, _me
     _held, _me = held, me
-    held[me] = 0
     config = uvicorn.Config(APP, factory=True, log_level="warning", access_log=False)
     _server_class()(config).run(sockets=[listening_socket(host, port)])
 
@@ -133,7 +142,7 @@ def serve(host: str, port: int, workers: int) -> int:
         print(f"ses serve: {host}:{port}: {error.strerror}", file=sys.stderr)
         return 1
     context = multiprocessing.get_context("spawn")
-    held = context.Array("i", workers, lock=False)
+    held = context.Array("i", [NOT_SERVING] * workers, lock=False)
     stopping = False
     started: dict[int, float] = {}
 
@@ -162,7 +171,7 @@ def serve(host: str, port: int, workers: int) -> int:
                 print(f"ses serve: a worker ended at start (exit code {process.exitcode})", file=sys.stderr)
                 failed = stopping = True
                 break
-            held[n] = 0  # its connections went with it
+            held[n] = NOT_SERVING  # its connections went with it; the others keep theirs
             processes[n] = start(n)
     for process in processes:
         process.terminate()

@@ -110,3 +110,31 @@ def test_a_port_in_use_is_said_once_and_nothing_starts():
         taken.close()
     assert done.returncode == 1
     assert f"127.0.0.1:{port}" in done.stderr and "in use" in done.stderr
+
+
+def test_a_worker_over_its_share_closes_the_connection_of_its_next_answer():
+    import asyncio
+
+    from ses.serving import NOT_SERVING, ShedExcess
+
+    async def answer(scope, receive, send):
+        await send(
+            {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]}
+        )
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    def headers_of_an_answer(held: list[int]) -> list[tuple[bytes, bytes]]:
+        sent: list[dict] = []
+
+        async def send(message):
+            sent.append(message)
+
+        asyncio.run(ShedExcess(answer, held, 0)({"type": "http"}, None, send))
+        return sent[0]["headers"]
+
+    over = [5, 2]  # three over the other worker: this answer closes its connection
+    assert (b"connection", b"close") in headers_of_an_answer(over)
+    assert over == [4, 2]  # counted as gone, so the next answers do not all close theirs
+    assert (b"connection", b"close") not in headers_of_an_answer([3, 2])  # within one of the other
+    # The other worker starting again (or dead) is not a share to even out against.
+    assert (b"connection", b"close") not in headers_of_an_answer([9, NOT_SERVING])
