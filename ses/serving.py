@@ -32,7 +32,8 @@ import time
 from collections.abc import Awaitable, Callable, MutableSequence
 from typing import Any
 
-APP = "ses.serving:sharing_app"
+APP = "ses.worker_app:create_worker_app"
+"""Named, not imported: ses.app reaches this module through the commands (no import cycle)."""
 CHECK_EVERY_S = 0.5
 EARLY_EXIT_S = 5.0
 """A worker that fails this soon after its start cannot serve (the port, the database): stop."""
@@ -98,11 +99,9 @@ class ShedExcess:
         await self.app(scope, receive, closing)
 
 
-def sharing_app() -> Any:
-    """The application of one worker of `ses serve --workers N`."""
-    from ses.app import create_app
-
-    return ShedExcess(create_app(), _held, _me)
+def shedding(app: Any) -> ShedExcess:
+    """`app` as this worker of `ses serve --workers N` serves it (ses/worker_app.py)."""
+    return ShedExcess(app, _held, _me)
 
 
 def _server_class() -> Any:
